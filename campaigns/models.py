@@ -1,0 +1,1 @@
+"""Models of the campaigns domain arrive with its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the duty domain arrive with its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the inspections domain arrive with its own issue."""

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from safetyzone.org.selectors import enterprise_list, unit_list
+
+from .panels import home_panels
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "panels": home_panels(request),
+        "unit_count": unit_list(user=user).count(),
+        "enterprise_count": enterprise_list(user=user).count(),
+    }
+    return render(request, "core/home.html", context)
+
+
+def _database_ok() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not answering"
+        return False, type(exc).__name__
+    return True, "ok"
+
+
+def _broker_ok() -> tuple[bool, str]:
+    from safetyzone.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001
+        return False, type(exc).__name__
+    return True, "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database (and the broker, where one is configured) answers, else 503."""
+    checks = {"database": _database_ok()}
+    if settings.HEALTHZ_CHECK_BROKER:
+        checks["broker"] = _broker_ok()
+    healthy = all(ok for ok, _detail in checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {name: detail for name, (_ok, detail) in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def error_400(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors that might touch the database that just failed.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,0 +1,82 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters import rest_framework as filters
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import DjangoModelPermissions
+
+from . import selectors, services
+from .models import Enterprise, KeyArea
+from .serializers import EnterpriseSerializer, KeyAreaSerializer, UnitSerializer
+
+
+def as_drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class ScopedModelPermissions(DjangoModelPermissions):
+    """Model permissions, with view required for reads too."""
+
+    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UnitSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_fields = ["kind", "membership", "is_active"]
+    search_fields = ["name", "short_name"]
+    ordering_fields = ["order", "name"]
+
+    def get_queryset(self):
+        return selectors.unit_list(user=self.request.user)
+
+
+class KeyAreaViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = KeyAreaSerializer
+    queryset = KeyArea.objects.all()
+    pagination_class = None
+
+
+class EnterpriseFilter(filters.FilterSet):
+    key_area = filters.ModelChoiceFilter(field_name="key_areas", queryset=KeyArea.objects.all())
+
+    class Meta:
+        model = Enterprise
+        fields = ["supervising_unit", "risk_grade", "is_active", "key_area"]
+
+
+class EnterpriseViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    serializer_class = EnterpriseSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_class = EnterpriseFilter
+    search_fields = ["name", "credit_code"]
+    ordering_fields = ["name", "risk_grade", "created_at"]
+
+    def get_queryset(self):
+        return selectors.enterprise_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        key_areas = data.pop("key_areas", [])
+        try:
+            serializer.instance = services.enterprise_create(
+                actor=self.request.user, key_areas=key_areas, **data
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        key_areas = data.pop("key_areas", None)
+        try:
+            serializer.instance = services.enterprise_update(
+                actor=self.request.user,
+                enterprise=serializer.instance,
+                key_areas=key_areas,
+                **data,
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from safetyzone.core import views as core_views
+
+api_v1 = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("safetyzone.org.api_urls")),
+    path("", include("safetyzone.documents.api_urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("org/", include("safetyzone.org.urls")),
+    path("documents/", include("safetyzone.documents.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("duty/", include("duty.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "safetyzone.core.views.error_400"
+handler403 = "safetyzone.core.views.error_403"
+handler404 = "safetyzone.core.views.error_404"
+handler500 = "safetyzone.core.views.error_500"

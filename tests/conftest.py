@@ -1,0 +1,89 @@
+"""Shared fixtures.
+
+The permission tests use three people on purpose, as healthchecks does: ``alice`` heads
+unit A, ``bob`` heads unit B (same role, other unit: must get 404 on A's records), and
+``staff`` is committee staff (sees every unit).
+"""
+
+import os
+
+import pytest
+from django.conf import settings as django_settings
+
+from safetyzone.celery import app as celery_app
+from safetyzone.org.roles import Role
+from safetyzone.org.services import roles_sync
+
+from .factories import UnitFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need_service(name: str, reason: str) -> None:
+    """A missing service fails the test under CI (REQUIRE_SERVICES=1), skips it elsewhere."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{name} is required (REQUIRE_SERVICES=1) but {reason}")
+    pytest.skip(f"{name} not available: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_eager(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = True
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def roles(db):
+    roles_sync()
+
+
+@pytest.fixture
+def unit_a(db):
+    return UnitFactory(name="应急管理局", short_name="应急局", doc_number_prefix="高新应急")
+
+
+@pytest.fixture
+def unit_b(db):
+    return UnitFactory(name="硅谷街道办事处", short_name="硅谷街道", kind="street_office")
+
+
+@pytest.fixture
+def alice(roles, unit_a):
+    return UserFactory(username="alice", unit=unit_a, roles=[Role.DEPARTMENT_HEAD])
+
+
+@pytest.fixture
+def bob(roles, unit_b):
+    return UserFactory(username="bob", unit=unit_b, roles=[Role.DEPARTMENT_HEAD])
+
+
+@pytest.fixture
+def staff(roles):
+    office = UnitFactory(name="高新区安委办", membership="office", doc_number_prefix="高新安委办")
+    return UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])
+
+
+@pytest.fixture
+def admin_user(roles):
+    return UserFactory(
+        username="sysadmin", roles=[Role.ADMIN], is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def database_is_postgres() -> bool:
+    return django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
