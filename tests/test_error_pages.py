@@ -61,3 +61,9 @@ def test_404_page_in_english_when_chosen(client, production_like, alice):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     response = client.get("/no-such-page/")
     assert "Page not found" in response.content.decode()
+
+
+def test_browser_language_does_not_override_chinese_default(client, alice):
+    client.force_login(alice)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in response.content.decode()
