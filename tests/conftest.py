@@ -73,9 +73,7 @@ def staff(roles):
 
 @pytest.fixture
 def admin_user(roles):
-    return UserFactory(
-        username="sysadmin", roles=[Role.ADMIN], is_staff=True, is_superuser=True
-    )
+    return UserFactory(username="sysadmin", roles=[Role.ADMIN], is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

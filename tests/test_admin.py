@@ -38,6 +38,8 @@ def test_admin_changelist_and_add_pages_open(client, admin_user, model):
         pytest.skip("not registered (through table)")
     client.force_login(admin_user)
     info = (model._meta.app_label, model._meta.model_name)
-    assert client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "x"}).status_code == 200
+    assert (
+        client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "x"}).status_code == 200
+    )
     if admin.site._registry[model].has_add_permission(type("R", (), {"user": admin_user})()):
         assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200

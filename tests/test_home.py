@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from safetyzone.core.panels import Panel, _PANELS, register_home_panel
+from safetyzone.core.panels import _PANELS, Panel, register_home_panel
 
 from .factories import EnterpriseFactory
 
@@ -29,7 +29,9 @@ def test_registered_panel_is_rendered_with_its_context(client, alice, tmp_path, 
     (template_dir / "x" / "panel.html").write_text("<p>panel says {{ panel.word }}</p>")
     engine = settings.TEMPLATES[0]
     settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], template_dir]}]
-    register_home_panel(Panel(key="test", template="x/panel.html", context=lambda r: {"word": "你好"}))
+    register_home_panel(
+        Panel(key="test", template="x/panel.html", context=lambda r: {"word": "你好"})
+    )
     register_home_panel(Panel(key="hidden", template="x/panel.html", context=lambda r: None))
     try:
         client.force_login(alice)

@@ -79,9 +79,7 @@ def _enterprise_apply(enterprise: Enterprise, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def enterprise_create(
-    *, actor: User, key_areas: Iterable[KeyArea] = (), **data: Any
-) -> Enterprise:
+def enterprise_create(*, actor: User, key_areas: Iterable[KeyArea] = (), **data: Any) -> Enterprise:
     if not actor.has_perm("org.add_enterprise"):
         raise PermissionDenied
     enterprise = Enterprise()

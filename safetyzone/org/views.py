@@ -20,9 +20,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get(user=request.user, pk=pk)
     enterprises = selectors.enterprise_list(user=request.user, filters={"supervising_unit": unit})
-    return render(
-        request, "org/unit_detail.html", {"unit": unit, "enterprises": enterprises[:50]}
-    )
+    return render(request, "org/unit_detail.html", {"unit": unit, "enterprises": enterprises[:50]})
 
 
 @login_required
@@ -31,9 +29,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.enterprise_list(user=request.user, filters=filters)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(
-        request, "org/enterprise_list.html", {"page": page, "filter_form": form}
-    )
+    return render(request, "org/enterprise_list.html", {"page": page, "filter_form": form})
 
 
 @login_required
@@ -80,6 +76,4 @@ def enterprise_update(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("Enterprise “%s” was saved.") % saved)
             return redirect(saved)
-    return render(
-        request, "org/enterprise_form.html", {"form": form, "enterprise": enterprise}
-    )
+    return render(request, "org/enterprise_form.html", {"form": form, "enterprise": enterprise})

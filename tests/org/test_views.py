@@ -51,9 +51,7 @@ def test_head_cannot_change_other_units_enterprise_by_post(client, alice, b_ente
     assert b_enterprise.name == "乙商场"
 
 
-@pytest.mark.parametrize(
-    "name", ["org:enterprise-list", "org:enterprise-create", "org:unit-list"]
-)
+@pytest.mark.parametrize("name", ["org:enterprise-list", "org:enterprise-create", "org:unit-list"])
 def test_anonymous_is_sent_to_login(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
