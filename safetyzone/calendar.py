@@ -1,0 +1,162 @@
+"""Working days: the one calendar behind every deadline in SafetyZone.
+
+A day is a working day by the State Council's calendar (``holidays.China``: public
+holidays, the days off moved around them, and the make-up working days on weekends,
+调休), unless an admin has added a local override (``core.WorkdayOverride``), which
+always wins.
+
+Overrides are read from the database in windows of about a year, one query per window,
+never one per day. Each public function makes one ``WorkingCalendar`` and so reads fresh
+overrides; code that asks many questions at once (a list of deadlines) can make one
+``WorkingCalendar`` and ask it everything.
+
+Conventions, the same everywhere:
+- ``add_working_days(start, n)`` is the n-th working day after ``start`` (``start``
+  itself is not counted); n = 0 gives ``start`` if it is a working day, else the next
+  working day; a negative n counts backwards.
+- ``working_days_between(start, end)`` counts the working days after ``start`` up to and
+  including ``end``, so that ``working_days_between(s, add_working_days(s, n)) == n``.
+"""
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import holidays
+
+# Days of overrides read in one query; a year covers every deadline we set.
+_WINDOW_DAYS = 400
+
+
+@lru_cache(maxsize=64)
+def _national_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """(days off, weekend working days) of one year by the national calendar."""
+    cn = holidays.China(years=year)
+    days_off = frozenset(d for d in cn if d.year == year)
+    weekend_workdays = frozenset(d for d in cn.weekend_workdays if d.year == year)
+    return days_off, weekend_workdays
+
+
+def _national_is_working_day(d: date) -> bool:
+    days_off, weekend_workdays = _national_year(d.year)
+    if d.weekday() >= 5:  # Saturday, Sunday
+        return d in weekend_workdays
+    return d not in days_off
+
+
+def _check_date(d: date) -> date:
+    # A datetime is a date too, and would silently lose its time zone here.
+    if isinstance(d, datetime) or not isinstance(d, date):
+        raise TypeError(f"expected a date, got {type(d).__name__}; use timezone.localdate()")
+    return d
+
+
+class WorkingCalendar:
+    """The national calendar plus the local overrides, read lazily by date windows."""
+
+    def __init__(self) -> None:
+        self._overrides: dict[date, bool] = {}
+        self._loaded: tuple[date, date] | None = None
+
+    def _load(self, first: date, last: date) -> None:
+        from safetyzone.core.models import WorkdayOverride
+
+        rows = WorkdayOverride.objects.filter(date__range=(first, last)).values_list("date", "kind")
+        for day, kind in rows:
+            self._overrides[day] = kind == WorkdayOverride.Kind.WORKDAY
+
+    def _ensure(self, first: date, last: date) -> None:
+        """Make sure the overrides of ``first``..``last`` are loaded (one or two queries)."""
+        if self._loaded is None:
+            self._load(first, last)
+            self._loaded = (first, last)
+            return
+        lo, hi = self._loaded
+        if first < lo:
+            self._load(first, lo - timedelta(days=1))
+            lo = first
+        if last > hi:
+            self._load(hi + timedelta(days=1), last)
+            hi = last
+        self._loaded = (lo, hi)
+
+    def _ensure_around(self, d: date, forward: bool = True) -> None:
+        if self._loaded is not None and self._loaded[0] <= d <= self._loaded[1]:
+            return
+        window = timedelta(days=_WINDOW_DAYS)
+        if forward:
+            self._ensure(d, d + window)
+        else:
+            self._ensure(d - window, d)
+
+    def _is_working_day(self, d: date, forward: bool = True) -> bool:
+        self._ensure_around(d, forward)
+        override = self._overrides.get(d)
+        if override is not None:
+            return override
+        return _national_is_working_day(d)
+
+    def is_working_day(self, d: date) -> bool:
+        return self._is_working_day(_check_date(d))
+
+    def add_working_days(self, start: date, n: int) -> date:
+        start = _check_date(start)
+        if n == 0:
+            return start if self._is_working_day(start) else self.next_working_day(start)
+        step = timedelta(days=1 if n > 0 else -1)
+        forward = n > 0
+        remaining = abs(n)
+        day = start
+        while remaining:
+            day += step
+            if self._is_working_day(day, forward):
+                remaining -= 1
+        return day
+
+    def next_working_day(self, d: date) -> date:
+        """The first working day strictly after ``d``."""
+        return self.add_working_days(_check_date(d), 1)
+
+    def previous_working_day(self, d: date) -> date:
+        """The last working day strictly before ``d``."""
+        return self.add_working_days(_check_date(d), -1)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        start, end = _check_date(start), _check_date(end)
+        if end < start:
+            return -self.working_days_between(end, start)
+        if end == start:
+            return 0
+        first = start + timedelta(days=1)
+        self._ensure(first, end)
+        count = 0
+        day = first
+        while day <= end:
+            if self._is_working_day(day):
+                count += 1
+            day += timedelta(days=1)
+        return count
+
+
+def is_working_day(d: date) -> bool:
+    """Whether ``d`` is a working day, overrides included."""
+    return WorkingCalendar().is_working_day(d)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after ``start`` (see the module docstring for n ≤ 0)."""
+    return WorkingCalendar().add_working_days(start, n)
+
+
+def next_working_day(d: date) -> date:
+    """The first working day strictly after ``d``."""
+    return WorkingCalendar().next_working_day(d)
+
+
+def previous_working_day(d: date) -> date:
+    """The last working day strictly before ``d``."""
+    return WorkingCalendar().previous_working_day(d)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
+    return WorkingCalendar().working_days_between(start, end)
