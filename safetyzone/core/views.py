@@ -36,8 +36,9 @@ def _broker_ok() -> tuple[bool, str]:
     from safetyzone.celery import app
 
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        # A probe must answer fast: one quick retry, and a connect timeout of its own.
+        with app.connection_for_write(connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0.2, timeout=3)
     except Exception as exc:  # noqa: BLE001
         return False, type(exc).__name__
     return True, "ok"
