@@ -1,8 +1,11 @@
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import get_error_detail
 from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.settings import api_settings
 
 from . import selectors, services
 from .models import Enterprise, KeyArea
@@ -10,7 +13,12 @@ from .serializers import EnterpriseSerializer, KeyAreaSerializer, UnitSerializer
 
 
 def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    # Keep each error's code (uscc_check, unique...) for the client, as DRF's own
+    # validators do, and name model-wide errors the way serializers do.
+    detail = get_error_detail(exc)
+    if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return ValidationError(detail)
 
 
 class ScopedModelPermissions(DjangoModelPermissions):
