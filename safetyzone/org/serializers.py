@@ -53,7 +53,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         # Uniqueness and the code's check are the model's rules, run by the service.
-        extra_kwargs = {"credit_code": {"validators": []}}
+        # A form-encoded request that leaves out is_active must not deactivate the record.
+        extra_kwargs = {"credit_code": {"validators": []}, "is_active": {"default": True}}
 
     def get_fields(self):
         fields = super().get_fields()
