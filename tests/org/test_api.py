@@ -446,3 +446,13 @@ def test_api_docs_need_no_outside_host(client, db):
         assert not re.match(r"^(?:[a-z]+:)?//", ref, re.IGNORECASE), ref
     assert not re.search(r"https?://(?!localhost|testserver|127\.0\.0\.1)", html), html
     assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_form_encoded_create_without_is_active_stays_active(api_client, alice, unit_a):
+    api_client.force_authenticate(alice)
+    payload = enterprise_payload(unit_a)
+    payload.pop("is_active", None)
+    payload.pop("key_areas", None)
+    response = api_client.post("/api/v1/enterprises/", payload, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert Enterprise.objects.get(pk=response.json()["id"]).is_active
