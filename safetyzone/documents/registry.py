@@ -1,0 +1,78 @@
+"""The registry of document kinds.
+
+A domain app describes each document it can generate (a meeting notice, a hazard
+ledger...) as a ``DocumentKind`` and registers it from its AppConfig.ready(); the
+documents app then requests, renders, lists and serves it without importing the domain
+app. The documents app registers its own kinds in ``kinds.py``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Model
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of generated document.
+
+    ``model`` is the subject's model label ("org.Unit"). ``context(subject)`` returns the
+    template context (it may query freely: it runs in the worker); ``filename(subject)``
+    the name offered on download. ``unit(subject)`` gives the owning unit, by default
+    the subject's own scope unit (its ``scope_unit_field``, or itself for a Unit).
+    ``permission``, when set, is a Django permission the requester must hold on top of
+    seeing the subject.
+    """
+
+    code: str
+    label: str | Promise
+    template: str
+    model: str
+    context: Callable[[Any], dict[str, Any]]
+    filename: Callable[[Any], str]
+    unit: Callable[[Any], Any] | None = None
+    permission: str = ""
+
+    def get_model(self) -> type[Model]:
+        return apps.get_model(self.model)
+
+    def unit_of(self, subject: Model) -> Any:
+        if self.unit is not None:
+            return self.unit(subject)
+        if subject._meta.label == "org.Unit":
+            return subject
+        field = getattr(type(subject), "scope_unit_field", None)
+        if field is None:
+            raise TypeError(f"{subject._meta.label} declares no scope_unit_field")
+        owner: Any = subject
+        for part in field.split("__"):
+            owner = getattr(owner, part)
+        return owner
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register_document_kind(kind: DocumentKind) -> DocumentKind:
+    """Add (or replace, on reload) a kind. Call from AppConfig.ready()."""
+    _KINDS[kind.code] = kind
+    return kind
+
+
+def unregister_document_kind(code: str) -> None:
+    _KINDS.pop(code, None)
+
+
+def get_document_kind(code: str) -> DocumentKind:
+    """The kind registered under ``code``; ``LookupError`` when there is none."""
+    try:
+        return _KINDS[code]
+    except KeyError:
+        raise LookupError(f"No document kind {code!r} is registered") from None
+
+
+def document_kinds() -> list[DocumentKind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.code)

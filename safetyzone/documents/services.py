@@ -1,0 +1,182 @@
+"""Changes of state for generated documents: a request, and the rendering the worker
+does for it."""
+
+import logging
+import re
+import time
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safetyzone.org.models import User
+from safetyzone.org.scoping import scope_queryset
+
+from .models import GeneratedDocument
+from .registry import DocumentKind, get_document_kind
+
+logger = logging.getLogger(__name__)
+
+# A job still queued or running this long after it was requested has been lost (its
+# message or its worker died); a new request replaces it instead of waiting forever.
+# Well above the task's hard time limit.
+ACTIVE_JOB_ABANDONED_AFTER = timedelta(minutes=15)
+ERROR_MAX_LENGTH = 2000
+
+_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def _safe_filename(name: str) -> str:
+    name = _UNSAFE_FILENAME.sub("_", name).strip(" .") or "document.pdf"
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    if len(name) > 150:
+        name = name[:146] + ".pdf"
+    return name
+
+
+def _subject_in_scope(*, user: User, kind: DocumentKind, subject: Model) -> bool:
+    model = kind.get_model()
+    if not isinstance(subject, model) or subject.pk is None:
+        return False
+    return scope_queryset(model._default_manager.filter(pk=subject.pk), user).exists()
+
+
+def _active_job(*, kind: str, content_type: ContentType, object_id: int):
+    return (
+        GeneratedDocument.objects.filter(
+            kind=kind,
+            content_type=content_type,
+            object_id=object_id,
+            status__in=GeneratedDocument.ACTIVE_STATUSES,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _abandon(document: GeneratedDocument) -> None:
+    now = timezone.now()
+    GeneratedDocument.objects.filter(
+        pk=document.pk, status__in=GeneratedDocument.ACTIVE_STATUSES
+    ).update(
+        status=GeneratedDocument.Status.FAILED,
+        error=_("The job did not finish in time and was abandoned."),
+        finished_at=now,
+    )
+
+
+@transaction.atomic
+def document_request_get_or_create(
+    *, user: User, kind: str, subject: Model
+) -> tuple[GeneratedDocument, bool]:
+    """Queue the rendering of ``kind`` for ``subject``, or return the job already queued
+    or running for it. Returns ``(document, created)``.
+
+    Precondition: ``subject`` came through a selector scoped to ``user``; it is checked
+    again here, and a subject outside the scope is reported as not found.
+    """
+    try:
+        doc_kind = get_document_kind(kind)
+    except LookupError:
+        raise ValidationError({"kind": _("Unknown document kind.")}) from None
+    if not _subject_in_scope(user=user, kind=doc_kind, subject=subject):
+        raise type(subject).DoesNotExist("The subject is not visible to this user.")
+    if doc_kind.permission and not user.has_perm(doc_kind.permission):
+        raise PermissionDenied
+
+    content_type = ContentType.objects.get_for_model(subject)
+    lookup = {"kind": kind, "content_type": content_type, "object_id": subject.pk}
+    existing = _active_job(**lookup)
+    if existing is not None:
+        if existing.created_at > timezone.now() - ACTIVE_JOB_ABANDONED_AFTER:
+            return existing, False
+        _abandon(existing)
+
+    document = GeneratedDocument(
+        **lookup,
+        unit=doc_kind.unit_of(subject),
+        requested_by=user,
+        status=GeneratedDocument.Status.QUEUED,
+        filename=_safe_filename(doc_kind.filename(subject)),
+    )
+    # The partial unique constraint is checked by the database on insert.
+    document.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        # A concurrent request inserted its job between our check and our insert.
+        existing = _active_job(**lookup)
+        if existing is None:
+            raise
+        return existing, False
+
+    from .tasks import render_document_task
+
+    document_id = document.pk
+    transaction.on_commit(lambda: render_document_task.delay(document_id))
+    return document, True
+
+
+def document_request(*, user: User, kind: str, subject: Model) -> GeneratedDocument:
+    """Queue the rendering of ``kind`` for ``subject`` (see
+    ``document_request_get_or_create``); a request while one is active returns it."""
+    document, _created = document_request_get_or_create(user=user, kind=kind, subject=subject)
+    return document
+
+
+def _claim(document: GeneratedDocument) -> bool:
+    """Mark ``document`` running. A queued job is claimed; so is a running one, which
+    only happens when the broker redelivers the job of a worker that died (acks_late)."""
+    now = timezone.now()
+    claimed = GeneratedDocument.objects.filter(
+        pk=document.pk, status__in=GeneratedDocument.ACTIVE_STATUSES
+    ).update(status=GeneratedDocument.Status.RUNNING, started_at=now, error="")
+    document.refresh_from_db()
+    return bool(claimed)
+
+
+def _render(document: GeneratedDocument) -> bytes:
+    # WeasyPrint is heavy to import: only the worker (and eager mode) pays for it.
+    from .rendering import render_pdf
+
+    doc_kind = get_document_kind(document.kind)
+    subject = document.subject
+    if subject is None:
+        raise LookupError(_("The document's subject no longer exists."))
+    return render_pdf(doc_kind.template, doc_kind.context(subject))
+
+
+def document_render(*, document: GeneratedDocument) -> GeneratedDocument:
+    """Render ``document`` and store the PDF: running, then done or failed.
+
+    Runs in the worker, outside any transaction: a rendering takes seconds and must not
+    hold locks. Whatever goes wrong (a template error, a missing subject, the soft time
+    limit) is recorded on the document, which is never lost. A document that is no
+    longer queued or running is left as it is.
+    """
+    if not _claim(document):
+        logger.info("Document %s is %s; not rendering it again", document.pk, document.status)
+        return document
+
+    started = time.monotonic()
+    try:
+        pdf = _render(document)
+        document.file.save(f"{document.kind}-{document.pk}.pdf", ContentFile(pdf), save=False)
+    except Exception as exc:
+        logger.exception("Rendering document %s failed", document.pk)
+        document.status = GeneratedDocument.Status.FAILED
+        document.error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+    else:
+        document.status = GeneratedDocument.Status.DONE
+        document.error = ""
+    document.duration = timedelta(seconds=time.monotonic() - started)
+    document.finished_at = timezone.now()
+    document.save(update_fields=["status", "file", "error", "duration", "finished_at"])
+    return document

@@ -1,0 +1,119 @@
+import io
+import socket
+
+import pytest
+from pypdf import PdfReader
+
+from safetyzone.documents.kinds import unit_profile_context
+from safetyzone.documents.rendering import (
+    StaticFilesURLFetcher,
+    URLRefused,
+    html_to_pdf,
+    render_pdf,
+)
+
+MAX_PDF_BYTES = 1024 * 1024
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The base names of the fonts embedded in ``pdf`` (with a font file)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descendant = descendant.get_object()
+                descriptor = descendant["/FontDescriptor"].get_object()
+                if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    names.add(str(descendant["/BaseFont"]))
+    return names
+
+
+@pytest.fixture
+def unit_profile_pdf(unit_a, enterprises_a) -> bytes:
+    unit_a.contact_person = "王建国"
+    unit_a.save()
+    return render_pdf("documents/pdf/unit_profile.html", unit_profile_context(unit_a))
+
+
+def test_unit_profile_pdf_has_the_chinese_text(unit_profile_pdf):
+    text = pdf_text(unit_profile_pdf)
+
+    for words in [
+        "应急管理局",
+        "高新应急",
+        "王建国",
+        "吉林长白山化工有限公司",
+        "长春硅谷建筑工程有限公司",
+        "危险化学品",
+        "消防安全",
+    ]:
+        assert words in text
+
+
+def test_unit_profile_pdf_embeds_a_subset_noto_cjk_font_and_stays_small(unit_profile_pdf):
+    fonts = embedded_fonts(unit_profile_pdf)
+
+    assert fonts, "no embedded font"
+    assert all("Noto-Sans-CJK-SC" in name or "NotoSansCJK" in name for name in fonts), fonts
+    # A subset font's name carries a six-letter tag: "ABCDEF+Noto-Sans-CJK-SC".
+    assert all("+" in name for name in fonts)
+    assert len(unit_profile_pdf) < MAX_PDF_BYTES
+
+
+def test_fetcher_serves_project_static_files():
+    response = StaticFilesURLFetcher().fetch("file:///static/documents/print.css")
+
+    assert b"@page" in response.read()
+    assert response.content_type == "text/css"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/style.css",
+        "https://example.com/logo.png",
+        "ftp://example.com/file",
+        "file:///etc/passwd",
+        "file:///static/../../etc/passwd",
+        "file:///static/%2e%2e/%2e%2e/etc/passwd",
+        "file:///static//etc/passwd",
+        "file:///static/documents/no-such-file.css",
+        "file:///static/",
+    ],
+)
+def test_fetcher_refuses_anything_but_static_files(url):
+    with pytest.raises(URLRefused):
+        StaticFilesURLFetcher().fetch(url)
+
+
+def test_fetcher_refuses_the_real_path_of_a_static_file(settings):
+    # Static files are reached through their URL only, never through the disk's layout.
+    path = settings.BASE_DIR / "static" / "documents" / "print.css"
+    with pytest.raises(URLRefused):
+        StaticFilesURLFetcher().fetch(path.as_uri())
+
+
+def test_rendering_never_opens_a_connection(monkeypatch):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    html = (
+        '<link rel="stylesheet" href="http://example.com/evil.css">'
+        '<img src="https://example.com/pixel.png"><img src="file:///etc/hostname">'
+        "<p>安全生产月</p>"
+    )
+
+    pdf = html_to_pdf(html)
+
+    assert attempts == []
+    assert "安全生产月" in pdf_text(pdf)
