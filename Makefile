@@ -78,7 +78,7 @@ format: setup
 	$(VENV)/bin/djlint --reformat templates
 
 messages: setup
-	$(MANAGE) makemessages --locale zh_Hans --add-location file $(LOCALE_IGNORE)
+	$(MANAGE) makemessages --locale zh_Hans --no-obsolete $(LOCALE_IGNORE)
 	$(MANAGE) compilemessages $(LOCALE_IGNORE)
 
 bench:
