@@ -152,9 +152,9 @@ def test_inspector_cannot_add_enterprise(client, roles, unit_a):
 def test_enterprise_list_query_count_does_not_grow(
     client, staff, unit_a, rows, django_assert_num_queries
 ):
-    from safetyzone.org.models import KeyArea
+    from ..factories import KeyAreaFactory
 
-    area = KeyArea.objects.first()
+    area = KeyAreaFactory()
     for e in EnterpriseFactory.create_batch(rows, supervising_unit=unit_a):
         e.key_areas.add(area)
     client.force_login(staff)
