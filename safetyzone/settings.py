@@ -226,6 +226,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Demo users' password (seed_demo).
+# Largest upload accepted (photos, evidence files), in bytes.
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="safety2024")
 # Fonts WeasyPrint may use for Chinese PDFs: a folder of the project or the system's.
 PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="Noto Sans CJK SC")

@@ -10,6 +10,7 @@ api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("safetyzone.org.api_urls")),
     path("", include("safetyzone.documents.api_urls")),
+    path("", include("campaigns.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,8 +1,11 @@
 """Typed factory_boy factories for every model the tests need."""
 
+import datetime as _dt
+
 import factory
 from factory.django import DjangoModelFactory
 
+from campaigns import models as cm
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.services import user_set_roles
@@ -73,3 +76,102 @@ def head_of(unit: Unit, **kwargs) -> User:
 
 def committee_staff(**kwargs) -> User:
     return UserFactory(roles=[Role.COMMITTEE_STAFF], **kwargs)
+
+
+# --- campaigns -------------------------------------------------------------------------
+
+
+class CampaignFactory(DjangoModelFactory[cm.Campaign]):
+    class Meta:
+        model = cm.Campaign
+
+    name = factory.Sequence(lambda n: f"2024年安全生产月{n}")
+    kind = cm.Campaign.Kind.SAFETY_MONTH
+    theme = "人人讲安全、个个会应急——畅通生命通道"
+    start_date = _dt.date(2024, 6, 1)
+    end_date = _dt.date(2024, 6, 30)
+    lead_unit = factory.SubFactory(UnitFactory)
+
+
+class CampaignPhaseFactory(DjangoModelFactory[cm.CampaignPhase]):
+    class Meta:
+        model = cm.CampaignPhase
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = cm.CampaignPhase.Kind.MOBILISATION
+    start_date = factory.SelfAttribute("campaign.start_date")
+    end_date = factory.SelfAttribute("campaign.end_date")
+
+
+class KeyPeriodFactory(DjangoModelFactory[cm.KeyPeriod]):
+    class Meta:
+        model = cm.KeyPeriod
+
+    name = factory.Sequence(lambda n: f"端午节{n}")
+    start_date = _dt.date(2024, 6, 8)
+    end_date = _dt.date(2024, 6, 10)
+    risk_level = cm.RiskLevel.HIGH
+
+
+class DirectiveFactory(DjangoModelFactory[cm.Directive]):
+    class Meta:
+        model = cm.Directive
+
+    issuer = "吉林市安全生产委员会办公室"
+    number = factory.Sequence(lambda n: f"吉市安委办〔2024〕{n + 1}号")
+    issued_on = _dt.date(2024, 5, 28)
+    title = "关于做好近期安全防范工作的通知"
+    requirements = "全覆盖、零容忍、严执法、重实效"
+
+
+class MeetingFactory(DjangoModelFactory[cm.Meeting]):
+    class Meta:
+        model = cm.Meeting
+
+    title = factory.Sequence(lambda n: f"近期安全生产工作部署会{n}")
+    starts_at = factory.LazyFunction(
+        lambda: _dt.datetime(2024, 6, 4, 9, 0, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+    )
+    place = "管委会三楼会议室"
+    chair = "王立（管委会副主任）"
+    organiser = factory.SubFactory(UnitFactory)
+
+
+class MeetingAttendanceFactory(DjangoModelFactory[cm.MeetingAttendance]):
+    class Meta:
+        model = cm.MeetingAttendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    unit = factory.SubFactory(UnitFactory)
+
+
+class ActivityFactory(DjangoModelFactory[cm.Activity]):
+    class Meta:
+        model = cm.Activity
+
+    title = factory.Sequence(lambda n: f"安全生产培训{n}")
+    kind = cm.Activity.Kind.TRAINING
+    unit = factory.SubFactory(UnitFactory)
+    date = _dt.date(2024, 6, 12)
+    place = "高新区应急管理局会议室"
+    participants = 40
+
+
+class TaskFactory(DjangoModelFactory[cm.Task]):
+    class Meta:
+        model = cm.Task
+
+    title = factory.Sequence(lambda n: f"重点领域隐患排查{n}")
+    content = "按照全覆盖、零容忍、严执法、重实效的要求开展排查整治。"
+    deadline = factory.LazyFunction(lambda: _dt.date.today() + _dt.timedelta(days=30))
+    lead_unit = factory.SubFactory(UnitFactory)
+
+
+class TaskAssignmentFactory(DjangoModelFactory[cm.TaskAssignment]):
+    class Meta:
+        model = cm.TaskAssignment
+
+    task = factory.SubFactory(TaskFactory)
+    unit = factory.SelfAttribute("task.lead_unit")
+    role = cm.TaskAssignment.Role.LEAD
+    deadline = factory.SelfAttribute("task.deadline")

@@ -8,7 +8,7 @@ unit's. Every selector, view, API endpoint and export narrows its queryset throu
 
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 M = TypeVar("M", bound=Model)
 
@@ -19,11 +19,14 @@ def sees_all_units(user) -> bool:
     return user.sees_all_units
 
 
-def scope_queryset(queryset: QuerySet[M], user, *, unit_field: str | None = None) -> QuerySet[M]:
+def scope_queryset(
+    queryset: QuerySet[M], user, *, unit_field: str | tuple[str, ...] | None = None
+) -> QuerySet[M]:
     """Narrow ``queryset`` to what ``user`` may see.
 
-    ``unit_field`` is the lookup path from the model to its owning Unit; it defaults to
-    the model's ``scope_unit_field`` attribute ("pk" for Unit itself).
+    ``unit_field`` is the lookup path from the model to its owning Unit, or a tuple of
+    paths of which any may match; it defaults to the model's ``scope_unit_field``
+    attribute ("pk" for Unit itself).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
@@ -38,6 +41,13 @@ def scope_queryset(queryset: QuerySet[M], user, *, unit_field: str | None = None
             field = "pk"
         else:
             raise TypeError(f"{model._meta.label} declares no scope_unit_field")
+    if isinstance(field, (tuple, list)):
+        # Several paths (e.g. the organiser or an attending unit): a record is visible
+        # when any of them is the user's unit. A subquery keeps rows unique.
+        condition = Q()
+        for path in field:
+            condition |= Q(**{path: user.unit_id})
+        return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
     return queryset.filter(**{field: user.unit_id})
 
 

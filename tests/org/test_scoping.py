@@ -49,3 +49,14 @@ def test_model_without_scope_field_is_refused(roles, alice):
 
     with pytest.raises(TypeError):
         scope_queryset(Group.objects.all(), alice)
+
+
+def test_several_unit_paths_match_any_without_duplicates(roles, unit_a, unit_b, alice):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    other = UserFactory(unit=unit_b)
+    # A user of unit A seen through ("unit", "unit") is listed once, not twice.
+    seen = scope_queryset(User.objects.all(), alice, unit_field=("unit", "unit"))
+    assert list(seen) == [alice]
+    assert other not in scope_queryset(User.objects.all(), alice, unit_field=("unit",))

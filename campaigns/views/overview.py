@@ -6,3 +6,8 @@ from django.shortcuts import render
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/index.html")
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaigns/calendar.html")

@@ -1,0 +1,1 @@
+"""Document kinds of the campaigns app (meeting notice, campaign summary)."""

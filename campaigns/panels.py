@@ -1,0 +1,1 @@
+"""The campaigns panel of the home page."""

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from . import views
-
-app_name = "campaigns"
-
-urlpatterns = [
-    path("", views.index, name="index"),
-]
