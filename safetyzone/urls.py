@@ -11,6 +11,8 @@ api_v1 = [
     path("", include("safetyzone.org.api_urls")),
     path("", include("safetyzone.documents.api_urls")),
     path("", include("campaigns.api_urls")),
+    path("", include("inspections.api_urls")),
+    path("", include("duty.api_urls")),
 ]
 
 urlpatterns = [
