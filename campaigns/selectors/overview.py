@@ -1,0 +1,141 @@
+"""Reads that combine the campaigns areas: the calendar and the home panel."""
+
+import calendar as pycalendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safetyzone.org.models import User
+from safetyzone.org.scoping import scope_queryset, sees_all_units
+
+from ..models import Activity, Campaign, CampaignPhase, KeyPeriod, Meeting, TaskAssignment
+
+
+def visible_meetings(*, user: User) -> QuerySet[Meeting]:
+    """Staff see every meeting; others only issued meetings of their unit."""
+    qs = scope_queryset(Meeting.objects.all(), user)
+    if not sees_all_units(user):
+        qs = qs.filter(status=Meeting.Status.ISSUED)
+    return qs
+
+
+def current_campaigns(*, on: date) -> list[tuple[Campaign, CampaignPhase | None]]:
+    """Campaigns running on ``on`` (the carrier last), each with its phase that day."""
+    campaigns = list(
+        Campaign.objects.filter(start_date__lte=on, end_date__gte=on)
+        .select_related("parent")
+        .prefetch_related("phases")
+        .order_by("end_date", "pk")
+    )
+    result = []
+    for campaign in campaigns:
+        phase = next((p for p in campaign.phases.all() if p.start_date <= on <= p.end_date), None)
+        result.append((campaign, phase))
+    return result
+
+
+def open_assignments(*, user: User, limit: int = 10) -> QuerySet[TaskAssignment]:
+    """The open task assignments the user's unit must act on (staff: all), soonest first."""
+    qs = scope_queryset(TaskAssignment.objects.all(), user).exclude(
+        status=TaskAssignment.Status.DONE
+    )
+    return qs.select_related("task", "unit").order_by("deadline", "pk")[:limit]
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    kind: str  # key_period, meeting, activity, deadline
+    title: str
+    start: date
+    end: date
+    url: str
+    css: str
+    is_exercise: bool = False
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    events: list[CalendarEvent]
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localdate()
+
+
+def month_events(*, user: User, year: int, month: int) -> list[list[CalendarDay]]:
+    """The weeks of a month (Monday first), each day with the events the user may see.
+    A fixed number of queries whatever the number of events."""
+    cal = pycalendar.Calendar(firstweekday=0)
+    weeks_dates = cal.monthdatescalendar(year, month)
+    first, last = weeks_dates[0][0], weeks_dates[-1][-1]
+    events: list[CalendarEvent] = []
+    for period in KeyPeriod.objects.filter(start_date__lte=last, end_date__gte=first):
+        events.append(
+            CalendarEvent(
+                "key_period",
+                period.name,
+                period.start_date,
+                period.end_date,
+                period.get_absolute_url(),
+                f"risk-{period.risk_level}",
+            )
+        )
+    tz = timezone.get_current_timezone()
+    meetings = visible_meetings(user=user).filter(
+        starts_at__date__gte=first, starts_at__date__lte=last
+    )
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at, tz).date()
+        events.append(
+            CalendarEvent("meeting", meeting.title, day, day, meeting.get_absolute_url(), "meeting")
+        )
+    activities = scope_queryset(Activity.objects.all(), user).filter(
+        date__gte=first, date__lte=last
+    )
+    for activity in activities:
+        events.append(
+            CalendarEvent(
+                "activity",
+                activity.title,
+                activity.date,
+                activity.date,
+                activity.get_absolute_url(),
+                "activity",
+                is_exercise=activity.is_exercise,
+            )
+        )
+    assignments = (
+        scope_queryset(TaskAssignment.objects.all(), user)
+        .filter(deadline__gte=first, deadline__lte=last)
+        .exclude(status=TaskAssignment.Status.DONE)
+        .select_related("task", "unit")
+    )
+    for assignment in assignments:
+        events.append(
+            CalendarEvent(
+                "deadline",
+                f"{assignment.task.title} · {assignment.unit.short_name or assignment.unit.name}",
+                assignment.deadline,
+                assignment.deadline,
+                assignment.task.get_absolute_url(),
+                "deadline",
+            )
+        )
+    by_day: dict[date, list[CalendarEvent]] = {}
+    for event in events:
+        day = max(event.start, first)
+        while day <= min(event.end, last):
+            by_day.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    order = {"key_period": 0, "meeting": 1, "activity": 2, "deadline": 3}
+    return [
+        [
+            CalendarDay(d, d.month == month, sorted(by_day.get(d, []), key=lambda e: order[e.kind]))
+            for d in week
+        ]
+        for week in weeks_dates
+    ]
