@@ -2,6 +2,86 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _perms(actions: str, *models: str) -> list[str]:
+    return [f"duty.{action}_{model}" for model in models for action in actions.split()]
+
+
+ALL_MODELS = (
+    "dutyroster",
+    "shift",
+    "shiftassignment",
+    "shiftchange",
+    "unavailability",
+    "swaprequest",
+    "dutylogentry",
+    "handover",
+    "openmatter",
+    "incidentreport",
+    "incidentupdate",
+    "weatherwarning",
+    "emergencyresource",
+    "stockmovement",
+    "rescueteam",
+    "rescueteammember",
+    "standbyassignment",
+)
+# What everyone signed in may read (within their scope).
+PUBLIC_MODELS = (
+    "dutyroster",
+    "shift",
+    "shiftassignment",
+    "weatherwarning",
+    "emergencyresource",
+    "rescueteam",
+    "rescueteammember",
+    "standbyassignment",
+)
+# What committee staff build and manage.
+STAFF_MANAGED = (
+    "dutyroster",
+    "shift",
+    "shiftassignment",
+    "unavailability",
+    "weatherwarning",
+    "emergencyresource",
+    "stockmovement",
+    "rescueteam",
+    "rescueteammember",
+    "standbyassignment",
+)
+
+
 class DutyConfig(AppConfig):
     name = "duty"
     verbose_name = _("Emergency duty")
+
+    def ready(self) -> None:
+        from safetyzone.org.roles import Role, register_role_permissions
+
+        staff = [
+            *_perms("view", *ALL_MODELS),
+            *_perms("add change", *STAFF_MANAGED),
+            "duty.delete_unavailability",
+            "duty.delete_standbyassignment",
+            "duty.publish_dutyroster",
+            "duty.approve_swaprequest",
+            "duty.change_swaprequest",
+        ]
+        register_role_permissions(Role.COMMITTEE_STAFF, staff)
+        register_role_permissions(Role.ADMIN, staff)
+        on_duty = [
+            *_perms("view", *ALL_MODELS),
+            # Their own shift's log, handover, reports and swaps: the services check
+            # that the shift is theirs.
+            *_perms("add", "dutylogentry", "handover", "incidentreport", "incidentupdate"),
+            "duty.change_openmatter",
+            "duty.add_swaprequest",
+            "duty.change_swaprequest",
+        ]
+        register_role_permissions(Role.DUTY_OFFICER, on_duty)
+        register_role_permissions(Role.DUTY_LEADER, on_duty)
+        for role in (Role.DEPARTMENT_HEAD, Role.INSPECTOR):
+            register_role_permissions(role, _perms("view", *PUBLIC_MODELS))
+
+        # Home panel and document kinds of this app.
+        from . import documents, panels  # noqa: F401

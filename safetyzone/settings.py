@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "simple_history",
     "safetyzone.core",
     "safetyzone.org",
     "safetyzone.documents",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
@@ -231,6 +233,17 @@ MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="safety2024")
+
+# Emergency duty: the daily change-over time (a duty day runs from it to the same time
+# the next day), the minutes within which an incident must be reported up by phone and
+# in writing (serious: levels II and I), and the officers an orange or red warning adds.
+DUTY_CHANGEOVER_TIME = env("DUTY_CHANGEOVER_TIME", default="08:30")
+DUTY_REPORT_PHONE_MINUTES = env.int("DUTY_REPORT_PHONE_MINUTES", default=30)
+DUTY_REPORT_WRITTEN_MINUTES = env.int("DUTY_REPORT_WRITTEN_MINUTES", default=60)
+DUTY_REPORT_SERIOUS_PHONE_MINUTES = env.int("DUTY_REPORT_SERIOUS_PHONE_MINUTES", default=15)
+DUTY_REPORT_SERIOUS_WRITTEN_MINUTES = env.int("DUTY_REPORT_SERIOUS_WRITTEN_MINUTES", default=30)
+DUTY_WARNING_EXTRA_OFFICERS_ORANGE = env.int("DUTY_WARNING_EXTRA_OFFICERS_ORANGE", default=1)
+DUTY_WARNING_EXTRA_OFFICERS_RED = env.int("DUTY_WARNING_EXTRA_OFFICERS_RED", default=2)
 # Fonts WeasyPrint may use for Chinese PDFs: a folder of the project or the system's.
 PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="Noto Sans CJK SC")
 

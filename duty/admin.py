@@ -1,0 +1,217 @@
+"""The duty models in the admin: lookups and corrections by the office's admin. The
+duty log, handovers and the incident report chain are read-only here, as everywhere."""
+
+from django.contrib import admin
+
+from . import models
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ShiftInline(admin.TabularInline):
+    model = models.Shift
+    extra = 0
+    fields = ["date", "starts_at", "ends_at", "officers_needed", "closed_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+
+@admin.register(models.DutyRoster)
+class DutyRosterAdmin(admin.ModelAdmin):
+    list_display = ["title", "unit", "start_date", "end_date", "status", "published_at"]
+    list_filter = ["status", "unit", "start_date"]
+    search_fields = ["title", "unit__name", "notes"]
+    list_select_related = ["unit"]
+    date_hierarchy = "start_date"
+    readonly_fields = ["published_at", "published_by", "created_by", "ical_token"]
+    inlines = [ShiftInline]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = models.ShiftAssignment
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(models.Shift)
+class ShiftAdmin(admin.ModelAdmin):
+    list_display = ["date", "roster", "starts_at", "ends_at", "officers_needed", "closed_at"]
+    list_filter = ["roster__status", "roster", "date"]
+    search_fields = ["roster__title", "assignments__person__username", "phone"]
+    list_select_related = ["roster"]
+    date_hierarchy = "date"
+    inlines = [AssignmentInline]
+
+
+@admin.register(models.ShiftAssignment)
+class ShiftAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["shift", "person", "role"]
+    list_filter = ["role", "shift__roster"]
+    search_fields = ["person__username", "person__display_name", "shift__roster__title"]
+    list_select_related = ["shift__roster", "person"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(models.ShiftChange)
+class ShiftChangeAdmin(ReadOnlyAdmin):
+    list_display = ["shift", "kind", "role", "person_before", "person_after", "changed_at"]
+    list_filter = ["kind", "role", "changed_at"]
+    search_fields = ["note", "person_before__username", "person_after__username"]
+    list_select_related = ["shift__roster", "person_before", "person_after"]
+
+
+@admin.register(models.Unavailability)
+class UnavailabilityAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "start_date", "end_date", "note"]
+    list_filter = ["kind", "start_date"]
+    search_fields = ["person__username", "person__display_name", "note"]
+    list_select_related = ["person"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(models.SwapRequest)
+class SwapRequestAdmin(ReadOnlyAdmin):
+    list_display = ["shift", "requester", "counterpart", "status", "requested_at"]
+    list_filter = ["status", "requested_at"]
+    search_fields = ["reason", "requester__username", "counterpart__username"]
+    list_select_related = ["shift__roster", "requester", "counterpart"]
+
+
+@admin.register(models.DutyLogEntry)
+class DutyLogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "shift", "author", "corrects"]
+    list_filter = ["kind", "at"]
+    search_fields = ["content", "author__username"]
+    list_select_related = ["shift__roster", "author", "corrects"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OpenMatterInline(admin.TabularInline):
+    model = models.OpenMatter
+    extra = 0
+    fields = ["text", "carried_from", "closed_at", "closed_by", "closing_note"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(models.Handover)
+class HandoverAdmin(ReadOnlyAdmin):
+    list_display = ["shift", "handed_over_at", "created_by"]
+    list_filter = ["handed_over_at"]
+    search_fields = ["notes", "shift__roster__title"]
+    list_select_related = ["shift__roster", "created_by"]
+    inlines = [OpenMatterInline]
+
+
+@admin.register(models.OpenMatter)
+class OpenMatterAdmin(ReadOnlyAdmin):
+    list_display = ["text", "handover", "closed_at"]
+    list_filter = ["closed_at"]
+    search_fields = ["text", "closing_note"]
+
+
+class IncidentUpdateInline(admin.TabularInline):
+    model = models.IncidentUpdate
+    extra = 0
+    fields = ["kind", "sequence", "method", "sent_at", "received_by", "content"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(models.IncidentReport)
+class IncidentReportAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "kind", "level", "place", "reported_by", "shift"]
+    list_filter = ["kind", "level", "received_at"]
+    search_fields = ["place", "description", "reported_by"]
+    list_select_related = ["shift__roster"]
+    inlines = [IncidentUpdateInline]
+
+
+@admin.register(models.IncidentUpdate)
+class IncidentUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["report", "kind", "sequence", "method", "sent_at", "received_by"]
+    list_filter = ["kind", "method", "sent_at"]
+    search_fields = ["content", "received_by"]
+    list_select_related = ["report"]
+
+
+@admin.register(models.WeatherWarning)
+class WeatherWarningAdmin(admin.ModelAdmin):
+    list_display = ["kind", "level", "area", "issued_at", "valid_until", "lifted_at"]
+    list_filter = ["level", "kind", "issued_at"]
+    search_fields = ["area", "content", "issued_by"]
+    date_hierarchy = "issued_at"
+
+
+class StockMovementInline(admin.TabularInline):
+    model = models.StockMovement
+    extra = 0
+    fields = ["moved_at", "direction", "quantity", "balance_after", "purpose", "handled_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(models.EmergencyResource)
+class EmergencyResourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "quantity", "measure", "status", "unit", "storage_place"]
+    list_filter = ["kind", "status", "unit", "last_checked_on"]
+    search_fields = ["name", "specification", "storage_place", "keeper"]
+    list_select_related = ["unit"]
+    # Stock changes only through movements, so that none takes it below zero.
+    readonly_fields = ["quantity"]
+    inlines = [StockMovementInline]
+
+
+@admin.register(models.StockMovement)
+class StockMovementAdmin(ReadOnlyAdmin):
+    list_display = ["moved_at", "resource", "direction", "quantity", "balance_after"]
+    list_filter = ["direction", "moved_at"]
+    search_fields = ["resource__name", "purpose", "handled_by"]
+    list_select_related = ["resource"]
+
+
+class MemberInline(admin.TabularInline):
+    model = models.RescueTeamMember
+    extra = 0
+
+
+@admin.register(models.RescueTeam)
+class RescueTeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "speciality", "leader", "leader_phone", "base", "unit", "is_active"]
+    list_filter = ["is_active", "unit"]
+    search_fields = ["name", "speciality", "leader", "base"]
+    list_select_related = ["unit"]
+    inlines = [MemberInline]
+
+
+@admin.register(models.RescueTeamMember)
+class RescueTeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "phone", "team"]
+    list_filter = ["team"]
+    search_fields = ["name", "role", "phone"]
+    list_select_related = ["team"]
+
+
+@admin.register(models.StandbyAssignment)
+class StandbyAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["key_period", "place", "team", "resource", "starts_at", "ends_at"]
+    list_filter = ["key_period", "starts_at"]
+    search_fields = ["place", "note", "team__name", "resource__name"]
+    list_select_related = ["key_period", "team", "resource"]
+
+
+@admin.register(models.CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["person", "renewed_at"]
+    list_filter = ["renewed_at"]
+    search_fields = ["person__username", "person__display_name"]
+    readonly_fields = ["token"]
