@@ -1,0 +1,100 @@
+"""Factories and helpers of the duty tests."""
+
+import datetime as _dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from duty import models as dm
+from duty.times import shift_window
+from safetyzone.org.roles import Role
+from tests.factories import UnitFactory, UserFactory
+
+JUNE_1 = _dt.date(2024, 6, 1)
+
+
+def leader(unit=None, **kwargs):
+    return UserFactory(roles=[Role.DUTY_LEADER], **({"unit": unit} if unit else {}), **kwargs)
+
+
+def officer(unit=None, **kwargs):
+    return UserFactory(roles=[Role.DUTY_OFFICER], **({"unit": unit} if unit else {}), **kwargs)
+
+
+class RosterFactory(DjangoModelFactory[dm.DutyRoster]):
+    class Meta:
+        model = dm.DutyRoster
+
+    title = factory.Sequence(lambda n: f"2024年6月值班表{n}")
+    unit = factory.SubFactory(UnitFactory)
+    start_date = JUNE_1
+    end_date = _dt.date(2024, 6, 30)
+    officers_per_shift = 1
+    phone = "0432-64501110"
+
+
+class ShiftFactory(DjangoModelFactory[dm.Shift]):
+    class Meta:
+        model = dm.Shift
+
+    roster = factory.SubFactory(RosterFactory)
+    date = JUNE_1
+    starts_at = factory.LazyAttribute(lambda o: shift_window(o.date)[0])
+    ends_at = factory.LazyAttribute(lambda o: shift_window(o.date)[1])
+    officers_needed = 1
+
+
+def staff_shift(roster, day, leader_user, *officer_users):
+    """A shift of ``roster`` on ``day`` with its people, straight into the database."""
+    shift = ShiftFactory(roster=roster, date=day)
+    dm.ShiftAssignment.objects.create(shift=shift, person=leader_user, role="leader")
+    for person in officer_users:
+        dm.ShiftAssignment.objects.create(shift=shift, person=person, role="officer")
+    return shift
+
+
+def published(roster):
+    from django.utils import timezone
+
+    roster.status = dm.DutyRoster.Status.PUBLISHED
+    roster.published_at = timezone.now()
+    roster.save()
+    return roster
+
+
+class WarningFactory(DjangoModelFactory[dm.WeatherWarning]):
+    class Meta:
+        model = dm.WeatherWarning
+
+    kind = dm.WeatherWarning.Kind.RAINSTORM
+    level = dm.WeatherWarning.Level.ORANGE
+    area = "高新区全域"
+    issued_by = "吉林市气象台"
+    issued_at = factory.LazyFunction(lambda: shift_window(_dt.date(2024, 6, 20))[0])
+    valid_until = factory.LazyAttribute(lambda o: o.issued_at + _dt.timedelta(hours=12))
+
+
+class ResourceFactory(DjangoModelFactory[dm.EmergencyResource]):
+    class Meta:
+        model = dm.EmergencyResource
+
+    unit = factory.SubFactory(UnitFactory)
+    kind = dm.EmergencyResource.Kind.MATERIAL
+    name = factory.Sequence(lambda n: f"防汛沙袋{n}")
+    quantity = 100
+    measure = "袋"
+    low_stock_threshold = 20
+    storage_place = "应急物资储备库"
+    keeper = "张三"
+
+
+class TeamFactory(DjangoModelFactory[dm.RescueTeam]):
+    class Meta:
+        model = dm.RescueTeam
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"防汛抢险队{n}")
+    speciality = "防汛抢险"
+    leader = "李四"
+    leader_phone = "13900000000"
+    base = "高新区应急救援基地"
