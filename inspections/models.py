@@ -5,6 +5,7 @@ rectification and its review, the three violations and enforcement."""
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -151,6 +152,10 @@ class InspectionTask(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:task-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.deadline and self.start_date and self.deadline < self.start_date:
+            raise ValidationError({"deadline": _("The deadline cannot be before the start date.")})
 
     def is_overdue(self, on: date | None = None) -> bool:
         return (on or timezone.localdate()) > self.deadline
@@ -535,6 +540,13 @@ class Hazard(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:hazard-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # The database keeps this rule too; here it is reported beside its field.
+        if self.deadline and self.found_on and self.deadline < self.found_on:
+            raise ValidationError(
+                {"deadline": _("The deadline cannot be before the hazard was found.")}
+            )
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,559 @@
+"""The services: codes that never repeat, the allowed transitions, the five
+implementations, supervision, reports and their review with who and when, history,
+recurrence, inspections with coverage, and key periods turned into tasks."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from freezegun import freeze_time
+
+from inspections import selectors, services
+from inspections.models import (
+    Hazard,
+    HazardCodeSequence,
+    HazardLevel,
+    HazardPhoto,
+    InspectionAnswer,
+    InspectionTarget,
+    RectificationReport,
+)
+from inspections.services import AnswerInput, TransitionNotAllowed
+from safetyzone.org.roles import Role
+
+from ..conftest import database_is_postgres, need_service
+from ..factories import EnterpriseFactory, KeyPeriodFactory, UserFactory
+from .conftest import FIVE, close_hazard, make_hazard, pdf_upload, png_upload
+from .factories import key_area
+
+S = Hazard.Status
+
+
+# --- Codes ----------------------------------------------------------------------------
+
+
+def test_hazard_codes_follow_the_year_and_never_repeat(staff, enterprise_a):
+    first = make_hazard(staff, enterprise_a)
+    second = make_hazard(staff, enterprise_a)
+    older = make_hazard(
+        staff, enterprise_a, found_on=dt.date(2023, 12, 30), deadline=dt.date(2024, 1, 10)
+    )
+    assert first.code == "YH-2024-000001"
+    assert second.code == "YH-2024-000002"
+    assert older.code == "YH-2023-000001"
+    assert HazardCodeSequence.objects.get(year=2024).last_value == 2
+
+
+def test_a_failed_creation_takes_no_code(staff, enterprise_a):
+    make_hazard(staff, enterprise_a)
+    with pytest.raises(ValidationError):
+        make_hazard(staff, enterprise_a, deadline=dt.date(2024, 6, 1))
+    assert make_hazard(staff, enterprise_a).code == "YH-2024-000002"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_hazards_never_share_a_code(roles):
+    """Eight threads, each with its own connection, take codes at once; the locked
+    sequence row keeps them unique and without gaps (PostgreSQL only: SQLite has no
+    concurrent writers)."""
+    if not database_is_postgres():
+        need_service("PostgreSQL", "the concurrency test needs DATABASE_URL=postgres://...")
+    from ..factories import UnitFactory
+
+    unit = UnitFactory()
+    staff = UserFactory(unit=unit, roles=[Role.COMMITTEE_STAFF])
+    enterprise = EnterpriseFactory(supervising_unit=unit)
+    key_area("fire")
+    codes: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def worker():
+        try:
+            barrier.wait()
+            for _ in range(5):
+                codes.append(make_hazard(staff, enterprise).code)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(codes) == 40
+    assert sorted(codes) == [f"YH-2024-{n:06d}" for n in range(1, 41)]
+
+
+# --- Creation rules -------------------------------------------------------------------
+
+
+def test_deadline_before_the_finding_is_a_field_error_and_saves_nothing(staff, enterprise_a):
+    with pytest.raises(ValidationError) as info:
+        make_hazard(staff, enterprise_a, deadline=dt.date(2024, 6, 1))
+    assert "deadline" in info.value.message_dict
+    assert not Hazard.objects.exists()
+
+
+def test_default_deadline_counts_working_days(staff, enterprise_a):
+    # Found on Friday 7 June 2024; the Dragon Boat Festival holiday is 10 June.
+    hazard = make_hazard(staff, enterprise_a, found_on=dt.date(2024, 6, 7), deadline=None)
+    assert hazard.deadline == dt.date(2024, 6, 24)
+
+
+def test_head_cannot_record_a_hazard_for_another_units_enterprise(alice, enterprise_b):
+    with pytest.raises(ValidationError) as info:
+        make_hazard(alice, enterprise_b)
+    assert "enterprise" in info.value.message_dict
+
+
+def test_user_without_permission_cannot_record_a_hazard(roles, unit_a, enterprise_a):
+    officer = UserFactory(unit=unit_a, roles=[Role.DUTY_OFFICER])
+    with pytest.raises(PermissionDenied):
+        make_hazard(officer, enterprise_a)
+
+
+def test_photo_that_is_not_an_image_saves_nothing(staff, enterprise_a):
+    with pytest.raises(ValidationError) as info:
+        make_hazard(staff, enterprise_a, photos=[pdf_upload("fake.jpg")])
+    assert "photos" in info.value.message_dict
+    assert not Hazard.objects.exists()
+    hazard = make_hazard(staff, enterprise_a, photos=[png_upload()])
+    assert hazard.photos.count() == 1
+
+
+# --- Transitions ----------------------------------------------------------------------
+
+
+def test_full_path_reported_to_accepted_records_who_and_when(staff, alice, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report = services.report_file(
+        actor=alice,
+        hazard=hazard_a,
+        measures_taken="清理杂物，设置禁止堆放标识",
+        completed_on=dt.date(2024, 6, 12),
+        funds_spent=300,
+        evidence=[png_upload(), pdf_upload()],
+    )
+    assert report.filed_by == alice and report.filed_at
+    assert report.evidence.count() == 2
+    hazard_a.refresh_from_db()
+    assert hazard_a.status == S.SUBMITTED
+
+    services.report_accept(actor=staff, hazard=hazard_a, note="现场核查属实")
+    hazard_a.refresh_from_db()
+    report.refresh_from_db()
+    assert hazard_a.status == S.ACCEPTED
+    assert hazard_a.closed_by == staff and hazard_a.closed_at
+    assert report.status == RectificationReport.Status.ACCEPTED
+    assert report.reviewed_by == staff and report.reviewed_at
+
+
+def test_return_then_resume_then_accept_keeps_every_report(staff, alice, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    services.report_file(
+        actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 12)
+    )
+    services.report_return(actor=staff, hazard=hazard_a, reason="照片未体现整改后现场")
+    hazard_a.refresh_from_db()
+    assert hazard_a.status == S.RETURNED
+    with pytest.raises(TransitionNotAllowed):
+        services.report_file(
+            actor=alice, hazard=hazard_a, measures_taken="x", completed_on=dt.date(2024, 6, 13)
+        )
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    services.report_file(
+        actor=alice,
+        hazard=hazard_a,
+        measures_taken="清理并补拍照片",
+        completed_on=dt.date(2024, 6, 14),
+        evidence=[png_upload()],
+    )
+    services.report_accept(actor=staff, hazard=hazard_a)
+    reports = list(hazard_a.reports.order_by("filed_at"))
+    assert [r.status for r in reports] == ["returned", "accepted"]
+    assert reports[0].review_note == "照片未体现整改后现场"
+    assert reports[0].reviewed_by == staff
+
+
+@pytest.mark.parametrize(
+    ("call", "status"),
+    [
+        ("accept", S.REPORTED),
+        ("return", S.REPORTED),
+        ("submit", S.REPORTED),
+        ("accept", S.RECTIFYING),
+        ("start", S.SUBMITTED),
+    ],
+)
+def test_transitions_outside_the_graph_are_refused(staff, alice, hazard_a, call, status):
+    if status != S.REPORTED:
+        services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    if status == S.SUBMITTED:
+        services.report_file(
+            actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
+        )
+    calls = {
+        "accept": lambda: services.report_accept(actor=staff, hazard=hazard_a),
+        "return": lambda: services.report_return(actor=staff, hazard=hazard_a, reason="不合格"),
+        "submit": lambda: services.report_file(
+            actor=alice, hazard=hazard_a, measures_taken="x", completed_on=dt.date(2024, 6, 9)
+        ),
+        "start": lambda: services.hazard_start_rectification(actor=alice, hazard=hazard_a),
+    }
+    with pytest.raises(TransitionNotAllowed):
+        calls[call]()
+    hazard_a.refresh_from_db()
+    assert hazard_a.status == status
+
+
+def test_report_on_a_closed_hazard_is_refused(staff, alice, hazard_a):
+    close_hazard(staff, alice, hazard_a)
+    with pytest.raises(TransitionNotAllowed) as info:
+        services.report_file(
+            actor=alice, hazard=hazard_a, measures_taken="x", completed_on=dt.date(2024, 6, 16)
+        )
+    assert info.value.code == "hazard_closed"
+    assert hazard_a.reports.count() == 1
+
+
+def test_return_needs_a_reason(staff, alice, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    services.report_file(
+        actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
+    )
+    with pytest.raises(ValidationError) as info:
+        services.report_return(actor=staff, hazard=hazard_a, reason="  ")
+    assert "reason" in info.value.message_dict
+
+
+def test_head_cannot_review_a_report(alice, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    services.report_file(
+        actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
+    )
+    with pytest.raises(PermissionDenied):
+        services.report_accept(actor=alice, hazard=hazard_a)
+
+
+def test_evidence_that_is_not_what_it_says_saves_nothing(alice, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    fake = pdf_upload("photo.png")
+    fake.file.write(b"")  # still a PDF by content, accepted
+    text = png_upload("evidence.pdf")
+    text.file = type(text.file)(b"just text pretending to be a PDF")
+    text.size = len(b"just text pretending to be a PDF")
+    with pytest.raises(ValidationError) as info:
+        services.report_file(
+            actor=alice,
+            hazard=hazard_a,
+            measures_taken="清理",
+            completed_on=dt.date(2024, 6, 9),
+            evidence=[text],
+        )
+    assert "evidence" in info.value.message_dict
+    hazard_a.refresh_from_db()
+    assert hazard_a.status == S.RECTIFYING
+    assert not hazard_a.reports.exists()
+
+
+def test_completion_before_the_finding_is_refused(alice, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    with pytest.raises(ValidationError) as info:
+        services.report_file(
+            actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 1)
+        )
+    assert "completed_on" in info.value.message_dict
+
+
+# --- Major hazards --------------------------------------------------------------------
+
+
+def test_major_hazard_needs_five_implementations_before_work_starts(alice, staff, enterprise_a):
+    hazard = make_hazard(staff, enterprise_a, level=HazardLevel.MAJOR)
+    with pytest.raises(ValidationError) as info:
+        services.hazard_start_rectification(actor=alice, hazard=hazard)
+    assert info.value.code == "five_implementations"
+    hazard.refresh_from_db()
+    assert hazard.status == S.REPORTED
+    services.hazard_update(actor=alice, hazard=hazard, **FIVE)
+    services.hazard_start_rectification(actor=alice, hazard=hazard)
+    hazard.refresh_from_db()
+    assert hazard.status == S.RECTIFYING
+
+
+def test_plan_cannot_be_emptied_while_a_major_hazard_is_worked_on(alice, staff, enterprise_a):
+    hazard = make_hazard(staff, enterprise_a, level=HazardLevel.MAJOR, **FIVE)
+    services.hazard_start_rectification(actor=alice, hazard=hazard)
+    with pytest.raises(ValidationError):
+        services.hazard_update(actor=alice, hazard=hazard, plan_contingency="")
+
+
+def test_staff_put_a_major_hazard_under_listed_supervision(staff, enterprise_a):
+    hazard = make_hazard(staff, enterprise_a, level=HazardLevel.MAJOR)
+    services.hazard_supervise(
+        actor=staff, hazard=hazard, office="吉林市安委办", deadline=dt.date(2024, 8, 1)
+    )
+    hazard.refresh_from_db()
+    assert hazard.is_supervised and hazard.supervised_by == staff
+    assert hazard.supervising_office == "吉林市安委办"
+
+
+def test_general_hazard_cannot_be_supervised(staff, hazard_a):
+    with pytest.raises(ValidationError):
+        services.hazard_supervise(
+            actor=staff, hazard=hazard_a, office="吉林市安委办", deadline=dt.date(2024, 8, 1)
+        )
+
+
+def test_head_cannot_put_a_hazard_under_supervision(alice, staff, enterprise_a):
+    hazard = make_hazard(staff, enterprise_a, level=HazardLevel.MAJOR)
+    with pytest.raises(PermissionDenied):
+        services.hazard_supervise(
+            actor=alice, hazard=hazard, office="x", deadline=dt.date(2024, 8, 1)
+        )
+
+
+# --- History and recurrence -----------------------------------------------------------
+
+
+def test_history_records_every_change_with_who_and_why(staff, alice, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    services.report_file(
+        actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
+    )
+    services.report_return(actor=staff, hazard=hazard_a, reason="不彻底")
+    entries = selectors.hazard_history(hazard=hazard_a)
+    assert [e["user"] for e in entries] == [staff, alice, alice, staff]
+    assert "不彻底" in entries[-1]["reason"]
+    status_changes = [c for e in entries for c in e["changes"] if c["new"] == "Returned"]
+    assert status_changes
+    assert hazard_a.reports.get().history.count() == 2
+
+
+def test_new_hazard_like_one_closed_within_a_year_is_a_recurrence(
+    staff, alice, enterprise_a, template
+):
+    item = template.items.first()
+    closed = make_hazard(staff, enterprise_a, checklist_item=item)
+    with freeze_time("2024-06-16 10:00+08:00"):
+        close_hazard(staff, alice, closed)
+    again = make_hazard(
+        staff,
+        enterprise_a,
+        checklist_item=item,
+        found_on=dt.date(2024, 9, 1),
+        deadline=dt.date(2024, 9, 10),
+    )
+    other_item = make_hazard(
+        staff,
+        enterprise_a,
+        checklist_item=template.items.last(),
+        found_on=dt.date(2024, 9, 1),
+        deadline=None,
+    )
+    assert again.is_recurrence and again.recurrence_of == closed
+    assert not other_item.is_recurrence
+
+
+def test_closed_more_than_a_year_ago_is_no_recurrence(staff, alice, enterprise_a, template):
+    item = template.items.first()
+    closed = make_hazard(staff, enterprise_a, checklist_item=item)
+    with freeze_time("2024-06-16 10:00+08:00"):
+        close_hazard(staff, alice, closed)
+    later = make_hazard(
+        staff,
+        enterprise_a,
+        checklist_item=item,
+        found_on=dt.date(2025, 7, 1),
+        deadline=dt.date(2025, 7, 20),
+    )
+    assert not later.is_recurrence
+
+
+# --- Inspections and coverage ---------------------------------------------------------
+
+
+def answers_for(template, fail_orders=(1,), photo=None):
+    return [
+        AnswerInput(
+            item=item,
+            result="fail" if item.order in fail_orders else "pass",
+            note="堆放纸箱" if item.order in fail_orders else "",
+            photo=photo if item.order in fail_orders else None,
+        )
+        for item in template.items.order_by("order")
+    ]
+
+
+def test_inspection_answers_its_tasks_target_and_coverage_follows(
+    staff, inspector_a, enterprise_a, template, unit_a, unit_b, enterprise_b
+):
+    second = EnterpriseFactory(supervising_unit=unit_a)
+    second.key_areas.set([template.key_area])
+    task = services.inspection_task_create(
+        actor=staff,
+        title="端午节前消防检查",
+        key_area=template.key_area,
+        units=[unit_a, unit_b],
+        start_date=dt.date(2024, 6, 1),
+        deadline=dt.date(2024, 6, 30),
+    )
+    assert task.targets.count() == 3  # every fire enterprise of both units
+    inspection = services.inspection_record(
+        actor=inspector_a,
+        enterprise=enterprise_a,
+        key_area=template.key_area,
+        template=template,
+        inspectors=[inspector_a],
+        date=dt.date(2024, 6, 5),
+        answers=answers_for(template),
+    )
+    assert inspection.task == task  # found by enterprise, area and date
+    rows, total = selectors.task_coverage(user=staff, task=task)
+    assert [(r.unit, r.targets, r.inspected) for r in rows] == [(unit_a, 2, 1), (unit_b, 1, 0)]
+    assert (total.targets, total.inspected, total.percent) == (3, 1, 33)
+    rows, total = selectors.task_coverage(user=inspector_a, task=task)
+    assert [r.unit for r in rows] == [unit_a]
+
+
+def test_enforcement_visit_needs_two_inspectors(inspector_a, enterprise_a, template):
+    with pytest.raises(ValidationError) as info:
+        services.inspection_record(
+            actor=inspector_a,
+            enterprise=enterprise_a,
+            key_area=template.key_area,
+            template=template,
+            inspectors=[inspector_a],
+            is_enforcement=True,
+            answers=answers_for(template),
+        )
+    assert "inspectors" in info.value.message_dict
+
+
+def test_failed_item_becomes_a_prefilled_hazard_in_one_step(inspector_a, enterprise_a, template):
+    inspection = services.inspection_record(
+        actor=inspector_a,
+        enterprise=enterprise_a,
+        key_area=template.key_area,
+        template=template,
+        inspectors=[inspector_a],
+        date=dt.date(2024, 6, 5),
+        answers=answers_for(template, fail_orders=(1, 2), photo=png_upload()),
+    )
+    failed = inspection.answers.filter(result="fail").order_by("item__order")
+    hazard = services.hazard_from_answer(actor=inspector_a, answer=failed[0])
+    assert hazard.description == "疏散通道是否畅通：堆放纸箱"
+    assert hazard.level == HazardLevel.GENERAL
+    assert hazard.legal_basis == failed[0].item.legal_basis
+    assert hazard.found_on == dt.date(2024, 6, 5)
+    assert (
+        hazard.inspection == inspection and hazard.responsible_unit == enterprise_a.supervising_unit
+    )
+    assert HazardPhoto.objects.filter(hazard=hazard).count() == 1
+    with pytest.raises(ValidationError):
+        services.hazard_from_answer(actor=inspector_a, answer=failed[0])
+    rest = services.hazards_from_inspection(actor=inspector_a, inspection=inspection)
+    assert [h.level for h in rest] == [HazardLevel.MAJOR]
+    passed = inspection.answers.filter(result=InspectionAnswer.Result.PASS).first()
+    with pytest.raises(ValidationError):
+        services.hazard_from_answer(actor=inspector_a, answer=passed)
+
+
+def test_inspector_cannot_inspect_another_units_enterprise(inspector_a, enterprise_b, template):
+    with pytest.raises(ValidationError) as info:
+        services.inspection_record(
+            actor=inspector_a,
+            enterprise=enterprise_b,
+            key_area=template.key_area,
+            template=template,
+            inspectors=[inspector_a],
+        )
+    assert "enterprise" in info.value.message_dict
+
+
+def test_key_period_becomes_inspection_tasks_in_one_step(
+    staff, unit_a, unit_b, enterprise_a, enterprise_b
+):
+    period = KeyPeriodFactory(
+        name="端午节", start_date=dt.date(2030, 6, 12), end_date=dt.date(2030, 6, 14)
+    )
+    chemicals = key_area("hazardous-chemicals")
+    tasks = services.inspection_tasks_from_key_period(
+        actor=staff,
+        key_period=period,
+        key_areas=[key_area("fire"), chemicals],
+        units=[unit_a, unit_b],
+    )
+    assert len(tasks) == 2
+    assert {t.key_area.code for t in tasks} == {"fire", "hazardous-chemicals"}
+    assert all(t.key_period == period for t in tasks)
+    assert all(t.deadline == dt.date(2030, 6, 11) for t in tasks)  # last working day before
+    fire_task = next(t for t in tasks if t.key_area.code == "fire")
+    assert set(fire_task.targets.values_list("enterprise", flat=True)) == {
+        enterprise_a.pk,
+        enterprise_b.pk,
+    }
+    assert InspectionTarget.objects.filter(task__key_area=chemicals).count() == 0
+
+
+def test_head_cannot_issue_tasks(alice, unit_a):
+    period = KeyPeriodFactory()
+    with pytest.raises(PermissionDenied):
+        services.inspection_tasks_from_key_period(
+            actor=alice, key_period=period, key_areas=[key_area("fire")], units=[unit_a]
+        )
+
+
+# --- Violations and enforcement -------------------------------------------------------
+
+
+def test_enforcement_action_must_be_linked(inspector_a, enterprise_a):
+    with pytest.raises(ValidationError) as info:
+        services.enforcement_action_record(
+            actor=inspector_a,
+            enterprise=enterprise_a,
+            kind="order",
+            legal_basis="《安全生产法》第六十五条",
+        )
+    assert "inspection" in info.value.message_dict
+    violation = services.violation_record(
+        actor=inspector_a,
+        enterprise=enterprise_a,
+        kind="illegal_operation",
+        person="李四",
+        description="无证电焊",
+    )
+    action = services.enforcement_action_record(
+        actor=inspector_a,
+        enterprise=enterprise_a,
+        kind="fine",
+        legal_basis="《安全生产法》第九十七条",
+        amount=5000,
+        violation=violation,
+        decision_number="高新应急罚〔2024〕3号",
+    )
+    assert action.unit == inspector_a.unit
+
+
+def test_fine_without_amount_is_a_field_error(inspector_a, enterprise_a):
+    violation = services.violation_record(
+        actor=inspector_a,
+        enterprise=enterprise_a,
+        kind="illegal_command",
+        person="王五",
+        description="违章指挥",
+    )
+    with pytest.raises(ValidationError):
+        services.enforcement_action_record(
+            actor=inspector_a,
+            enterprise=enterprise_a,
+            kind="fine",
+            legal_basis="x",
+            violation=violation,
+        )
