@@ -66,6 +66,8 @@ class DutyConfig(AppConfig):
             "duty.publish_dutyroster",
             "duty.approve_swaprequest",
             "duty.change_swaprequest",
+            # Approving and rejecting are POSTs on the swap-requests resource.
+            "duty.add_swaprequest",
         ]
         register_role_permissions(Role.COMMITTEE_STAFF, staff)
         register_role_permissions(Role.ADMIN, staff)

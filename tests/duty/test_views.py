@@ -1,0 +1,288 @@
+"""The duty pages: the permission matrix (allowed role, the same role of another unit
+gets 404, anonymous is sent to log in), query counts, and the flows through forms."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from freezegun import freeze_time
+
+from duty import services
+from duty.models import DutyLogEntry, DutyRoster, EmergencyResource, Handover
+from duty.times import shift_window
+from tests.factories import UnitFactory
+
+from .conftest import days
+from .factories import (
+    ResourceFactory,
+    RosterFactory,
+    TeamFactory,
+    WarningFactory,
+    leader,
+    officer,
+    published,
+    staff_shift,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, user, url):
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+# --- Permission matrix ---------------------------------------------------------------
+
+
+@pytest.fixture
+def records_a(staff, roster_a, shift_a, officer_a, unit_a):
+    with freeze_time("2024-06-01 20:00:00+08:00"):
+        report = services.incident_report_create(
+            actor=officer_a,
+            shift=shift_a,
+            received_at=shift_window(shift_a.date)[0] + timedelta(hours=2),
+            reported_by="群众",
+            kind="fire",
+            place="某小区",
+            description="楼道起火",
+        )
+    return {
+        "roster": reverse("duty:roster-detail", args=[roster_a.pk]),
+        "shift": reverse("duty:shift-detail", args=[shift_a.pk]),
+        "incident": reverse("duty:incident-detail", args=[report.pk]),
+        "resource": reverse("duty:resource-detail", args=[ResourceFactory(unit=unit_a).pk]),
+        "team": reverse("duty:team-detail", args=[TeamFactory(unit=unit_a).pk]),
+    }
+
+
+@pytest.mark.parametrize("page", ["roster", "shift", "incident", "resource", "team"])
+def test_officer_of_the_unit_reads_and_officer_of_another_unit_gets_404(
+    client, records_a, officer_a, officer_b, page
+):
+    assert get(client, officer_a, records_a[page]).status_code == 200
+    client.logout()
+    assert get(client, officer_b, records_a[page]).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["roster", "shift", "resource", "team"])
+def test_head_of_the_unit_reads_and_head_of_another_unit_gets_404(
+    client, records_a, alice, bob, page
+):
+    assert get(client, alice, records_a[page]).status_code == 200
+    client.logout()
+    assert get(client, bob, records_a[page]).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["roster", "shift", "incident", "resource", "team"])
+def test_anonymous_is_sent_to_log_in(client, records_a, page):
+    response = client.get(records_a[page])
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "index",
+        "mine",
+        "calendar",
+        "roster-list",
+        "swap-list",
+        "warning-list",
+        "resource-list",
+        "team-list",
+        "incident-list",
+        "fairness",
+        "unavailability-list",
+        "roster-create",
+        "resource-create",
+        "team-create",
+        "standby-create",
+    ],
+)
+def test_staff_open_every_list_page(client, staff, name, roster_a):
+    assert get(client, staff, reverse(f"duty:{name}")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["fairness", "roster-create", "unavailability-list"])
+def test_staff_pages_are_refused_to_others(client, officer_a, alice, name):
+    assert get(client, officer_a, reverse(f"duty:{name}")).status_code == 403
+    client.logout()
+    assert get(client, alice, reverse(f"duty:{name}")).status_code == 403
+
+
+def test_the_office_roster_once_published_is_everyones(client, staff, bob, roles):
+    roster = RosterFactory(unit=staff.unit, end_date=date(2024, 6, 1))
+    staff_shift(roster, date(2024, 6, 1), leader(staff.unit), officer(staff.unit))
+    url = reverse("duty:roster-detail", args=[roster.pk])
+    assert get(client, bob, url).status_code == 404  # a draft is the office's own
+    published(roster)
+    assert get(client, bob, url).status_code == 200
+
+
+# --- Query counts --------------------------------------------------------------------
+
+
+def _rosters(unit, n):
+    for i in range(n):
+        roster = RosterFactory(
+            unit=unit,
+            start_date=date(2023, 1, 1) + timedelta(days=i),
+            end_date=date(2023, 1, 1) + timedelta(days=i),
+        )
+        staff_shift(roster, roster.start_date, leader(unit), officer(unit))
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_roster_list_page_queries_do_not_grow_with_rows(client, staff, roles):
+    unit = UnitFactory()
+    client.force_login(staff)
+    _rosters(unit, 5)
+    five = _count(client, reverse("duty:roster-list"))
+    _rosters(unit, 45)
+    assert _count(client, reverse("duty:roster-list")) == five
+
+
+def test_month_calendar_queries_do_not_grow_with_shifts(client, staff, roles):
+    unit = UnitFactory()
+    client.force_login(staff)
+    roster = published(RosterFactory(unit=unit, end_date=date(2024, 6, 30)))
+    for day in days(5):
+        staff_shift(roster, day, leader(unit), officer(unit), officer(unit))
+    url = reverse("duty:calendar") + "?month=2024-06"
+    five = _count(client, url)
+    for day in days(25, date(2024, 6, 6)):
+        staff_shift(roster, day, leader(unit), officer(unit), officer(unit))
+    assert _count(client, url) == five
+
+
+# --- Flows ---------------------------------------------------------------------------
+
+
+def test_staff_creates_generates_and_publishes_a_roster(client, staff, roles):
+    unit = staff.unit
+    leaders = [leader(unit) for _ in range(3)]
+    officers = [officer(unit) for _ in range(3)]
+    client.force_login(staff)
+    response = client.post(
+        reverse("duty:roster-create"),
+        {
+            "title": "2024年7月值班表",
+            "unit": unit.pk,
+            "start_date": "2024-07-01",
+            "end_date": "2024-07-31",
+            "officers_per_shift": 1,
+            "phone": "0432-64501110",
+        },
+    )
+    roster = DutyRoster.objects.get()
+    assert response.status_code == 302
+    page = client.get(roster.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-testid="failing-day"' in page.content.decode()
+    response = client.post(
+        reverse("duty:roster-generate", args=[roster.pk]),
+        {
+            "leaders": [u.pk for u in leaders],
+            "officers": [u.pk for u in officers],
+            "seed": 0,
+        },
+    )
+    assert response.status_code == 302
+    assert roster.shifts.count() == 31
+    client.post(reverse("duty:roster-publish", args=[roster.pk]))
+    roster.refresh_from_db()
+    assert roster.is_published
+
+
+def test_generating_from_too_small_pools_lists_the_failing_days(client, staff, roles):
+    roster = RosterFactory(unit=staff.unit, end_date=date(2024, 6, 5))
+    client.force_login(staff)
+    response = client.post(
+        reverse("duty:roster-generate", args=[roster.pk]),
+        {
+            "leaders": [leader(staff.unit).pk],
+            "officers": [officer(staff.unit).pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "generate-failures" in response.content.decode()
+    assert not roster.shifts.exists()
+
+
+def test_publishing_a_failing_roster_shows_the_days(client, staff, roles):
+    roster = RosterFactory(unit=staff.unit, end_date=date(2024, 6, 2))
+    staff_shift(roster, date(2024, 6, 1), leader(staff.unit), officer(staff.unit))
+    client.force_login(staff)
+    response = client.post(reverse("duty:roster-publish", args=[roster.pk]), follow=True)
+    assert "2024-06-02" in response.content.decode()
+    roster.refresh_from_db()
+    assert not roster.is_published
+
+
+@freeze_time("2024-06-01 21:00:00+08:00")
+def test_officer_logs_and_hands_over_through_the_pages(client, shift_a, officer_a):
+    client.force_login(officer_a)
+    client.post(
+        reverse("duty:log-create", args=[shift_a.pk]),
+        {"kind": "patrol", "content": "夜间巡查化工园区，正常"},
+    )
+    assert DutyLogEntry.objects.get().author == officer_a
+    response = client.post(
+        reverse("duty:handover-create", args=[shift_a.pk]),
+        {"new_matters": "越山路积水待排\n", "notes": "平稳"},
+    )
+    assert response.status_code == 302
+    handover = Handover.objects.get()
+    assert [m.text for m in handover.matters.all()] == ["越山路积水待排"]
+    page = client.get(shift_a.get_absolute_url()).content.decode()
+    assert "夜间巡查化工园区" in page and 'data-testid="shift-closed"' in page
+
+
+@freeze_time("2024-06-01 21:00:00+08:00")
+def test_a_log_entry_on_someone_elses_shift_is_refused_with_a_message(client, roster_a, roles):
+    other = officer(roster_a.unit)
+    shift = roster_a.shifts.order_by("date").first()
+    client.force_login(other)
+    response = client.post(
+        reverse("duty:log-create", args=[shift.pk]), {"kind": "patrol", "content": "x"}, follow=True
+    )
+    assert "your own shift" in response.content.decode()
+    assert not DutyLogEntry.objects.exists()
+
+
+def test_stock_below_zero_is_refused_beside_the_field(client, staff):
+    resource = ResourceFactory(unit=staff.unit, quantity=3)
+    client.force_login(staff)
+    response = client.post(
+        resource.get_absolute_url(), {"direction": "out", "quantity": "5", "purpose": "x"}
+    )
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    assert EmergencyResource.objects.get().quantity == 3
+
+
+def test_active_warning_banner_and_home_panel(client, staff, roster_a):
+    with freeze_time("2024-06-20 12:00:00+08:00"):
+        WarningFactory(level="orange")
+        client.force_login(staff)
+        body = client.get(reverse("duty:index")).content.decode()
+        assert 'data-testid="warning-banner"' in body
+        home = client.get(reverse("home")).content.decode()
+        assert 'data-testid="duty-panel"' in home
+
+
+@freeze_time("2024-06-01 12:00:00+08:00")
+def test_home_panel_shows_who_is_on_duty_now(client, alice, roster_a, leader_a):
+    client.force_login(alice)
+    home = client.get(reverse("home")).content.decode()
+    assert str(leader_a) in home
