@@ -1,0 +1,114 @@
+"""Exports: the roster for the wall and the duty log as PDF (through the generated
+documents), and the iCalendar feeds per person (secret, renewable) and per roster."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from duty import services
+from duty.times import shift_window
+from safetyzone.documents.models import GeneratedDocument
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(document: GeneratedDocument) -> str:
+    document.refresh_from_db()
+    assert document.status == GeneratedDocument.Status.DONE, document.error
+    with document.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def named(roster_a, leader_a, officer_a):
+    leader_a.display_name, officer_a.display_name = "王立", "杨帆"
+    leader_a.save(), officer_a.save()
+    return roster_a
+
+
+def test_roster_pdf_for_the_wall_has_the_names(staff, named, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services_request(staff, "duty_roster", named)
+    text = pdf_text(document)
+    for words in ("应急局6月值班表", "王立", "杨帆", "0432-64501110", "06-03"):
+        assert words in text, words
+
+
+def test_duty_log_pdf_of_the_period(staff, named, officer_a, django_capture_on_commit_callbacks):
+    shift = named.shifts.get(date=date(2024, 6, 1))
+    with freeze_time("2024-06-01 22:00:00+08:00"):
+        services.log_entry_create(
+            actor=officer_a, shift=shift, kind="call", content="越山街道报告下穿桥积水"
+        )
+    with freeze_time("2024-06-02 08:40:00+08:00"):
+        services.handover_create(actor=officer_a, shift=shift, new_matters=["积水点持续监测"])
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services_request(staff, "duty_log", named)
+    text = pdf_text(document)
+    for words in ("越山街道报告下穿桥积水", "积水点持续监测", "杨帆", "2024-06-01"):
+        assert words in text, words
+
+
+def services_request(user, kind, subject):
+    from safetyzone.documents.services import document_request
+
+    return document_request(user=user, kind=kind, subject=subject)
+
+
+def test_officers_cannot_request_the_log_pdf_of_another_unit(officer_b, named):
+    from django.http import Http404
+
+    from safetyzone.documents.selectors import document_subject_get
+
+    with pytest.raises(Http404):
+        document_subject_get(user=officer_b, kind="duty_log", object_id=named.pk)
+
+
+# --- iCalendar -----------------------------------------------------------------------
+
+
+@freeze_time("2024-05-25 10:00:00+08:00")
+def test_personal_feed_parses_and_a_renewed_link_retires_the_old(client, named, officer_a):
+    feed = services.calendar_feed_renew(person=officer_a)
+    url = reverse("duty:person-feed", args=[feed.token])
+    response = client.get(url)  # no login: the secret link is the key
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 2  # 1 and 3 June
+    starts = sorted(e.decoded("dtstart") for e in events)
+    assert starts[0] == shift_window(date(2024, 6, 1))[0]
+    assert events[0].decoded("dtend") - events[0].decoded("dtstart") == timedelta(hours=24)
+    assert "王立" in events[0]["description"]
+
+    new = services.calendar_feed_renew(person=officer_a)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("duty:person-feed", args=[new.token])).status_code == 200
+
+
+def test_renewing_through_the_page(client, officer_a):
+    client.force_login(officer_a)
+    client.post(reverse("duty:feed-renew"))
+    page = client.get(reverse("duty:mine")).content.decode()
+    assert officer_a.duty_feed.token in page
+
+
+def test_roster_feed_parses_and_is_scoped(client, named, officer_a, officer_b):
+    url = reverse("duty:roster-ical", args=[named.pk])
+    client.force_login(officer_a)
+    response = client.get(url)
+    assert response.status_code == 200
+    calendar = Calendar.from_ical(response.content)
+    assert calendar["x-wr-calname"] == "应急局6月值班表"
+    assert len(list(calendar.walk("VEVENT"))) == 3
+    client.force_login(officer_b)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
