@@ -72,7 +72,7 @@ def checklist_template_get(*, pk: Any) -> ChecklistTemplate:
 def inspection_task_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet:
     filters = filters or {}
     # A unit's head counts their own unit's targets; the office counts them all.
-    mine = Q() if sees_all_units(user) else Q(targets__unit=user.unit_id)
+    mine = Q() if sees_all_units(user) else Q(targets__unit=getattr(user, "unit_id", None))
     qs = (
         scope_queryset(InspectionTask.objects.all(), user)
         .select_related("key_area", "key_period", "campaign")

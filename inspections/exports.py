@@ -1,0 +1,229 @@
+"""Exports of the ledger (台账) and the statistics: Excel written by XlsxWriter in
+constant-memory mode (one row in memory at a time, so 100,000 rows fit), and the
+ledger as a landscape PDF. The querysets come from scoped selectors."""
+
+import os
+import tempfile
+from collections.abc import Iterable
+from typing import Any
+
+import xlsxwriter
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Hazard
+
+# Rows of the PDF ledger; beyond it the office uses the Excel export.
+PDF_LEDGER_LIMIT = 1000
+
+
+def ledger_columns() -> list[tuple[str, int]]:
+    return [
+        (_("Code"), 16),
+        (_("Enterprise"), 30),
+        (_("Place"), 18),
+        (_("Key area"), 12),
+        (_("Level"), 10),
+        (_("Description"), 40),
+        (_("Found on"), 12),
+        (_("Responsible unit"), 22),
+        (_("Responsible person"), 12),
+        (_("Deadline"), 12),
+        (_("Status"), 14),
+        (_("Overdue"), 8),
+        (_("Listed supervision"), 10),
+        (_("Recurrence"), 8),
+        (_("Closed at"), 18),
+    ]
+
+
+def ledger_row(hazard: Hazard, today) -> list[Any]:
+    yes, no = _("Yes"), _("No")
+    closed = (
+        timezone.localtime(hazard.closed_at).strftime("%Y-%m-%d %H:%M") if hazard.closed_at else ""
+    )
+    return [
+        hazard.code,
+        hazard.enterprise.name,
+        hazard.place,
+        hazard.key_area.name,
+        hazard.get_level_display(),
+        hazard.description,
+        hazard.found_on,
+        hazard.responsible_unit.name,
+        hazard.responsible_person,
+        hazard.deadline,
+        hazard.get_status_display(),
+        yes if hazard.is_overdue(today) else no,
+        yes if hazard.is_supervised else no,
+        yes if hazard.is_recurrence else no,
+        closed,
+    ]
+
+
+def _xlsx_response(path: str, filename: str) -> FileResponse:
+    handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    os.unlink(path)  # the open handle keeps the data until the response is sent
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _new_workbook() -> tuple[xlsxwriter.Workbook, str]:
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    workbook = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "default_date_format": "yyyy-mm-dd",
+            "tmpdir": tempfile.gettempdir(),
+        },
+    )
+    return workbook, path
+
+
+def write_ledger_xlsx(hazards: QuerySet[Hazard] | Iterable[Hazard], path: str | None = None) -> str:
+    """Write the ledger to an .xlsx file and return its path. Rows stream from the
+    database in chunks and to the file one at a time."""
+    if path is None:
+        workbook, path = _new_workbook()
+    else:
+        workbook = xlsxwriter.Workbook(
+            path, {"constant_memory": True, "default_date_format": "yyyy-mm-dd"}
+        )
+    sheet = workbook.add_worksheet(_("Hazard ledger")[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    columns = ledger_columns()
+    for index, (_label, width) in enumerate(columns):
+        sheet.set_column(index, index, width)
+    # Constant-memory mode writes row by row: the title row, the header, then the data.
+    sheet.write(0, 0, _("Hazard ledger"), title)
+    sheet.write(
+        0, 5, _("Exported at %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+    )
+    for index, (label, _width) in enumerate(columns):
+        sheet.write(1, index, label, header)
+    today = timezone.localdate()
+    rows = hazards.iterator(chunk_size=2000) if isinstance(hazards, QuerySet) else hazards
+    row_number = 2
+    for hazard in rows:
+        sheet.write_row(row_number, 0, ledger_row(hazard, today))
+        row_number += 1
+    sheet.freeze_panes(2, 1)
+    sheet.autofilter(1, 0, max(row_number - 1, 1), len(columns) - 1)
+    workbook.close()
+    return path
+
+
+def ledger_xlsx_response(hazards: QuerySet[Hazard]) -> FileResponse:
+    path = write_ledger_xlsx(hazards)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _xlsx_response(path, _("Hazard ledger") + f"-{stamp}.xlsx")
+
+
+def ledger_pdf_response(hazards: QuerySet[Hazard], *, filters: dict[str, Any]) -> HttpResponse:
+    """The ledger as a landscape PDF table (the first PDF_LEDGER_LIMIT rows)."""
+    from safetyzone.documents.rendering import render_pdf
+
+    total = hazards.count()
+    today = timezone.localdate()
+    rows = [(hazard, hazard.is_overdue(today)) for hazard in hazards[:PDF_LEDGER_LIMIT]]
+    described = []
+    for key, value in filters.items():
+        if value not in (None, ""):
+            described.append(f"{key}={value}")
+    pdf = render_pdf(
+        "inspections/pdf/ledger.html",
+        {
+            "rows": rows,
+            "total": total,
+            "limit": PDF_LEDGER_LIMIT,
+            "truncated": total > PDF_LEDGER_LIMIT,
+            "filters": "; ".join(described),
+            "generated_at": timezone.localtime(),
+        },
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(
+        True, _("Hazard ledger") + f"-{stamp}.pdf"
+    )
+    return response
+
+
+def quarterly_columns() -> list[tuple[str, str]]:
+    return [
+        ("inspections", _("Inspections")),
+        ("enterprises", _("Enterprises inspected")),
+        ("hazards", _("Hazards found")),
+        ("major", _("Of which major")),
+        ("closed", _("Rectified")),
+        ("rate", _("Rectification rate (%)")),
+        ("overdue", _("Overdue")),
+        ("violations", _("Violations")),
+        ("actions", _("Enforcement actions")),
+        ("fines", _("Fines (yuan)")),
+    ]
+
+
+def write_quarterly_xlsx(table: dict[str, Any]) -> str:
+    workbook, path = _new_workbook()
+    sheet = workbook.add_worksheet(_("Quarterly statistics")[:31])
+    bold = workbook.add_format({"bold": True})
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True}
+    )
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    columns = quarterly_columns()
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, len(columns), 12)
+    sheet.write(
+        0,
+        0,
+        _("Hidden-danger screening and rectification, %(year)d Q%(quarter)d")
+        % {"year": table["year"], "quarter": table["quarter"]},
+        bold,
+    )
+    sheet.write(
+        1,
+        0,
+        _("Period %(first)s to %(last)s; to be filed by %(due)s")
+        % {"first": table["first"], "last": table["last"], "due": table["due"]},
+    )
+    sheet.write(2, 0, _("Unit"), header)
+    for index, (_key, label) in enumerate(columns, start=1):
+        sheet.write(2, index, label, header)
+    row_number = 3
+    for row in [*table["rows"], {**table["total"], "unit": _("Total")}]:
+        sheet.write(
+            row_number,
+            0,
+            str(row["unit"]),
+            bold if row is not None and row["unit"] == _("Total") else None,
+        )
+        for index, (key, _label) in enumerate(columns, start=1):
+            value = row[key]
+            if key == "fines":
+                sheet.write_number(row_number, index, float(value or 0), money)
+            elif value is None:
+                sheet.write_blank(row_number, index, None)
+            else:
+                sheet.write_number(row_number, index, value)
+        row_number += 1
+    workbook.close()
+    return path
+
+
+def quarterly_xlsx_response(table: dict[str, Any]) -> FileResponse:
+    path = write_quarterly_xlsx(table)
+    name = _("Quarterly statistics") + f"-{table['year']}Q{table['quarter']}.xlsx"
+    return _xlsx_response(path, name)

@@ -1,0 +1,319 @@
+"""Shapes of the inspections API. They check the shape only: the services decide."""
+
+from rest_framework import serializers
+
+from safetyzone.org.models import Enterprise, KeyArea, Unit, User
+
+from .models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    EnforcementAction,
+    Hazard,
+    Inspection,
+    InspectionAnswer,
+    InspectionTask,
+    RectificationReport,
+    ReportEvidence,
+    Violation,
+)
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "order", "question", "legal_basis", "implied_level"]
+
+
+class ChecklistTemplateSerializer(serializers.ModelSerializer):
+    items = ChecklistItemSerializer(many=True, read_only=True)
+    key_area_name = serializers.CharField(source="key_area.name", read_only=True)
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["id", "name", "key_area", "key_area_name", "description", "is_active", "items"]
+
+
+class InspectionTaskSerializer(serializers.ModelSerializer):
+    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
+    enterprises = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), many=True, required=False, write_only=True
+    )
+    target_count = serializers.IntegerField(read_only=True)
+    inspected_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = InspectionTask
+        fields = [
+            "id",
+            "title",
+            "key_area",
+            "key_period",
+            "campaign",
+            "directive",
+            "description",
+            "start_date",
+            "deadline",
+            "units",
+            "enterprises",
+            "target_count",
+            "inspected_count",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def validate(self, attrs):
+        # The model's rules run in the service.
+        return attrs
+
+
+class InspectionAnswerSerializer(serializers.ModelSerializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all())
+    hazard = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionAnswer
+        fields = ["id", "item", "result", "note", "hazard"]
+
+    def get_hazard(self, answer) -> int | None:
+        hazard = getattr(answer, "hazard", None)
+        return hazard.pk if hazard else None
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    answers = InspectionAnswerSerializer(many=True, required=False)
+    inspectors = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "unit",
+            "key_area",
+            "template",
+            "task",
+            "date",
+            "method",
+            "is_enforcement",
+            "inspectors",
+            "other_participants",
+            "conclusion",
+            "answers",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class InspectionListSerializer(InspectionSerializer):
+    """The list leaves out the answers (one query fewer per row)."""
+
+    failed_count = serializers.IntegerField(read_only=True)
+    hazard_count = serializers.IntegerField(read_only=True)
+
+    class Meta(InspectionSerializer.Meta):
+        fields = [
+            f for f in InspectionSerializer.Meta.fields if f not in ("answers", "inspectors")
+        ] + ["failed_count", "hazard_count"]
+
+
+class HazardSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    key_area = serializers.PrimaryKeyRelatedField(queryset=KeyArea.objects.all())
+    responsible_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False
+    )
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    key_area_name = serializers.CharField(source="key_area.name", read_only=True)
+    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "code",
+            "enterprise",
+            "enterprise_name",
+            "place",
+            "key_area",
+            "key_area_name",
+            "checklist_item",
+            "inspection",
+            "description",
+            "legal_basis",
+            "level",
+            "found_on",
+            "responsible_unit",
+            "responsible_unit_name",
+            "responsible_person",
+            "deadline",
+            "status",
+            "overdue",
+            "plan_responsibility",
+            "plan_measures",
+            "plan_funds",
+            "plan_time_limit",
+            "plan_contingency",
+            "is_supervised",
+            "supervising_office",
+            "supervision_deadline",
+            "is_recurrence",
+            "recurrence_of",
+            "closed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "code",
+            "status",
+            "is_supervised",
+            "supervising_office",
+            "supervision_deadline",
+            "is_recurrence",
+            "recurrence_of",
+            "closed_at",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"deadline": {"required": False}, "found_on": {"required": False}}
+
+    def get_overdue(self, hazard) -> bool:
+        annotated = getattr(hazard, "overdue", None)
+        return bool(annotated) if annotated is not None else hazard.is_overdue()
+
+    def validate(self, attrs):
+        return attrs
+
+
+class HazardUpdateSerializer(HazardSerializer):
+    class Meta(HazardSerializer.Meta):
+        read_only_fields = [
+            *HazardSerializer.Meta.read_only_fields,
+            "enterprise",
+            "key_area",
+            "checklist_item",
+            "inspection",
+            "found_on",
+            "responsible_unit",
+        ]
+
+
+class ReportEvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportEvidence
+        fields = ["id", "original_name", "kind", "uploaded_at", "url"]
+
+    def get_url(self, evidence) -> str:
+        from django.urls import reverse
+
+        return reverse("inspections:evidence-file", args=[evidence.pk])
+
+
+class RectificationReportSerializer(serializers.ModelSerializer):
+    hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all())
+    evidence = ReportEvidenceSerializer(many=True, read_only=True)
+    evidence_files = serializers.ListField(
+        child=serializers.FileField(), write_only=True, required=False
+    )
+
+    class Meta:
+        model = RectificationReport
+        fields = [
+            "id",
+            "hazard",
+            "measures_taken",
+            "completed_on",
+            "funds_spent",
+            "notes",
+            "status",
+            "filed_by",
+            "filed_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_note",
+            "evidence",
+            "evidence_files",
+        ]
+        read_only_fields = [
+            "status",
+            "filed_by",
+            "filed_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_note",
+        ]
+
+
+class SubmitSerializer(serializers.Serializer):
+    measures_taken = serializers.CharField()
+    completed_on = serializers.DateField()
+    funds_spent = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    evidence_files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class AcceptSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class SuperviseSerializer(serializers.Serializer):
+    office = serializers.CharField(max_length=100)
+    deadline = serializers.DateField()
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+
+    class Meta:
+        model = Violation
+        fields = [
+            "id",
+            "enterprise",
+            "unit",
+            "kind",
+            "person",
+            "date",
+            "description",
+            "inspection",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"date": {"required": False}}
+
+
+class EnforcementActionSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+
+    class Meta:
+        model = EnforcementAction
+        fields = [
+            "id",
+            "kind",
+            "enterprise",
+            "unit",
+            "legal_basis",
+            "decision_number",
+            "amount",
+            "date",
+            "description",
+            "inspection",
+            "hazard",
+            "violation",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"date": {"required": False}}
+        # The partial unique constraint is the model's rule, checked by the service.
+        validators = []
