@@ -856,3 +856,49 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} · {self.period_end}"
+
+
+class AssignmentEvent(models.Model):
+    """One step in an assignment's history (流转记录): who did what, and when. Written by
+    the task services on every transition, so an assignment that goes done → returned →
+    done again keeps both rounds."""
+
+    class Action(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        SIGNED = "signed", _("Signed for")
+        STARTED = "started", _("Work started")
+        COMPLETED = "completed", _("Reported done")
+        RETURNED = "returned", _("Returned")
+        DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+        EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+        EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+        CHASED = "chased", _("Chased")
+        CHASER_SIGNED = "chaser_signed", _("Chaser signed for")
+        PROGRESS_REPORTED = "progress_reported", _("Progress reported")
+
+    assignment = models.ForeignKey(
+        TaskAssignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    status = models.CharField(
+        _("status afterwards"), max_length=12, choices=TaskAssignment.Status.choices
+    )
+    actor = models.ForeignKey(
+        USER, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    scope_unit_field = "assignment__unit"
+
+    class Meta:
+        ordering = ["assignment", "at", "pk"]
+        verbose_name = _("assignment event")
+        verbose_name_plural = _("assignment events")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.get_action_display()}"

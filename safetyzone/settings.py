@@ -218,6 +218,10 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": f"{_ERRORS}.ErrorCode415Enum.choices",
         "ErrorCode429Enum": f"{_ERRORS}.ErrorCode429Enum.choices",
         "ErrorCode500Enum": f"{_ERRORS}.ErrorCode500Enum.choices",
+        # Task sets shown in several components (assignment, summary, history). A nested
+        # class is named through a module-level alias: import paths stop at module level.
+        "TaskAssignmentStatusEnum": "campaigns.serializers_tasks.AssignmentStatus",
+        "TaskAssignmentRoleEnum": "campaigns.serializers_tasks.AssignmentRole",
         "HazardStatusEnum": "inspections.models.Hazard.Status",
         "RectificationReportStatusEnum": "inspections.models.RectificationReport.Status",
         "HazardLevelEnum": "inspections.models.HazardLevel",

@@ -175,3 +175,66 @@ class TaskAssignmentFactory(DjangoModelFactory[cm.TaskAssignment]):
     unit = factory.SelfAttribute("task.lead_unit")
     role = cm.TaskAssignment.Role.LEAD
     deadline = factory.SelfAttribute("task.deadline")
+
+
+# --- campaigns: tasks ------------------------------------------------------------------
+
+
+def task_for_units(*, lead: Unit, assisting: list[Unit] | tuple = (), **kwargs) -> cm.Task:
+    """A task with one assignment per unit, as task_create makes them (without a user)."""
+    task = TaskFactory(lead_unit=lead, **kwargs)
+    TaskAssignmentFactory(task=task, unit=lead, role=cm.TaskAssignment.Role.LEAD)
+    for unit in assisting:
+        TaskAssignmentFactory(task=task, unit=unit, role=cm.TaskAssignment.Role.ASSIST)
+    return task
+
+
+class ExtensionRequestFactory(DjangoModelFactory[cm.ExtensionRequest]):
+    class Meta:
+        model = cm.ExtensionRequest
+
+    assignment = factory.SubFactory(TaskAssignmentFactory)
+    reason = "端午节期间排查任务集中，需延期一周"
+    requested_deadline = factory.LazyAttribute(
+        lambda o: o.assignment.deadline + _dt.timedelta(days=7)
+    )
+
+
+class ChaserFactory(DjangoModelFactory[cm.Chaser]):
+    class Meta:
+        model = cm.Chaser
+
+    assignment = factory.SubFactory(TaskAssignmentFactory)
+    message = "请于本周内反馈排查进展"
+
+
+class ProgressReportFactory(DjangoModelFactory[cm.ProgressReport]):
+    class Meta:
+        model = cm.ProgressReport
+
+    assignment = factory.SubFactory(TaskAssignmentFactory)
+    period_end = _dt.date(2024, 6, 30)
+    content = "已完成辖区内12家危化品企业排查"
+
+
+# --- campaigns: planning and activities ------------------------------------------------
+
+
+class ActivityPhotoFactory(DjangoModelFactory[cm.ActivityPhoto]):
+    class Meta:
+        model = cm.ActivityPhoto
+
+    activity = factory.SubFactory(ActivityFactory)
+    image = factory.django.ImageField(filename="photo.png", format="PNG", width=40, height=30)
+    caption = "演练现场"
+
+
+def png_bytes(size: tuple[int, int] = (40, 30), color: str = "red") -> bytes:
+    """A real, small PNG image."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,2 +1,394 @@
+"""The tasks API: tasks with their assignments, the steps of an assignment, extension
+requests, chasers and progress reports. Scoped and filtered as the pages are (the same
+selectors); the task services decide every change."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safetyzone.core.uploads import protected_file_response
+from safetyzone.org.api import ScopedModelPermissions, as_drf_error
+from safetyzone.org.models import Unit
+
+from ..models import Campaign, Chaser, ExtensionRequest, ProgressReport, Task, TaskAssignment
+from ..selectors import tasks as selectors
+from ..selectors.tasks import Light, LightClock
+from ..serializers_tasks import (
+    ChaseInputSerializer,
+    ChaserSerializer,
+    CompleteInputSerializer,
+    DecideInputSerializer,
+    ExtensionInputSerializer,
+    ExtensionRequestSerializer,
+    ProgressReportSerializer,
+    ReturnInputSerializer,
+    TaskAssignmentDetailSerializer,
+    TaskAssignmentSerializer,
+    TaskSerializer,
+)
+from ..services import tasks as services
+
+
+def request_clock(request: Request) -> LightClock:
+    """The request's one light clock: one calendar read for filters and serializers."""
+    clock = getattr(request, "_light_clock", None)
+    if clock is None:
+        clock = LightClock()
+        request._light_clock = clock
+    return clock
+
+
+class ScopedViewPermissions(ScopedModelPermissions):
+    """The view permission for reads and for the steps (POST actions) alike: the service
+    of each step decides who may take it (403 otherwise)."""
+
+    perms_map = {**ScopedModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
+
+
+class _ClockMixin:
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["light_clock"] = request_clock(self.request)
+        return context
+
+
+def _call(function, **kwargs):
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as exc:
+        raise as_drf_error(exc) from exc
+
+
+# --- Filters: the pages' filters, applied by the same selector functions ----------------
+
+
+class _Filters(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=TaskAssignment.Status.choices)
+    light = filters.ChoiceFilter(choices=Light.choices)
+    overdue = filters.BooleanFilter(label=_("Overdue"))
+    deadline_after = filters.DateFilter(label=_("Deadline from"))
+    deadline_before = filters.DateFilter(label=_("Deadline to"))
+    search = filters.CharFilter(label=_("Search"))
+
+    def cleaned_filters(self) -> dict:
+        data = dict(self.form.cleaned_data)
+        data["q"] = data.pop("search", "") or ""
+        return data
+
+
+class TaskFilter(_Filters):
+    """As the task list page: unit, status, light and overdue look at the assignments."""
+
+    campaign = filters.ModelChoiceFilter(queryset=Campaign.objects.all())
+    unit = filters.ModelChoiceFilter(field_name="assignments__unit", queryset=Unit.objects.all())
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        return selectors.filter_tasks(
+            queryset,
+            user=self.request.user,
+            filters=self.cleaned_filters(),
+            clock=request_clock(self.request),
+        )
+
+
+class AssignmentFilter(_Filters):
+    """As the assignment list page."""
+
+    campaign = filters.ModelChoiceFilter(
+        field_name="task__campaign", queryset=Campaign.objects.all()
+    )
+    unit = filters.ModelChoiceFilter(queryset=Unit.objects.all())
+
+    class Meta:
+        model = TaskAssignment
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        return selectors.filter_assignments(
+            queryset, self.cleaned_filters(), request_clock(self.request)
+        )
+
+
+# --- Tasks -----------------------------------------------------------------------------
+
+
+class TaskViewSet(
+    _ClockMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Tasks (督办事项) with their assignments; staff create and edit them."""
+
+    serializer_class = TaskSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_class = TaskFilter
+    ordering_fields = ["deadline", "created_at", "title"]
+
+    def get_queryset(self):
+        return selectors.task_list(user=self.request.user, clock=request_clock(self.request))
+
+    def perform_create(self, serializer):
+        task = _call(services.task_create, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = selectors.task_get(user=self.request.user, pk=task.pk)
+
+    def perform_update(self, serializer):
+        task = _call(
+            services.task_update,
+            actor=self.request.user,
+            task=serializer.instance,
+            **serializer.validated_data,
+        )
+        serializer.instance = selectors.task_get(user=self.request.user, pk=task.pk)
+
+
+# --- Assignments and their steps -------------------------------------------------------
+
+_STEP_RESPONSES = {200: TaskAssignmentDetailSerializer}
+
+
+@extend_schema_view(retrieve=extend_schema(responses=TaskAssignmentDetailSerializer))
+class TaskAssignmentViewSet(_ClockMixin, viewsets.ReadOnlyModelViewSet):
+    """Each unit's assignment of a task; a department head sees their own unit's."""
+
+    permission_classes = [ScopedViewPermissions]
+    filterset_class = AssignmentFilter
+    ordering_fields = ["deadline", "status"]
+    queryset = TaskAssignment.objects.none()  # for the schema; get_queryset scopes
+
+    def get_queryset(self):
+        qs = selectors.assignment_list(
+            user=self.request.user, clock=request_clock(self.request)
+        ).prefetch_related("attachments", "progress_reports")
+        if self.action != "list":
+            qs = qs.prefetch_related("events")
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return TaskAssignmentSerializer
+        return TaskAssignmentDetailSerializer
+
+    def _fresh(self) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses=_STEP_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        """The unit signs for (签收) its assignment: issued → signed."""
+        _call(services.assignment_sign, assignment=self.get_object(), actor=request.user)
+        return self._fresh()
+
+    @extend_schema(request=None, responses=_STEP_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str | None = None) -> Response:
+        """The unit starts work: signed or returned → in progress."""
+        _call(services.assignment_start, assignment=self.get_object(), actor=request.user)
+        return self._fresh()
+
+    @extend_schema(
+        request={
+            "multipart/form-data": CompleteInputSerializer,
+            "application/json": CompleteInputSerializer,
+        },
+        responses=_STEP_RESPONSES,
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        """The unit reports it done with feedback and optional images or PDFs."""
+        assignment = self.get_object()
+        data = CompleteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _call(
+            services.assignment_complete,
+            assignment=assignment,
+            actor=request.user,
+            feedback=data.validated_data.get("feedback", ""),
+            attachments=data.validated_data.get("attachments", []),
+        )
+        return self._fresh()
+
+    @extend_schema(request=ReturnInputSerializer, responses=_STEP_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def send_back(self, request: Request, pk: str | None = None) -> Response:
+        """Staff return a done assignment with a reason: done → returned."""
+        assignment = self.get_object()
+        data = ReturnInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _call(
+            services.assignment_return,
+            assignment=assignment,
+            actor=request.user,
+            reason=data.validated_data.get("reason", ""),
+        )
+        return self._fresh()
+
+    @extend_schema(request=ChaseInputSerializer, responses={201: ChaserSerializer})
+    @action(detail=True, methods=["post"])
+    def chase(self, request: Request, pk: str | None = None) -> Response:
+        """Staff chase (催办) the unit; the unit sees the chaser until it signs for it."""
+        assignment = self.get_object()
+        data = ChaseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        chaser = _call(
+            services.assignment_chase,
+            assignment=assignment,
+            actor=request.user,
+            message=data.validated_data.get("message", ""),
+        )
+        return Response(ChaserSerializer(chaser).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ExtensionInputSerializer, responses={201: ExtensionRequestSerializer})
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request: Request, pk: str | None = None) -> Response:
+        """The unit asks for a later deadline, with a reason."""
+        assignment = self.get_object()
+        data = ExtensionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        extension = _call(
+            services.extension_request,
+            assignment=assignment,
+            actor=request.user,
+            reason=data.validated_data.get("reason", ""),
+            requested_deadline=data.validated_data.get("requested_deadline"),
+        )
+        return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The attached image or PDF."
+            )
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)",
+        url_name="attachment",
+    )
+    def attachment(self, request: Request, pk: str | None = None, attachment_pk: str = ""):
+        """One attached file, served only within the caller's scope."""
+        assignment = self.get_object()
+        attachment = selectors.attachment_get(user=request.user, pk=attachment_pk)
+        if attachment.assignment_id != assignment.pk:
+            raise Http404
+        return protected_file_response(attachment.file)
+
+
+# --- Extension requests, chasers, progress reports -------------------------------------
+
+
+class ExtensionRequestFilter(filters.FilterSet):
+    class Meta:
+        model = ExtensionRequest
+        fields = ["status", "assignment"]
+
+
+class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Units' requests for more time; staff decide them."""
+
+    serializer_class = ExtensionRequestSerializer
+    permission_classes = [ScopedViewPermissions]
+    filterset_class = ExtensionRequestFilter
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["requested_at", "requested_deadline"]
+
+    def get_queryset(self):
+        return selectors.extension_request_list(user=self.request.user)
+
+    @extend_schema(request=DecideInputSerializer, responses={200: ExtensionRequestSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        """Staff grant (the deadline moves, the count grows) or refuse (with a note)."""
+        extension = self.get_object()
+        data = DecideInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = _call(
+            services.extension_decide,
+            request=extension,
+            actor=request.user,
+            grant=data.validated_data["grant"],
+            note=data.validated_data.get("note", ""),
+        )
+        return Response(self.get_serializer(decided).data)
+
+
+class ChaserFilter(filters.FilterSet):
+    open = filters.BooleanFilter(
+        field_name="acknowledged_at", lookup_expr="isnull", label=_("Not yet signed for")
+    )
+
+    class Meta:
+        model = Chaser
+        fields = ["assignment", "open"]
+
+
+class ChaserViewSet(viewsets.ReadOnlyModelViewSet):
+    """Chaser notices (催办) sent to units; the unit signs for each."""
+
+    serializer_class = ChaserSerializer
+    permission_classes = [ScopedViewPermissions]
+    filterset_class = ChaserFilter
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["sent_at"]
+
+    def get_queryset(self):
+        return selectors.chaser_list(user=self.request.user)
+
+    @extend_schema(request=None, responses={200: ChaserSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
+        """The unit signs for the chaser."""
+        chaser = _call(services.chaser_acknowledge, chaser=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(chaser).data)
+
+
+class ProgressReportFilter(filters.FilterSet):
+    class Meta:
+        model = ProgressReport
+        fields = ["assignment"]
+
+
+class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Periodic progress reports on assignments; the unit files them."""
+
+    serializer_class = ProgressReportSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_class = ProgressReportFilter
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["period_end", "submitted_at"]
+
+    def get_queryset(self):
+        return selectors.progress_report_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = _call(
+            services.progress_report_submit,
+            assignment=data["assignment"],
+            actor=self.request.user,
+            period_end=data.get("period_end"),
+            content=data.get("content", ""),
+        )
+
+
 def register(router) -> None:
     """Add this area's viewsets to the API router."""
+    router.register("tasks", TaskViewSet, basename="task")
+    router.register("task-assignments", TaskAssignmentViewSet, basename="taskassignment")
+    router.register("extension-requests", ExtensionRequestViewSet, basename="extensionrequest")
+    router.register("chasers", ChaserViewSet, basename="chaser")
+    router.register("progress-reports", ProgressReportViewSet, basename="progressreport")

@@ -1,0 +1,198 @@
+"""Forms of the task pages: they check the shape of the input only; the task services
+decide, and their errors come back beside these fields."""
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safetyzone.org.models import Unit, User
+from safetyzone.org.scoping import sees_all_units, unit_choices_for
+
+from ..models import Campaign, Directive, Meeting, Task, TaskAssignment
+from ..selectors.tasks import Light
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 5}))
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("A date, or leave empty and give a number of working days below."),
+    )
+    deadline_working_days = forms.IntegerField(
+        label=_("Deadline in working days"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_(
+            "Counted from the issue date by the working-day calendar (holidays and "
+            "make-up days included)."
+        ),
+    )
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
+    assisting_units = forms.ModelMultipleChoiceField(
+        label=_("Assisting units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.all(), required=False
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.all(), required=False
+    )
+    directive = forms.ModelChoiceField(
+        label=_("Directive"), queryset=Directive.objects.all(), required=False
+    )
+    report_every = forms.ChoiceField(
+        label=_("Progress reports"), choices=Task.ReportEvery.choices, required=False
+    )
+
+    def __init__(self, *args, user: User, task: Task | None = None, **kwargs):
+        if task is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": task.title,
+                "content": task.content,
+                # Show the deadline the way it was given: a date or N working days.
+                "deadline": None if task.deadline_working_days else task.deadline,
+                "deadline_working_days": task.deadline_working_days,
+                "lead_unit": task.lead_unit_id,
+                "assisting_units": [
+                    a.unit_id for a in task.assignments.all() if a.unit_id != task.lead_unit_id
+                ],
+                "campaign": task.campaign_id,
+                "meeting": task.meeting_id,
+                "directive": task.directive_id,
+                "report_every": task.report_every,
+            }
+        super().__init__(*args, **kwargs)
+        units = unit_choices_for(user)
+        self.fields["lead_unit"].queryset = units
+        self.fields["assisting_units"].queryset = units
+
+
+class TaskFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.all(), required=False
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All statuses")), *TaskAssignment.Status.choices],
+        required=False,
+    )
+    light = forms.ChoiceField(
+        label=_("Light"), choices=[("", _("All lights")), *Light.choices], required=False
+    )
+    overdue = forms.TypedChoiceField(
+        label=_("Overdue"),
+        choices=[("", _("Either")), ("true", _("Overdue only")), ("false", _("Not overdue"))],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+    )
+    deadline_after = forms.DateField(label=_("Deadline from"), required=False, widget=DateInput())
+    deadline_before = forms.DateField(label=_("Deadline to"), required=False, widget=DateInput())
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sees_all_units(user):
+            self.fields["unit"].queryset = unit_choices_for(user)
+        else:
+            # A head sees their own unit's assignments only: nothing to choose.
+            del self.fields["unit"]
+
+
+class AssignmentActionForm(forms.Form):
+    """A step without fields (sign for, start): a form still carries its errors."""
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class CompleteForm(forms.Form):
+    feedback = forms.CharField(
+        label=_("Feedback"),
+        required=False,  # the service says what is missing, beside the field
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the unit did, and the result."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Photos (JPEG, PNG, WebP) or PDF files."),
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ChaseForm(forms.Form):
+    message = forms.CharField(
+        label=_("Chaser message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_deadline = forms.DateField(
+        label=_("Requested deadline"), required=False, widget=DateInput()
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtensionDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("grant", _("Grant")), ("refuse", _("Refuse"))],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when refusing."),
+    )
+
+
+class ProgressReportForm(forms.Form):
+    period_end = forms.TypedChoiceField(
+        label=_("Period ending"), coerce=date.fromisoformat, empty_value=None, required=False
+    )
+    content = forms.CharField(
+        label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, periods: list[date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_end"].choices = [(d.isoformat(), d.isoformat()) for d in periods]

@@ -1,0 +1,120 @@
+"""Assignment steps under concurrency, for real: threads with their own PostgreSQL
+connections act on one assignment at the same moment. The row lock of each step lets one
+through; the others see the new state and are refused, so nothing is done twice.
+
+SQLite serialises every writer, so these tests need PostgreSQL (skipped without it,
+failed under REQUIRE_SERVICES=1)."""
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
+
+from campaigns.models import AssignmentEvent, ExtensionRequest, TaskAssignment
+from campaigns.services import tasks as services
+from safetyzone.org.models import User
+from tests.conftest import database_is_postgres, need_service
+from tests.factories import ExtensionRequestFactory, head_of, task_for_units
+
+N = 6
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgres():
+    if not database_is_postgres():
+        need_service("PostgreSQL", "the tests run on another database (set DATABASE_URL)")
+
+
+def in_threads(n: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    """Run ``work(i)`` in ``n`` threads released together, each on its own connection."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results, errors
+
+
+@pytest.fixture
+def assignment(unit_a):
+    return task_for_units(lead=unit_a).assignments.get()
+
+
+@pytest.fixture
+def heads(unit_a, roles):
+    return [head_of(unit_a) for _ in range(N)]
+
+
+def test_one_of_many_heads_signs_for_the_assignment(assignment, heads):
+    def sign(i: int) -> int:
+        actor = User.objects.get(pk=heads[i].pk)
+        fresh = TaskAssignment.objects.get(pk=assignment.pk)
+        return services.assignment_sign(assignment=fresh, actor=actor).signed_by_id
+
+    results, errors = in_threads(N, sign)
+
+    assert len(errors) == N - 1
+    assert all(isinstance(e, ValidationError) for e in errors)
+    assignment.refresh_from_db()
+    assert assignment.status == TaskAssignment.Status.SIGNED
+    assert [r for r in results if r] == [assignment.signed_by_id]
+    assert AssignmentEvent.objects.filter(action="signed").count() == 1
+
+
+def test_one_pending_extension_under_concurrent_requests(assignment, heads):
+    def ask(i: int) -> int:
+        actor = User.objects.get(pk=heads[i].pk)
+        fresh = TaskAssignment.objects.get(pk=assignment.pk)
+        return services.extension_request(
+            assignment=fresh,
+            actor=actor,
+            reason=f"理由{i}",
+            requested_deadline=fresh.deadline + timedelta(days=7 + i),
+        ).pk
+
+    _results, errors = in_threads(N, ask)
+
+    assert len(errors) == N - 1
+    assert all(isinstance(e, ValidationError) for e in errors)
+    assert ExtensionRequest.objects.filter(status="pending").count() == 1
+
+
+def test_a_request_granted_twice_at_once_counts_once(assignment, staff, roles):
+    from tests.factories import committee_staff
+
+    deciders = [staff, *(committee_staff() for _ in range(N - 1))]
+    request = ExtensionRequestFactory(assignment=assignment)
+
+    def grant(i: int) -> str:
+        actor = User.objects.get(pk=deciders[i].pk)
+        fresh = ExtensionRequest.objects.get(pk=request.pk)
+        return services.extension_decide(request=fresh, actor=actor, grant=True).status
+
+    results, errors = in_threads(N, grant)
+
+    assert len(errors) == N - 1
+    assert all(isinstance(e, ValidationError) for e in errors)
+    assignment.refresh_from_db()
+    assert assignment.extension_count == 1
+    assert assignment.deadline == request.requested_deadline
+    assert [r for r in results if r] == ["granted"]
