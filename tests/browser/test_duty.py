@@ -1,0 +1,109 @@
+"""Staff generate and publish the June roster in a real browser; the officer on duty
+logs an entry and hands over the shift on a phone."""
+
+import re
+from datetime import date
+
+import pytest
+
+from duty.models import DutyLogEntry, DutyRoster, Handover, ShiftAssignment
+from safetyzone.org.roles import Role
+from safetyzone.org.services import roles_sync
+from tests.factories import TEST_PASSWORD, UnitFactory, UserFactory
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(TEST_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
+    live_server, browser, phone, screenshot_dir
+):
+    from playwright.sync_api import expect
+
+    roles_sync()
+    office = UnitFactory(name="高新区安全生产委员会办公室", membership="office")
+    UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])
+    leaders = [
+        UserFactory(
+            username=f"leader{i}", display_name=f"带班{i}", unit=office, roles=[Role.DUTY_LEADER]
+        )
+        for i in range(3)
+    ]
+    officers = [
+        UserFactory(
+            username=f"officer{i}",
+            display_name=f"值班员{i}",
+            unit=office,
+            roles=[Role.DUTY_OFFICER],
+        )
+        for i in range(3)
+    ]
+    errors: list[str] = []
+    base = live_server.url
+
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk.set_default_timeout(15_000)
+    page = desk.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, base, "staff")
+    page.goto(f"{base}/duty/rosters/new/")
+    page.locator("input[name=title]").fill("2024年6月值班表")
+    page.locator("select[name=unit]").select_option(str(office.pk))
+    page.locator("input[name=start_date]").fill("2024-06-01")
+    page.locator("input[name=end_date]").fill("2024-06-30")
+    page.locator("input[name=phone]").fill("0432-64501110")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_test_id("roster-status")).to_be_visible()
+    roster = DutyRoster.objects.get()
+    # Before generating, every day fails its checks and publishing is refused.
+    expect(page.get_by_test_id("failing-day").first).to_be_visible()
+
+    form = page.get_by_test_id("generate-form")
+    for person in leaders:
+        form.locator(f"input[name=leaders][value='{person.pk}']").check()
+    for person in officers:
+        form.locator(f"input[name=officers][value='{person.pk}']").check()
+    page.get_by_test_id("generate").click()
+    page.wait_for_url(re.compile(rf".*/duty/rosters/{roster.pk}/$"))
+    expect(page.get_by_test_id("failing-day")).to_have_count(0)
+    expect(page.get_by_test_id("month-calendar")).to_contain_text("带班0")
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("roster-status")).to_have_attribute("class", re.compile("success"))
+    roster.refresh_from_db()
+    assert roster.is_published and roster.shifts.count() == 30
+    page.screenshot(path=screenshot_dir / "duty-roster-published.png", full_page=True)
+    desk.close()
+
+    # The officer on duty on 1 June, on a phone.
+    first = roster.shifts.get(date=date(2024, 6, 1))
+    on_duty = first.assignments.get(role=ShiftAssignment.Role.OFFICER).person
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(phone, base, on_duty.username)
+    phone.goto(f"{base}{first.get_absolute_url()}")
+    log_form = phone.get_by_test_id("log-form")
+    log_form.locator("select[name=kind]").select_option("call")
+    log_form.locator("textarea[name=content]").fill(
+        "越山街道来电：越山路下穿桥积水，已通知防汛抢险队"
+    )
+    log_form.locator("input[name=at]").fill("2024-06-01T10:15")
+    log_form.locator("button[type=submit]").click()
+    expect(phone.get_by_test_id("duty-log")).to_contain_text("越山路下穿桥积水")
+    assert DutyLogEntry.objects.get().author == on_duty
+
+    phone.get_by_test_id("handover-link").click()
+    phone.locator("textarea[name=new_matters]").fill("下穿桥排水情况待复查")
+    phone.get_by_test_id("handover-submit").click()
+    expect(phone.get_by_test_id("shift-closed")).to_be_visible()
+    expect(phone.get_by_test_id("handover")).to_contain_text("下穿桥排水情况待复查")
+    handover = Handover.objects.get()
+    assert handover.shift == first
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=screenshot_dir / "duty-handover-phone.png", full_page=True)
+    assert errors == [], errors
