@@ -1,0 +1,202 @@
+"""Exports: the ledger in Excel (constant memory, scoped, filtered) and as a landscape
+PDF, one dossier PDF per hazard with its history and photos, and the quarterly
+statistics table. The tests open the files they get."""
+
+import datetime as dt
+import io
+import tracemalloc
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from inspections import services
+from inspections.exports import write_ledger_xlsx
+from safetyzone.documents.models import GeneratedDocument
+
+from .conftest import make_hazard, png_upload
+from .factories import EnforcementActionFactory, ViolationFactory
+
+
+def xlsx_rows(response) -> list[tuple]:
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def pdf_text(data: bytes) -> tuple[str, PdfReader]:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages), reader
+
+
+def test_ledger_xlsx_holds_only_the_users_hazards(client, alice, hazard_a, hazard_b):
+    client.force_login(alice)
+    response = client.get(reverse("inspections:ledger-xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = xlsx_rows(response)
+    codes = [row[0] for row in rows[2:]]
+    assert codes == [hazard_a.code]
+    assert rows[2][1] == "硅谷商业综合体"
+    assert rows[2][6].date() == dt.date(2024, 6, 5)
+
+
+def test_ledger_xlsx_follows_the_filters(client, staff, enterprise_a, enterprise_b):
+    major = make_hazard(staff, enterprise_b, level="major")
+    make_hazard(staff, enterprise_a)
+    client.force_login(staff)
+    rows = xlsx_rows(client.get(reverse("inspections:ledger-xlsx"), {"level": "major"}))
+    assert [row[0] for row in rows[2:]] == [major.code]
+
+
+def test_ledger_xlsx_needs_login(client, db):
+    assert client.get(reverse("inspections:ledger-xlsx")).status_code == 302
+
+
+class FakeArea:
+    name = "消防"
+
+
+class FakeHazard:
+    """Stands for a ledger row without the database, to measure the writer alone."""
+
+    def __init__(self, n: int):
+        self.code = f"YH-2024-{n:06d}"
+        self.enterprise = type("E", (), {"name": f"企业{n}"})()
+        self.responsible_unit = type("U", (), {"name": "应急管理局"})()
+        self.key_area = FakeArea()
+        self.place = "一层"
+        self.description = "疏散通道堆放杂物，影响人员疏散" * 2
+        self.found_on = dt.date(2024, 6, 5)
+        self.deadline = dt.date(2024, 6, 20)
+        self.responsible_person = "王经理"
+        self.is_supervised = False
+        self.is_recurrence = False
+        self.closed_at = None
+
+    def get_level_display(self):
+        return "一般隐患"
+
+    def get_status_display(self):
+        return "已上报"
+
+    def is_overdue(self, today):
+        return True
+
+
+def _peak_bytes(rows: int, tmp_path) -> int:
+    tracemalloc.start()
+    write_ledger_xlsx((FakeHazard(n) for n in range(rows)), path=str(tmp_path / f"{rows}.xlsx"))
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def test_ledger_writer_memory_does_not_grow_with_rows(tmp_path):
+    small = _peak_bytes(1_000, tmp_path)
+    large = _peak_bytes(20_000, tmp_path)
+    # Twenty times the rows, about the same memory: rows go to disk as they come.
+    assert large < small * 2, (small, large)
+    sheet = load_workbook(tmp_path / "20000.xlsx", read_only=True).worksheets[0]
+    assert sheet.max_row == 20_002
+
+
+def test_ledger_pdf_is_landscape_and_scoped(client, alice, hazard_a, hazard_b):
+    client.force_login(alice)
+    response = client.get(reverse("inspections:ledger-pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text, reader = pdf_text(response.content)
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+    assert hazard_a.code in text and "硅谷商业综合体" in text
+    assert hazard_b.code not in text
+
+
+def test_hazard_dossier_holds_history_reports_and_photos(
+    client, alice, staff, enterprise_a, django_capture_on_commit_callbacks
+):
+    hazard = make_hazard(staff, enterprise_a, photos=[png_upload()])
+    services.hazard_start_rectification(actor=alice, hazard=hazard)
+    services.report_file(
+        actor=alice,
+        hazard=hazard,
+        measures_taken="清理杂物并设置警示标识",
+        completed_on=dt.date(2024, 6, 9),
+        evidence=[png_upload("after.png", "green")],
+    )
+    services.report_return(actor=staff, hazard=hazard, reason="照片未体现整改后现场")
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("documents:request", args=["hazard_dossier", hazard.pk]))
+    assert response.status_code == 302
+    document = GeneratedDocument.objects.get(kind="hazard_dossier")
+    assert document.status == "done", document.error
+    text, reader = pdf_text(document.file.read())
+    for expected in (
+        hazard.code,
+        "硅谷商业综合体",
+        "清理杂物并设置警示标识",
+        "照片未体现整改后现场",
+    ):
+        assert expected in text
+    assert sum(len(page.images) for page in reader.pages) >= 2
+
+
+def test_another_units_head_cannot_request_the_dossier(client, bob, hazard_a):
+    client.force_login(bob)
+    response = client.post(reverse("documents:request", args=["hazard_dossier", hazard_a.pk]))
+    assert response.status_code == 404
+    assert not GeneratedDocument.objects.exists()
+
+
+@freeze_time("2024-07-10 10:00:00+08:00")
+def test_quarterly_table_xlsx(client, staff, alice, unit_a, unit_b, enterprise_a, enterprise_b):
+    first = make_hazard(staff, enterprise_a, level="major")
+    make_hazard(staff, enterprise_a, found_on=dt.date(2024, 5, 20), deadline=dt.date(2024, 6, 1))
+    make_hazard(staff, enterprise_b)
+    services.hazard_update(
+        actor=alice,
+        hazard=first,
+        plan_responsibility="王",
+        plan_measures="整改",
+        plan_funds=1000,
+        plan_time_limit=dt.date(2024, 6, 19),
+        plan_contingency="警戒",
+    )
+    from .conftest import close_hazard
+
+    close_hazard(staff, alice, first)
+    ViolationFactory(enterprise=enterprise_a)
+    EnforcementActionFactory(enterprise=enterprise_a, kind="fine", amount=5000)
+    make_hazard(staff, enterprise_a, found_on=dt.date(2024, 7, 2), deadline=dt.date(2024, 7, 9))
+    client.force_login(staff)
+    response = client.get(reverse("inspections:quarterly-xlsx"), {"year": 2024, "quarter": 2})
+    rows = xlsx_rows(response)
+    assert "2024" in rows[0][0] and "2024-07-15" in rows[1][0]
+    by_unit = {row[0]: row for row in rows[3:]}
+    a = by_unit[unit_a.name]
+    # inspections, enterprises, hazards, major, closed, rate, overdue, violations, actions, fines
+    assert a[1:] == (0, 0, 2, 1, 1, 50, 1, 1, 1, 5000)
+    assert by_unit[unit_b.name][3] == 1
+
+
+def test_head_statistics_cover_only_their_unit(client, alice, staff, hazard_a, hazard_b):
+    client.force_login(alice)
+    response = client.get(reverse("inspections:statistics"))
+    assert response.context["stats"]["total"] == 1
+    units = [row["unit"] for row in response.context["table"]["rows"]]
+    assert units == [alice.unit]
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_statistics_query_count_does_not_grow(
+    client, staff, enterprise_a, rows, django_assert_num_queries
+):
+    for i in range(rows):
+        make_hazard(staff, enterprise_a, level=["general", "major"][i % 2])
+    client.force_login(staff)
+    with django_assert_num_queries(17):
+        assert client.get(reverse("inspections:statistics")).status_code == 200
