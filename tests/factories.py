@@ -177,6 +177,28 @@ class TaskAssignmentFactory(DjangoModelFactory[cm.TaskAssignment]):
     deadline = factory.SelfAttribute("task.deadline")
 
 
+# --- campaigns: meetings ---------------------------------------------------------------
+
+
+class MeetingItemFactory(DjangoModelFactory[cm.MeetingItem]):
+    class Meta:
+        model = cm.MeetingItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = cm.MeetingItem.Kind.REQUIREMENT
+    order = factory.Sequence(lambda n: n + 1)
+    text = "严格落实24小时值班和领导带班制度"
+
+
+def draft_meeting(*, organiser: Unit, units: list[Unit] | tuple = (), **kwargs) -> cm.Meeting:
+    """A draft meeting ready to issue: attending ``units`` and one requirement."""
+    meeting = MeetingFactory(organiser=organiser, **kwargs)
+    for unit in units:
+        MeetingAttendanceFactory(meeting=meeting, unit=unit)
+    MeetingItemFactory(meeting=meeting)
+    return meeting
+
+
 # --- campaigns: tasks ------------------------------------------------------------------
 
 

@@ -1,2 +1,221 @@
+"""API of directives, meetings (issue, sign for, minutes) and the document number
+register. Scoped and filtered as the pages are; every change goes through a service."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safetyzone.org.api import ScopedModelPermissions, as_drf_error
+
+from ..models import Directive, Meeting, MeetingAttendance
+from ..selectors import meetings as selectors
+from ..serializers_meetings import (
+    AttendanceSerializer,
+    DirectiveSerializer,
+    DocumentNumberSerializer,
+    MeetingSerializer,
+    MinutesSerializer,
+)
+from ..services import meetings as services
+
+
+def requires(perm: str) -> type[BasePermission]:
+    """A permission class for an action that needs one Django permission."""
+
+    class RequiresPermission(BasePermission):
+        def has_permission(self, request, view) -> bool:
+            return bool(request.user and request.user.has_perm(perm))
+
+    RequiresPermission.__name__ = f"Requires_{perm.replace('.', '_')}"
+    return RequiresPermission
+
+
+# --- Directives ---------------------------------------------------------------------------
+
+
+class DirectiveFilter(filters.FilterSet):
+    issuer = filters.CharFilter(lookup_expr="icontains")
+    issued_on = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Directive
+        fields = ["issuer", "campaign", "issued_on"]
+
+
+class DirectiveViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Directives received from higher offices: every user reads them; committee staff
+    record them. The attachment is served by a login-protected page."""
+
+    serializer_class = DirectiveSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_class = DirectiveFilter
+    search_fields = ["title", "number"]
+    ordering_fields = ["issued_on", "created_at"]
+
+    def get_queryset(self):
+        return selectors.directive_list(user=self.request.user)
+
+    @staticmethod
+    def _attachment(data: dict, *, updating: bool) -> UploadedFile | bool | None:
+        if "attachment" not in data:
+            return None
+        attachment = data.pop("attachment")
+        if attachment is None:
+            return False if updating else None
+        return attachment
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        attachment = self._attachment(data, updating=False)
+        try:
+            serializer.instance = services.directive_create(
+                actor=self.request.user, attachment=attachment, **data
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        attachment = self._attachment(data, updating=True)
+        try:
+            serializer.instance = services.directive_update(
+                actor=self.request.user,
+                directive=serializer.instance,
+                attachment=attachment,
+                **data,
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+
+class MeetingFilter(filters.FilterSet):
+    starts_at = filters.IsoDateTimeFromToRangeFilter()
+
+    class Meta:
+        model = Meeting
+        fields = ["campaign", "kind", "status", "organiser", "starts_at"]
+
+
+class MeetingViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Meetings: committee staff see and edit them all; a department head sees the
+    issued notices of their unit (organised or attended) and signs for them. Only a
+    draft can be changed; ``issue`` gives it its document number."""
+
+    serializer_class = MeetingSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_class = MeetingFilter
+    search_fields = ["title", "place", "chair"]
+    ordering_fields = ["starts_at", "created_at", "title"]
+
+    def get_queryset(self):
+        qs = selectors.meeting_visible(user=self.request.user)
+        return selectors.meeting_with_details(qs).order_by("-starts_at", "pk")
+
+    def _fresh(self, meeting: Meeting) -> Meeting:
+        return self.get_queryset().get(pk=meeting.pk)
+
+    def perform_create(self, serializer):
+        try:
+            meeting = services.meeting_create(
+                actor=self.request.user, **dict(serializer.validated_data)
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        serializer.instance = self._fresh(meeting)
+
+    def perform_update(self, serializer):
+        try:
+            meeting = services.meeting_update(
+                actor=self.request.user,
+                meeting=serializer.instance,
+                **dict(serializer.validated_data),
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        serializer.instance = self._fresh(meeting)
+
+    @extend_schema(request=None, responses={200: MeetingSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[requires("campaigns.issue_meeting")])
+    def issue(self, request: Request, pk: str | None = None) -> Response:
+        """Issue a draft's notice: it gets the organising unit's next document number."""
+        meeting = self.get_object()
+        try:
+            meeting = services.meeting_issue(meeting=meeting, actor=request.user)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(self.get_serializer(self._fresh(meeting)).data)
+
+    @extend_schema(request=None, responses={200: AttendanceSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[requires("campaigns.change_meetingattendance")],
+    )
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        """Sign for an issued notice on behalf of your unit (once; again is a no-op)."""
+        meeting = self.get_object()
+        try:
+            attendance = services.meeting_sign(meeting=meeting, actor=request.user)
+        except MeetingAttendance.DoesNotExist as exc:
+            raise NotFound from exc
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(AttendanceSerializer(attendance).data)
+
+    @extend_schema(request=MinutesSerializer, responses={200: MeetingSerializer})
+    @action(
+        detail=True, methods=["post"], permission_classes=[requires("campaigns.change_meeting")]
+    )
+    def minutes(self, request: Request, pk: str | None = None) -> Response:
+        """Record the minutes of a meeting, issued or not."""
+        meeting = self.get_object()
+        params = MinutesSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        try:
+            meeting = services.meeting_record_minutes(
+                meeting=meeting, actor=request.user, minutes=params.validated_data["minutes"]
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(self.get_serializer(self._fresh(meeting)).data)
+
+
+# --- Document numbers ---------------------------------------------------------------------
+
+
+class DocumentNumberViewSet(viewsets.ReadOnlyModelViewSet):
+    """The register of document numbers given to notices (staff and admins)."""
+
+    serializer_class = DocumentNumberSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_fields = ["prefix", "year"]
+    search_fields = ["prefix"]
+    ordering_fields = ["issued_at", "year", "sequence"]
+
+    def get_queryset(self):
+        return selectors.document_number_list(user=self.request.user)
+
+
 def register(router) -> None:
     """Add this area's viewsets to the API router."""
+    router.register("directives", DirectiveViewSet, basename="directive")
+    router.register("meetings", MeetingViewSet, basename="meeting")
+    router.register("document-numbers", DocumentNumberViewSet, basename="document-number")

@@ -1,0 +1,132 @@
+"""Reads of directives, meetings and document numbers that depend on who asks.
+
+Directives are the zone's common reference: every signed-in user reads them. Meetings
+follow the scoping rule (the organising unit and the attending units) and, for anyone
+who does not see all units, only once their notice is issued: a draft does not exist
+for a department head.
+"""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from safetyzone.org.models import Unit, User
+from safetyzone.org.scoping import scope_queryset, sees_all_units
+
+from ..models import Directive, DocumentNumber, Meeting, MeetingAttendance
+
+
+def _signed_in(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+# --- Directives ---------------------------------------------------------------------------
+
+
+def directive_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Directive]:
+    qs = Directive.objects.select_related("campaign")
+    if not _signed_in(user):
+        return qs.none()
+    filters = filters or {}
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    if issuer := (filters.get("issuer") or "").strip():
+        qs = qs.filter(issuer__icontains=issuer)
+    if campaign := filters.get("campaign"):
+        qs = qs.filter(campaign=campaign)
+    if date_from := filters.get("date_from"):
+        qs = qs.filter(issued_on__gte=date_from)
+    if date_to := filters.get("date_to"):
+        qs = qs.filter(issued_on__lte=date_to)
+    return qs
+
+
+def directive_get(*, user: User, pk: Any) -> Directive:
+    return get_object_or_404(directive_list(user=user), pk=pk)
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+
+def attendable_units() -> QuerySet[Unit]:
+    """The units a meeting can call: active units on the committee."""
+    return Unit.objects.filter(is_active=True).exclude(membership=Unit.Membership.NONE)
+
+
+def meeting_visible(*, user: User) -> QuerySet[Meeting]:
+    """Every meeting ``user`` may see: all of them for staff and admins; issued ones of
+    the user's unit (organised or attended) for everyone else."""
+    qs = scope_queryset(Meeting.objects.all(), user)
+    if not sees_all_units(user):
+        qs = qs.filter(status=Meeting.Status.ISSUED)
+    return qs
+
+
+def meeting_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Meeting]:
+    """Meetings for a list: one query for the rows, with the organiser, the number, the
+    campaign and the counts of attending and signed units."""
+    qs = meeting_visible(user=user).select_related("organiser", "campaign", "document_number")
+    filters = filters or {}
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(place__icontains=q)
+            | Q(chair__icontains=q)
+            | Q(document_number__prefix__icontains=q)
+        )
+    if campaign := filters.get("campaign"):
+        qs = qs.filter(campaign=campaign)
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    if organiser := filters.get("organiser"):
+        qs = qs.filter(organiser=organiser)
+    if date_from := filters.get("date_from"):
+        qs = qs.filter(starts_at__date__gte=date_from)
+    if date_to := filters.get("date_to"):
+        qs = qs.filter(starts_at__date__lte=date_to)
+    return qs.annotate(
+        attending_count=Count("attendances", distinct=True),
+        signed_count=Count("attendances", filter=Q(attendances__signed_at__isnull=False)),
+    ).order_by("-starts_at", "pk")
+
+
+def meeting_with_details(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Everything a meeting's page, notice or API representation shows, in a fixed
+    number of queries whatever the number of meetings."""
+    return qs.select_related(
+        "organiser", "campaign", "document_number", "issued_by", "created_by"
+    ).prefetch_related(
+        "items",
+        "attending_units",
+        "key_periods",
+        "directives",
+        Prefetch(
+            "attendances",
+            queryset=MeetingAttendance.objects.select_related("unit", "signed_by"),
+        ),
+    )
+
+
+def meeting_get(*, user: User, pk: Any) -> Meeting:
+    return get_object_or_404(meeting_with_details(meeting_visible(user=user)), pk=pk)
+
+
+# --- Document numbers ---------------------------------------------------------------------
+
+
+def document_number_list(
+    *, user: User, filters: dict[str, Any] | None = None
+) -> QuerySet[DocumentNumber]:
+    """The register of document numbers: staff and admins only."""
+    qs = DocumentNumber.objects.select_related("issued_by", "meeting")
+    if not sees_all_units(user):
+        return qs.none()
+    filters = filters or {}
+    if prefix := filters.get("prefix"):
+        qs = qs.filter(prefix=prefix)
+    if year := filters.get("year"):
+        qs = qs.filter(year=year)
+    return qs
