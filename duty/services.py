@@ -618,7 +618,7 @@ def swap_request_create(
 
 def _locked(swap: SwapRequest) -> SwapRequest:
     return (
-        SwapRequest.objects.select_for_update()
+        SwapRequest.objects.select_for_update(of=("self",))
         .select_related("shift__roster", "counterpart_shift", "requester", "counterpart")
         .get(pk=swap.pk)
     )
