@@ -113,7 +113,9 @@ def directive_update(
 # --- Document numbers ---------------------------------------------------------------------
 
 
-def document_number_take(*, prefix: str, year: int, issued_by: User | None) -> DocumentNumber:
+def document_number_take(
+    *, prefix: str, year: int, issued_by: User | None, issued_at: datetime | None = None
+) -> DocumentNumber:
     """Take the next document number of ``prefix`` in ``year``.
 
     Call it inside the transaction that uses the number: the counter row stays locked
@@ -136,7 +138,7 @@ def document_number_take(*, prefix: str, year: int, issued_by: User | None) -> D
             prefix=prefix,
             year=year,
             sequence=sequence.last_sequence,
-            issued_at=timezone.now(),
+            issued_at=issued_at or timezone.now(),
             issued_by=issued_by,
         )
         number.full_clean(exclude=["issued_by"])
@@ -297,9 +299,10 @@ def meeting_update(
 
 
 @transaction.atomic
-def meeting_issue(*, meeting: Meeting, actor: User) -> Meeting:
+def meeting_issue(*, meeting: Meeting, actor: User, issued_at: datetime | None = None) -> Meeting:
     """Issue a draft meeting's notice: check it is complete, give it the next document
-    number of the organising unit in the year of issue, and freeze it."""
+    number of the organising unit in the year of issue, and freeze it. ``issued_at``
+    (default now) records a notice issued earlier, e.g. when entering past ones."""
     if not actor.has_perm("campaigns.issue_meeting"):
         raise PermissionDenied
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -331,9 +334,9 @@ def meeting_issue(*, meeting: Meeting, actor: User) -> Meeting:
     if errors:
         raise ValidationError(errors)
 
-    now = timezone.now()
+    now = issued_at or timezone.now()
     locked.document_number = document_number_take(
-        prefix=prefix, year=timezone.localdate(now).year, issued_by=actor
+        prefix=prefix, year=timezone.localdate(now).year, issued_by=actor, issued_at=now
     )
     locked.status = Meeting.Status.ISSUED
     locked.issued_at = now

@@ -105,6 +105,17 @@ def test_issue_gives_the_organisers_next_number_in_the_year_of_issue(draft, staf
     assert meeting.document_number.issued_by == staff
 
 
+def test_a_notice_issued_earlier_takes_a_number_of_its_year(draft, staff):
+    on = dt.datetime(2024, 6, 3, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+    meeting = services.meeting_issue(meeting=draft, actor=staff, issued_at=on)
+
+    meeting.refresh_from_db()
+    assert meeting.document_number.text == "高新安委办〔2024〕1号"
+    assert meeting.issued_at == on
+    assert meeting.document_number.issued_at == on
+
+
 def test_issued_notices_take_consecutive_numbers(office, unit_a, staff):
     numbers = [
         services.meeting_issue(
