@@ -65,6 +65,35 @@ HAZARD_COLUMNS = [
 ]
 
 
+# Headers the office's existing spreadsheets use, besides the column names in either
+# language of the UI.
+ALIASES = {
+    "name": ("名称", "企业名称", "单位名称"),
+    "credit_code": ("统一社会信用代码", "信用代码"),
+    "supervising_unit": ("监管单位", "主管单位", "属地单位"),
+    "key_areas": ("重点领域", "行业领域"),
+    "industry": ("行业", "所属行业"),
+    "address": ("地址", "注册地址", "经营地址"),
+    "contact_person": ("联系人", "安全负责人"),
+    "contact_phone": ("联系电话", "电话"),
+    "risk_grade": ("风险等级",),
+    "enterprise": ("统一社会信用代码", "信用代码"),
+    "key_area": ("重点领域", "行业领域"),
+    "description": ("隐患描述", "隐患内容", "描述"),
+    "level": ("隐患等级", "隐患级别", "等级", "级别"),
+    "found_on": ("发现日期", "排查日期"),
+    "deadline": ("整改期限", "整改时限"),
+    "place": ("隐患部位", "部位", "地点"),
+    "responsible_person": ("责任人", "整改责任人"),
+    "status": ("状态", "整改状态"),
+    "plan_responsibility": ("责任落实", "整改责任"),
+    "plan_measures": ("措施落实", "整改措施"),
+    "plan_funds": ("资金落实", "整改资金"),
+    "plan_time_limit": ("时限落实", "完成时限"),
+    "plan_contingency": ("预案落实", "应急预案"),
+}
+
+
 def columns_for(kind: str):
     return ENTERPRISE_COLUMNS if kind == "enterprises" else HAZARD_COLUMNS
 
@@ -130,7 +159,9 @@ def read_rows(upload, *, kind: str, user: User) -> list[tuple[int, Row]]:
     first row naming every required column."""
     sheet = _open_sheet(upload)
     columns = columns_for(kind)
-    wanted = {key: _header_names(label) for key, label, _required in columns}
+    wanted = {
+        key: _header_names(label) | set(ALIASES.get(key, ())) for key, label, _required in columns
+    }
     positions: dict[str, int] | None = None
     rows: list[tuple[int, Row]] = []
     resolver = _Resolver(user)
@@ -255,7 +286,16 @@ class _Resolver:
         values["key_area"] = self._area(_text(cells.get("key_area")), row, "key_area")
         values["description"] = _text(cells.get("description"))
         level_text = _text(cells.get("level"))
-        level = _choice(level_text, [*HazardLevel.choices, ("general", "一般"), ("major", "重大")])
+        level = _choice(
+            level_text,
+            [
+                *HazardLevel.choices,
+                ("general", "一般"),
+                ("general", "一般隐患"),
+                ("major", "重大"),
+                ("major", "重大隐患"),
+            ],
+        )
         if level is None:
             row.error("level", _("Unknown level “%(value)s”.") % {"value": level_text})
         values["level"] = level or HazardLevel.GENERAL
@@ -288,7 +328,10 @@ class _Resolver:
                 status_text,
                 [
                     (Hazard.Status.REPORTED, Hazard.Status.REPORTED.label),
+                    (Hazard.Status.REPORTED, "已上报"),
+                    (Hazard.Status.REPORTED, "待整改"),
                     (Hazard.Status.RECTIFYING, Hazard.Status.RECTIFYING.label),
+                    (Hazard.Status.RECTIFYING, "整改中"),
                 ],
             )
             if status is None:

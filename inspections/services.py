@@ -801,17 +801,24 @@ class ImportResult:
         return not self.errors
 
 
-def _error_text(exc: ValidationError) -> str:
+def _error_text(exc: ValidationError, model=None) -> str:
     if hasattr(exc, "error_dict"):
         parts = []
         for name, errors in exc.message_dict.items():
-            label = "" if name == "__all__" else f"{name}: "
+            label = "" if name == "__all__" else f"{_field_label(model, name)}: "
             parts.append(label + "；".join(errors))
         return "；".join(parts)
     return "；".join(exc.messages)
 
 
-def _import_rows(rows, create_one) -> ImportResult:
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - not a field of the model: show its name
+        return name
+
+
+def _import_rows(rows, create_one, model=None) -> ImportResult:
     """Create one record per row; any error rolls back the whole file."""
     result = ImportResult()
     with transaction.atomic():
@@ -821,7 +828,7 @@ def _import_rows(rows, create_one) -> ImportResult:
                     create_one(row)
                 result.created += 1
             except ValidationError as exc:
-                result.errors.append((number, _error_text(exc)))
+                result.errors.append((number, _error_text(exc, model)))
             except PermissionDenied:
                 result.errors.append((number, _("You may not import this row.")))
         if result.errors:
@@ -841,7 +848,7 @@ def enterprises_import(*, actor: User, rows) -> ImportResult:
         data = dict(row.values)
         enterprise_create(actor=actor, **data)
 
-    return _import_rows(rows, create_one)
+    return _import_rows(rows, create_one, Enterprise)
 
 
 def hazards_import(*, actor: User, rows) -> ImportResult:
@@ -857,4 +864,4 @@ def hazards_import(*, actor: User, rows) -> ImportResult:
         if status == Hazard.Status.RECTIFYING:
             hazard_start_rectification(actor=actor, hazard=hazard)
 
-    return _import_rows(rows, create_one)
+    return _import_rows(rows, create_one, Hazard)

@@ -34,6 +34,28 @@ def pdf_upload(name: str = "evidence.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English, whatever the catalogue translates: the
+    services run under English and the clients carry the language cookie."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def api_client(api_client, settings):
+    api_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return api_client
+
+
 @pytest.fixture
 def fire(db):
     return key_area("fire")

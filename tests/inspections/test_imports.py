@@ -1,0 +1,212 @@
+"""Import from Excel: enterprises and existing hazards. A file with any bad row imports
+nothing and says what is wrong, row by row."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from inspections.models import Hazard
+from safetyzone.org.models import Enterprise
+
+from ..factories import valid_credit_code
+
+
+def xlsx(rows: list[list]) -> SimpleUploadedFile:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("import.xlsx", buffer.getvalue())
+
+
+ENTERPRISE_HEADER = ["名称", "统一社会信用代码", "监管单位", "重点领域", "风险等级", "联系电话"]
+
+
+def post(client, kind, upload):
+    return client.post(reverse("inspections:import"), {"kind": kind, "file": upload})
+
+
+def test_enterprises_import(client, staff, unit_a, fire):
+    upload = xlsx(
+        [
+            ENTERPRISE_HEADER,
+            [
+                "吉林江城化工有限公司",
+                valid_credit_code(5001),
+                unit_a.name,
+                "消防、危险化学品",
+                "high",
+                "0432-64501234",
+            ],
+            ["吉林北山宾馆", valid_credit_code(5002), unit_a.short_name, "fire", "", ""],
+        ]
+    )
+    client.force_login(staff)
+    response = post(client, "enterprises", upload)
+    assert response.status_code == 302
+    created = Enterprise.objects.get(credit_code=valid_credit_code(5001))
+    assert created.supervising_unit == unit_a and created.risk_grade == "high"
+    assert set(created.key_areas.values_list("code", flat=True)) == {"fire", "hazardous-chemicals"}
+    assert Enterprise.objects.count() == 2
+
+
+def test_enterprise_file_with_bad_rows_imports_nothing_and_lists_them(client, staff, unit_a):
+    good = valid_credit_code(5003)
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    upload = xlsx(
+        [
+            ["企业名录"],
+            ENTERPRISE_HEADER,
+            ["第一家", valid_credit_code(5004), unit_a.name, "", "", ""],
+            ["校验码错误", bad, unit_a.name, "", "", ""],
+            ["单位不存在", valid_credit_code(5005), "不存在的单位", "不存在的领域", "", ""],
+            ["电话错误", valid_credit_code(5006), unit_a.name, "", "", "12"],
+        ]
+    )
+    client.force_login(staff)
+    response = post(client, "enterprises", upload)
+    assert response.status_code == 200
+    errors = dict(response.context["result"].errors)
+    assert set(errors) == {4, 5, 6}
+    assert "check character" in errors[4]
+    assert "不存在的单位" in errors[5] and "不存在的领域" in errors[5]
+    assert not Enterprise.objects.exists()
+    assert 'data-testid="import-errors"' in response.content.decode()
+
+
+def test_head_may_only_import_into_their_own_unit(client, alice, unit_b):
+    upload = xlsx(
+        [ENTERPRISE_HEADER, ["乙单位的企业", valid_credit_code(5007), unit_b.name, "", "", ""]]
+    )
+    client.force_login(alice)
+    response = post(client, "enterprises", upload)
+    assert response.context["result"].errors
+    assert not Enterprise.objects.exists()
+
+
+HAZARD_HEADER = [
+    "统一社会信用代码",
+    "重点领域",
+    "隐患描述",
+    "隐患等级",
+    "发现日期",
+    "整改期限",
+    "状态",
+]
+
+
+def test_hazards_import(client, staff, enterprise_a, fire):
+    upload = xlsx(
+        [
+            HAZARD_HEADER,
+            [
+                enterprise_a.credit_code,
+                "消防",
+                "消防通道被占用",
+                "一般",
+                "2024-05-10",
+                "2024-05-30",
+                "整改中",
+            ],
+            [enterprise_a.credit_code, "fire", "喷淋系统停用", "重大", "2024/05/11", None, ""],
+        ]
+    )
+    client.force_login(staff)
+    response = post(client, "hazards", upload)
+    assert response.status_code == 302, response.context and response.context["result"].errors
+    hazards = list(Hazard.objects.order_by("code"))
+    assert [h.code for h in hazards] == ["YH-2024-000001", "YH-2024-000002"]
+    assert hazards[0].status == "rectifying"
+    assert hazards[1].level == "major" and hazards[1].status == "reported"
+
+
+def test_hazard_file_with_bad_rows_imports_nothing_and_takes_no_code(
+    client, staff, enterprise_a, bob
+):
+    upload = xlsx(
+        [
+            HAZARD_HEADER,
+            [
+                enterprise_a.credit_code,
+                "消防",
+                "正常的一行",
+                "一般",
+                "2024-05-10",
+                "2024-05-30",
+                "",
+            ],
+            [
+                enterprise_a.credit_code,
+                "消防",
+                "期限早于发现",
+                "一般",
+                "2024-05-10",
+                "2024-05-01",
+                "",
+            ],
+            ["91220100000000000X", "消防", "企业不存在", "一般", "2024-05-10", "", ""],
+            [
+                enterprise_a.credit_code,
+                "消防",
+                "重大隐患直接整改",
+                "重大",
+                "2024-05-10",
+                "",
+                "整改中",
+            ],
+            [enterprise_a.credit_code, "消防", "日期错误", "一般", "五月十日", "", ""],
+        ]
+    )
+    client.force_login(staff)
+    response = post(client, "hazards", upload)
+    errors = dict(response.context["result"].errors)
+    assert set(errors) == {3, 4, 5, 6}
+    assert "deadline" in errors[3]
+    assert "five implementations" in errors[5]
+    assert not Hazard.objects.exists()
+    # The codes taken by the rolled-back rows were rolled back too.
+    from inspections.models import HazardCodeSequence
+
+    assert not HazardCodeSequence.objects.filter(last_value__gt=0).exists()
+
+
+def test_another_units_enterprise_is_not_found(client, bob, enterprise_a):
+    upload = xlsx(
+        [HAZARD_HEADER, [enterprise_a.credit_code, "消防", "x", "一般", "2024-05-10", "", ""]]
+    )
+    client.force_login(bob)
+    response = post(client, "hazards", upload)
+    assert "enterprise" in dict(response.context["result"].errors)[2]
+
+
+def test_a_file_that_is_not_excel_is_refused(client, staff):
+    client.force_login(staff)
+    response = post(client, "hazards", SimpleUploadedFile("x.xlsx", b"name,code\n1,2\n"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+
+
+def test_sheet_without_the_columns_is_refused(client, staff):
+    client.force_login(staff)
+    response = post(client, "hazards", xlsx([["随便"], ["一", "二"]]))
+    assert "file" in response.context["form"].errors
+
+
+def test_templates_download(client, staff):
+    client.force_login(staff)
+    for kind in ("enterprises", "hazards"):
+        response = client.get(reverse("inspections:import-template", args=[kind]))
+        assert response.status_code == 200
+
+
+def test_duty_officer_cannot_import(client, roles, unit_a):
+    from safetyzone.org.roles import Role
+
+    from ..factories import UserFactory
+
+    client.force_login(UserFactory(unit=unit_a, roles=[Role.DUTY_OFFICER]))
+    assert client.get(reverse("inspections:import")).status_code == 403
