@@ -92,6 +92,20 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "document_number", "issued_at", "issued_by"]
     list_select_related = ["organiser", "document_number"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An issued notice is frozen everywhere, the admin included; only minutes change.
+        if obj is not None and obj.is_issued:
+            editable = {"minutes", "minutes_recorded_at"}
+            return [f.name for f in obj._meta.concrete_fields if f.name not in editable] + [
+                "attending_units",
+                "key_periods",
+                "directives",
+            ]
+        return self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return [] if obj is not None and obj.is_issued else self.inlines
+
 
 @admin.register(models.MeetingItem)
 class MeetingItemAdmin(admin.ModelAdmin):
