@@ -197,3 +197,22 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_filter = ["period_end", "submitted_at"]
     search_fields = ["assignment__task__title", "content"]
     list_select_related = ["assignment__task", "assignment__unit", "submitted_by"]
+
+
+@admin.register(models.AssignmentEvent)
+class AssignmentEventAdmin(admin.ModelAdmin):
+    """The record of who did what: read-only, like any history."""
+
+    list_display = ["assignment", "action", "status", "actor", "at"]
+    list_filter = ["action", "status", "at"]
+    search_fields = ["assignment__task__title", "assignment__unit__name", "note"]
+    list_select_related = ["assignment__task", "assignment__unit", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
