@@ -93,13 +93,28 @@ def _validate_files(files: Iterable[UploadedFile], kinds: Sequence[str], field_n
     return checked
 
 
-def _save_with_history(instance, actor: User | None, reason: str = "") -> None:
-    # django-simple-history takes who and why from these attributes when there is no
-    # request (the API with a token, the worker, seed_demo).
+def _save_with_history(
+    instance, actor: User | None, reason: str = "", at: dt.datetime | None = None
+) -> None:
+    # django-simple-history takes who, why and when from these attributes when there is
+    # no request (the API with a token, the worker, seed_demo).
     instance._history_user = actor
     if reason:
         instance._change_reason = reason
+    if at is not None:
+        instance._history_date = at
     instance.save()
+
+
+def _when(at: dt.datetime | None) -> dt.datetime:
+    """The time of a decision: now, or an earlier time when a decision taken on paper is
+    recorded afterwards (never a time to come)."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ValidationError(_("A decision cannot be recorded in advance."))
+    return at
 
 
 # --- Hazard codes ---------------------------------------------------------------------
@@ -174,6 +189,7 @@ def hazard_create(
     answer: InspectionAnswer | None = None,
     checklist_item: ChecklistItem | None = None,
     photos: Iterable[UploadedFile] = (),
+    at: dt.datetime | None = None,
     **plan: Any,
 ) -> Hazard:
     """Register a hazard with a new code. Its responsible unit defaults to the
@@ -216,7 +232,7 @@ def hazard_create(
     if previous is not None:
         hazard.is_recurrence = True
         hazard.recurrence_of = previous
-    _save_with_history(hazard, actor, _("Hazard recorded"))
+    _save_with_history(hazard, actor, _("Hazard recorded"), _when(at) if at else None)
     for upload, _kind in checked_photos:
         HazardPhoto.objects.create(hazard=hazard, image=upload, uploaded_by=actor)
     return hazard
@@ -323,7 +339,9 @@ def _lock_hazard(hazard: Hazard) -> Hazard:
 
 
 @transaction.atomic
-def hazard_start_rectification(*, actor: User, hazard: Hazard) -> Hazard:
+def hazard_start_rectification(
+    *, actor: User, hazard: Hazard, at: dt.datetime | None = None
+) -> Hazard:
     """Reported or returned → rectifying. A major hazard must first have its plan's five
     implementations. Precondition: ``hazard`` came through a scoped selector."""
     _require(actor, "inspections.change_hazard")
@@ -339,12 +357,14 @@ def hazard_start_rectification(*, actor: User, hazard: Hazard) -> Hazard:
             code="five_implementations",
         )
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Rectification started"))
+    _save_with_history(hazard, actor, _("Rectification started"), _when(at) if at else None)
     return hazard
 
 
 @transaction.atomic
-def hazard_supervise(*, actor: User, hazard: Hazard, office: str, deadline: dt.date) -> Hazard:
+def hazard_supervise(
+    *, actor: User, hazard: Hazard, office: str, deadline: dt.date, at: dt.datetime | None = None
+) -> Hazard:
     """Put a major, open hazard under listed supervision (挂牌督办)."""
     _require(actor, "inspections.supervise_hazard")
     hazard = _lock_hazard(hazard)
@@ -361,10 +381,10 @@ def hazard_supervise(*, actor: User, hazard: Hazard, office: str, deadline: dt.d
     hazard.is_supervised = True
     hazard.supervising_office = (office or "").strip()
     hazard.supervision_deadline = deadline
-    hazard.supervised_at = timezone.now()
+    hazard.supervised_at = _when(at)
     hazard.supervised_by = actor
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Put under listed supervision"))
+    _save_with_history(hazard, actor, _("Put under listed supervision"), hazard.supervised_at)
     return hazard
 
 
@@ -381,6 +401,7 @@ def report_file(
     funds_spent: Decimal | int = 0,
     notes: str = "",
     evidence: Iterable[UploadedFile] = (),
+    at: dt.datetime | None = None,
 ) -> RectificationReport:
     """The responsible unit files its rectification report: the hazard goes from
     rectifying to submitted. Evidence files are photos or PDFs, checked by content.
@@ -399,7 +420,7 @@ def report_file(
         errors["completed_on"] = _("Give the date the rectification was completed.")
     elif completed_on < hazard.found_on:
         errors["completed_on"] = _("The rectification cannot end before the hazard was found.")
-    elif completed_on > timezone.localdate():
+    elif completed_on > timezone.localdate(_when(at)):
         errors["completed_on"] = _("The completion date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
@@ -410,16 +431,16 @@ def report_file(
         funds_spent=funds_spent if funds_spent is not None else 0,
         notes=notes or "",
         filed_by=actor,
-        filed_at=timezone.now(),
+        filed_at=_when(at),
     )
     report.full_clean()
-    _save_with_history(report, actor, _("Report filed"))
+    _save_with_history(report, actor, _("Report filed"), report.filed_at)
     for upload, kind in checked:
         ReportEvidence.objects.create(
             report=report, file=upload, kind=kind, original_name=upload.name[:200]
         )
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Rectification report filed"))
+    _save_with_history(hazard, actor, _("Rectification report filed"), report.filed_at)
     return report
 
 
@@ -437,28 +458,32 @@ def _pending_report(hazard: Hazard) -> RectificationReport:
 
 
 @transaction.atomic
-def report_accept(*, actor: User, hazard: Hazard, note: str = "") -> RectificationReport:
+def report_accept(
+    *, actor: User, hazard: Hazard, note: str = "", at: dt.datetime | None = None
+) -> RectificationReport:
     """Committee staff accept the pending report: the hazard is closed (销号)."""
     _require(actor, "inspections.review_hazard")
     hazard = _lock_hazard(hazard)
     _transition(hazard, Hazard.Status.ACCEPTED)
     report = _pending_report(hazard)
-    now = timezone.now()
+    now = _when(at)
     report.status = RectificationReport.Status.ACCEPTED
     report.reviewed_by = actor
     report.reviewed_at = now
     report.review_note = (note or "").strip()
     report.full_clean()
-    _save_with_history(report, actor, _("Report accepted"))
+    _save_with_history(report, actor, _("Report accepted"), now)
     hazard.closed_at = now
     hazard.closed_by = actor
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Accepted and closed"))
+    _save_with_history(hazard, actor, _("Accepted and closed"), now)
     return report
 
 
 @transaction.atomic
-def report_return(*, actor: User, hazard: Hazard, reason: str) -> RectificationReport:
+def report_return(
+    *, actor: User, hazard: Hazard, reason: str, at: dt.datetime | None = None
+) -> RectificationReport:
     """Committee staff send the pending report back with a reason; the unit resumes
     rectification and files again."""
     _require(actor, "inspections.review_hazard")
@@ -470,12 +495,14 @@ def report_return(*, actor: User, hazard: Hazard, reason: str) -> RectificationR
     report = _pending_report(hazard)
     report.status = RectificationReport.Status.RETURNED
     report.reviewed_by = actor
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = _when(at)
     report.review_note = reason
     report.full_clean()
-    _save_with_history(report, actor, _("Report returned"))
+    _save_with_history(report, actor, _("Report returned"), report.reviewed_at)
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Returned: %(reason)s") % {"reason": reason[:80]})
+    _save_with_history(
+        hazard, actor, _("Returned: %(reason)s") % {"reason": reason[:80]}, report.reviewed_at
+    )
     return report
 
 
@@ -667,6 +694,7 @@ def inspection_tasks_from_key_period(
     key_areas: Iterable[KeyArea],
     units: Iterable[Unit],
     deadline: dt.date | None = None,
+    start_date: dt.date | None = None,
     campaign: Campaign | None = None,
     description: str = "",
 ) -> list[InspectionTask]:
@@ -691,7 +719,7 @@ def inspection_tasks_from_key_period(
             key_area=area,
             units=units,
             deadline=deadline,
-            start_date=min(today, deadline),
+            start_date=start_date or min(today, deadline),
             key_period=key_period,
             campaign=campaign or key_period.campaign,
             description=description or key_period.notes,
