@@ -106,3 +106,32 @@ register_document_kind(
     )
 )
 
+
+# --- Campaign summary report (总结报告) ----------------------------------------------------
+# Facts, phases, key periods, activities by kind and by unit, five-into by target, the
+# drills held (marked as exercises), and task completion per unit.
+
+
+def campaign_summary_context(campaign) -> dict[str, Any]:
+    from .selectors.planning import campaign_summary
+
+    return campaign_summary(campaign=campaign)
+
+
+def campaign_summary_filename(campaign) -> str:
+    return gettext("%(campaign)s summary report") % {"campaign": campaign.name} + ".pdf"
+
+
+register_document_kind(
+    DocumentKind(
+        code="campaign_summary",
+        label=gettext_lazy("Campaign summary report"),
+        template="campaigns/pdf/campaign_summary.html",
+        model="campaigns.Campaign",
+        context=campaign_summary_context,
+        filename=campaign_summary_filename,
+        unit=lambda campaign: campaign.lead_unit,
+        # Committee staff and admins export it; a head of the lead unit can read it.
+        permission="campaigns.change_campaign",
+    )
+)

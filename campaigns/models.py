@@ -58,6 +58,10 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Every user reads campaigns (the selectors do not scope them). The rule is here for
+    # what belongs to one unit: the generated summary report is the lead unit's.
+    scope_unit_field = "lead_unit"
+
     class Meta:
         ordering = ["-start_date", "pk"]
         verbose_name = _("campaign")
