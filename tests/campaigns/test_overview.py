@@ -1,0 +1,151 @@
+"""The campaigns hub, the month calendar and the home panel: scoped like every page,
+and a fixed number of queries whatever the number of events."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+
+from campaigns.models import Meeting
+
+from ..factories import (
+    ActivityFactory,
+    CampaignFactory,
+    CampaignPhaseFactory,
+    KeyPeriodFactory,
+    MeetingAttendanceFactory,
+    MeetingFactory,
+    TaskAssignmentFactory,
+    TaskFactory,
+)
+
+JUNE = {"month": "2024-06"}
+
+
+@pytest.fixture
+def june_events(unit_a, unit_b):
+    KeyPeriodFactory(name="中考", start_date=dt.date(2024, 6, 20), end_date=dt.date(2024, 6, 22))
+    issued_a = MeetingFactory(title="甲单位参加的会议", organiser=unit_b)
+    MeetingAttendanceFactory(meeting=issued_a, unit=unit_a)
+    MeetingFactory(title="草稿会议", organiser=unit_a, status=Meeting.Status.DRAFT)
+    ActivityFactory(title="甲单位培训", unit=unit_a, date=dt.date(2024, 6, 12))
+    ActivityFactory(
+        title="乙单位消防演练",
+        unit=unit_b,
+        kind="drill",
+        drill_plan="火灾事故应急预案",
+        date=dt.date(2024, 6, 13),
+    )
+    task = TaskFactory(title="危化品排查", lead_unit=unit_a, deadline=dt.date(2024, 6, 28))
+    TaskAssignmentFactory(task=task, unit=unit_a, deadline=task.deadline)
+    task_b = TaskFactory(title="乙单位的任务", lead_unit=unit_b, deadline=dt.date(2024, 6, 27))
+    TaskAssignmentFactory(task=task_b, unit=unit_b, deadline=task_b.deadline)
+
+
+@pytest.fixture
+def june(june_events, admin_user):
+    from campaigns.models import MeetingItem
+    from campaigns.services.meetings import meeting_issue
+
+    meeting = Meeting.objects.get(title="甲单位参加的会议")
+    MeetingItem.objects.create(meeting=meeting, kind="requirement", text="严格落实24小时值班")
+    meeting_issue(meeting=meeting, actor=admin_user)
+
+
+def test_head_calendar_shows_own_unit_and_shared_events_only(client, alice, june):
+    client.force_login(alice)
+    body = client.get(reverse("campaigns:calendar"), JUNE).content.decode()
+    assert "中考" in body  # key periods are for everyone
+    assert "甲单位参加的会议" in body  # an issued meeting A attends
+    assert "草稿会议" not in body  # drafts are staff-only
+    assert "甲单位培训" in body
+    assert "乙单位消防演练" not in body
+    assert "危化品排查" in body
+    assert "乙单位的任务" not in body
+
+
+def test_staff_calendar_shows_everything_and_marks_drills_as_exercise(client, staff, june):
+    client.force_login(staff)
+    response = client.get(reverse("campaigns:calendar"), JUNE)
+    body = response.content.decode()
+    for title in ("草稿会议", "乙单位消防演练", "乙单位的任务", "甲单位培训"):
+        assert title in body
+    drill_day = [
+        d for week in response.context["weeks"] for d in week if d.day == dt.date(2024, 6, 13)
+    ][0]
+    assert [e.is_exercise for e in drill_day.events if e.kind == "activity"] == [True]
+
+
+def test_key_period_spans_every_day_of_its_range(client, staff, june):
+    client.force_login(staff)
+    weeks = client.get(reverse("campaigns:calendar"), JUNE).context["weeks"]
+    days_with_exam = {d.day for week in weeks for d in week for e in d.events if e.title == "中考"}
+    assert days_with_exam == {dt.date(2024, 6, 20), dt.date(2024, 6, 21), dt.date(2024, 6, 22)}
+
+
+def test_bad_month_falls_back_to_this_month(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("campaigns:calendar"), {"month": "2024-13"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_calendar_query_count_does_not_grow(client, staff, unit_a, rows, django_assert_num_queries):
+    for n in range(rows):
+        ActivityFactory(unit=unit_a, date=dt.date(2024, 6, 1 + n % 28))
+        KeyPeriodFactory(start_date=dt.date(2024, 6, 1 + n % 28), end_date=dt.date(2024, 6, 28))
+        task = TaskFactory(lead_unit=unit_a, deadline=dt.date(2024, 6, 1 + n % 28))
+        TaskAssignmentFactory(task=task, unit=unit_a, deadline=task.deadline)
+        MeetingFactory(organiser=unit_a)
+    client.force_login(staff)
+    client.get(reverse("campaigns:calendar"), JUNE)
+    # session, user, roles, user's unit, then one query each for key periods, meetings,
+    # activities and deadlines: 8 whatever the number of events
+    with django_assert_num_queries(8):
+        response = client.get(reverse("campaigns:calendar"), JUNE)
+    events = [e for week in response.context["weeks"] for d in week for e in d.events]
+    assert len({e.url for e in events if e.kind == "activity"}) == rows
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    for name in ("campaigns:index", "campaigns:calendar"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@freeze_time("2024-06-10 10:00:00+08:00")
+def test_home_panel_shows_current_campaign_phase_key_periods_and_open_tasks(
+    client, alice, unit_a, unit_b
+):
+    carrier = CampaignFactory(
+        name="安全生产治本攻坚三年行动",
+        kind="three_year_action",
+        start_date=dt.date(2024, 1, 1),
+        end_date=dt.date(2026, 12, 31),
+        lead_unit=unit_a,
+    )
+    month = CampaignFactory(name="2024年安全生产月", parent=carrier, lead_unit=unit_a)
+    CampaignPhaseFactory(
+        campaign=month,
+        kind="implementation",
+        name="组织实施",
+        start_date=dt.date(2024, 6, 6),
+        end_date=dt.date(2024, 6, 25),
+    )
+    KeyPeriodFactory(name="端午节", start_date=dt.date(2024, 6, 8), end_date=dt.date(2024, 6, 10))
+    KeyPeriodFactory(name="国庆节", start_date=dt.date(2024, 10, 1), end_date=dt.date(2024, 10, 7))
+    task = TaskFactory(title="本单位任务", lead_unit=unit_a, deadline=dt.date(2024, 6, 5))
+    TaskAssignmentFactory(task=task, unit=unit_a, deadline=task.deadline)
+    other = TaskFactory(title="他单位任务", lead_unit=unit_b, deadline=dt.date(2024, 6, 30))
+    TaskAssignmentFactory(task=other, unit=unit_b, deadline=other.deadline)
+    client.force_login(alice)
+    body = client.get(reverse("home")).content.decode()
+    panel = body[body.index('data-testid="campaigns-panel"') :]
+    assert "2024年安全生产月" in panel
+    assert "组织实施" in panel
+    assert "端午节" in panel
+    assert "国庆节" not in panel  # more than 30 days away
+    assert "本单位任务" in panel
+    assert "他单位任务" not in panel
