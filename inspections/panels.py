@@ -8,7 +8,7 @@ from safetyzone.core.panels import Panel, register_home_panel
 
 def inspections_panel(request: HttpRequest) -> dict | None:
     from .models import RectificationReport
-    from .selectors import hazard_statistics, report_list
+    from .selectors import hazard_list, hazard_statistics, report_list
 
     user = request.user
     if not user.has_perm("inspections.view_hazard"):
@@ -16,6 +16,8 @@ def inspections_panel(request: HttpRequest) -> dict | None:
     stats = hazard_statistics(user=user)
     return {
         "stats": stats,
+        # Heads are told here when a report of theirs came back.
+        "returned": hazard_list(user=user, filters={"status": "returned"}).count(),
         "pending_reports": report_list(
             user=user, filters={"status": RectificationReport.Status.PENDING}
         ).count()

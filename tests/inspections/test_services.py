@@ -557,3 +557,30 @@ def test_fine_without_amount_is_a_field_error(inspector_a, enterprise_a):
             legal_basis="x",
             violation=violation,
         )
+
+
+def test_head_is_told_by_mail_when_a_report_is_returned(
+    staff, alice, hazard_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    alice.email = "alice@example.org"
+    alice.save()
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    services.report_file(
+        actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_return(actor=staff, hazard=hazard_a, reason="照片不清楚")
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["alice@example.org"]
+    assert hazard_a.code in mailoutbox[0].subject and "照片不清楚" in mailoutbox[0].body
+
+
+def test_a_decision_cannot_be_recorded_in_advance(staff, alice, hazard_a):
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError):
+        services.hazard_start_rectification(
+            actor=alice, hazard=hazard_a, at=timezone.now() + dt.timedelta(days=1)
+        )
+    hazard_a.refresh_from_db()
+    assert hazard_a.status == S.REPORTED

@@ -418,3 +418,13 @@ def test_duty_officer_sees_no_inspections_panel(client, roles, unit_a):
     officer = UserFactory(unit=unit_a, roles=[Role.DUTY_OFFICER])
     client.force_login(officer)
     assert 'data-testid="inspections-panel"' not in client.get(reverse("home")).content.decode()
+
+
+def test_home_panel_tells_the_head_of_a_returned_report(client, alice, staff, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    services.report_file(
+        actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
+    )
+    services.report_return(actor=staff, hazard=hazard_a, reason="不彻底")
+    client.force_login(alice)
+    assert 'data-testid="returned-count"' in client.get(reverse("home")).content.decode()
