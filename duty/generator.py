@@ -78,7 +78,7 @@ def plan_roster(
     leader_plan = officer_plan = None
     try:
         leader_plan = _plan_role(
-            days, [1] * len(days), leaders, unavailable, names, seed, _("leader on duty")
+            days, [1] * len(days), leaders, unavailable, names, seed, _("leaders on duty")
         )
     except CannotCover as exc:
         failures += exc.failures

@@ -33,6 +33,7 @@ urlpatterns = [
     path("resources/", views.resource_list, name="resource-list"),
     path("resources/new/", views.resource_create, name="resource-create"),
     path("resources/<int:pk>/", views.resource_detail, name="resource-detail"),
+    path("resources/<int:pk>/edit/", views.resource_update, name="resource-update"),
     path("teams/", views.team_list, name="team-list"),
     path("teams/new/", views.team_create, name="team-create"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),

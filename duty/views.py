@@ -179,7 +179,6 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "issues_by_day": checks.issues_by_day(issues),
         "calendars": calendars,
         "generate_form": GenerateForm() if not roster.is_published else None,
-        "changes": roster.shifts.none(),
     }
     return render(request, "duty/roster_detail.html", context)
 
@@ -423,7 +422,8 @@ def matter_close(request: HttpRequest, pk: int) -> HttpResponse:
         _flash_errors(request, exc)
     else:
         messages.success(request, _("The matter is closed."))
-    return redirect(matter.handover.shift)
+    # Back to the shift the matter was handed over to, where it was shown.
+    return redirect(matter.handover.next_shift or matter.handover.shift)
 
 
 # --- Swaps ---------------------------------------------------------------------------
@@ -629,6 +629,24 @@ def resource_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("“%s” was added.") % resource)
             return redirect(resource)
     return render(request, "duty/resource_form.html", {"form": form})
+
+
+@login_required
+@permission_required("duty.change_emergencyresource", raise_exception=True)
+def resource_update(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = selectors.resource_get(user=request.user, pk=pk)
+    form = ResourceForm(request.POST or None, instance=resource, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _apply(
+            form,
+            lambda: services.resource_update(
+                actor=request.user, resource=resource, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("“%s” was saved.") % saved)
+            return redirect(saved)
+    return render(request, "duty/resource_form.html", {"form": form, "resource": resource})
 
 
 @login_required

@@ -271,14 +271,222 @@ def test_stock_below_zero_is_refused_beside_the_field(client, staff):
     assert EmergencyResource.objects.get().quantity == 3
 
 
-def test_active_warning_banner_and_home_panel(client, staff, roster_a):
+def test_active_warnings_on_the_duty_page_and_home_panel(client, staff, roster_a):
     with freeze_time("2024-06-20 12:00:00+08:00"):
         WarningFactory(level="orange")
         client.force_login(staff)
         body = client.get(reverse("duty:index")).content.decode()
-        assert 'data-testid="warning-banner"' in body
+        assert 'data-testid="warnings-in-force"' in body
         home = client.get(reverse("home")).content.decode()
         assert 'data-testid="duty-panel"' in home
+        assert "duty-warning-orange" in home
+
+
+def test_the_banner_shows_active_warnings_to_everyone_signed_in(rf, alice):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    from duty.context_processors import warnings
+
+    with freeze_time("2024-06-20 12:00:00+08:00"):
+        WarningFactory(level="red", area="高新区全域")
+        WarningFactory(  # ended two days ago
+            level="blue",
+            issued_at=shift_window(date(2024, 6, 17))[0],
+            valid_until=shift_window(date(2024, 6, 18))[0],
+        )
+        request = rf.get("/")
+        request.user = alice
+        html = render_to_string("duty/_warning_banner.html", warnings(request))
+        assert html.count('data-testid="warning-banner"') == 1
+        assert "duty-warning-red" in html and "高新区全域" in html
+        request.user = AnonymousUser()
+        assert "warning-banner" not in render_to_string(
+            "duty/_warning_banner.html", warnings(request)
+        )
+
+
+def test_banner_costs_no_query_where_it_is_not_rendered(rf, alice, django_assert_num_queries):
+    from duty.context_processors import warnings
+
+    request = rf.get("/")
+    request.user = alice
+    with django_assert_num_queries(0):
+        warnings(request)
+
+
+@freeze_time("2024-06-02 12:00:00+08:00")
+def test_a_carried_matter_is_closed_from_the_next_shift(client, roster_a, officer_a):
+    first, second = roster_a.shifts.order_by("date")[:2]
+    with freeze_time("2024-06-02 08:35:00+08:00"):
+        services.handover_create(actor=officer_a, shift=first, new_matters=["越山路积水待排"])
+    colleague = second.assignments.get(role="officer").person
+    client.force_login(colleague)
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "越山路积水待排" in page
+    matter = Handover.objects.get().matters.get()
+    response = client.post(reverse("duty:matter-close", args=[matter.pk]), {"note": "已排净"})
+    assert response.status_code == 302 and response.url == second.get_absolute_url()
+    matter.refresh_from_db()
+    assert matter.closed_by == colleague and matter.closing_note == "已排净"
+
+
+def test_staff_edit_a_resource_but_not_its_stock(client, staff):
+    resource = ResourceFactory(unit=staff.unit, quantity=10)
+    client.force_login(staff)
+    url = reverse("duty:resource-update", args=[resource.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "unit": staff.unit.pk,
+            "kind": "material",
+            "name": "防汛沙袋",
+            "measure": "袋",
+            "low_stock_threshold": "5",
+            "storage_place": "新库房",
+            "keeper": "李四",
+            "status": "available",
+            "quantity": "999",
+        },
+    )
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.storage_place == "新库房" and resource.quantity == 10
+
+
+@freeze_time("2024-05-20 10:00:00+08:00")
+def test_swap_pages_ask_accept_and_approve(client, staff, roster_a, officer_a):
+    extra = officer(roster_a.unit)
+    staff_shift(roster_a, date(2024, 6, 5), leader(roster_a.unit), extra)
+    shift1 = roster_a.shifts.get(date=date(2024, 6, 1))
+    shift5 = roster_a.shifts.get(date=date(2024, 6, 5))
+    client.force_login(officer_a)
+    assert client.get(reverse("duty:swap-create", args=[shift1.pk])).status_code == 200
+    response = client.post(
+        reverse("duty:swap-create", args=[shift1.pk]),
+        {
+            "counterpart": extra.pk,
+            "counterpart_shift": shift5.pk,
+            "reason": "家中有事",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    from duty.models import SwapRequest
+
+    swap = SwapRequest.objects.get()
+    client.force_login(extra)
+    client.post(reverse("duty:swap-action", args=[swap.pk, "accept"]))
+    client.force_login(staff)
+    assert "Approve" in client.get(reverse("duty:swap-list")).content.decode()
+    client.post(reverse("duty:swap-action", args=[swap.pk, "approve"]), {"note": "同意"})
+    swap.refresh_from_db()
+    assert swap.status == "approved"
+    assert shift1.assignments.get(role="officer").person == extra
+    history = client.get(shift1.get_absolute_url()).content.decode()
+    assert "同意" in history
+
+
+@freeze_time("2024-06-01 21:00:00+08:00")
+def test_incident_pages_record_report_and_show_the_limits(client, shift_a, officer_a, staff):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("duty:incident-create", args=[shift_a.pk]),
+        {
+            "received_at": "2024-06-01T20:40",
+            "reported_by": "110指挥中心",
+            "kind": "accident",
+            "level": "general",
+            "place": "长春路",
+            "deaths": 0,
+            "injuries": 1,
+            "missing": 0,
+            "description": "两车相撞",
+        },
+    )
+    assert response.status_code == 302
+    detail = client.get(response.url).content.decode()
+    assert 'data-state="running"' in detail and "data-countdown" in detail
+    client.post(
+        response.url,
+        {
+            "kind": "first",
+            "method": "phone",
+            "sent_at": "2024-06-01T20:55",
+            "received_by": "市应急局",
+            "content": "首报",
+        },
+    )
+    detail = client.get(response.url).content.decode()
+    assert 'data-state="met"' in detail
+    client.force_login(staff)
+    listing = client.get(reverse("duty:incident-list")).content.decode()
+    assert "长春路" in listing
+
+
+def test_staff_record_a_warning_and_bad_dates_stay_beside_the_field(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("duty:warning-list"),
+        {
+            "kind": "rainstorm",
+            "level": "orange",
+            "area": "全区",
+            "issued_at": "2024-06-20T10:00",
+            "valid_until": "2024-06-20T08:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "A warning must be valid until after it is issued." in response.content.decode()
+    from duty.models import WeatherWarning
+
+    assert not WeatherWarning.objects.exists()
+    client.post(
+        reverse("duty:warning-list"),
+        {
+            "kind": "rainstorm",
+            "level": "orange",
+            "area": "全区",
+            "issued_at": "2024-06-20T06:00",
+            "valid_until": "2024-06-21T06:00",
+        },
+    )
+    assert WeatherWarning.objects.count() == 1
+
+
+def test_staff_add_a_team_and_a_standby(client, staff):
+    from tests.factories import KeyPeriodFactory
+
+    client.force_login(staff)
+    client.post(
+        reverse("duty:team-create"),
+        {
+            "unit": staff.unit.pk,
+            "name": "防汛抢险队",
+            "speciality": "防汛",
+            "leader": "马林",
+            "leader_phone": "13900000000",
+            "base": "基地",
+            "member_lines": "高阳，队员，139\n石磊",
+        },
+    )
+    from duty.models import RescueTeam, StandbyAssignment
+
+    team = RescueTeam.objects.get()
+    assert [m.name for m in team.members.all()] == ["高阳", "石磊"]
+    period = KeyPeriodFactory(start_date=date(2024, 6, 15), end_date=date(2024, 6, 16))
+    response = client.post(
+        reverse("duty:standby-create"),
+        {
+            "key_period": period.pk,
+            "place": "世纪广场",
+            "team": team.pk,
+            "starts_at": "2024-06-15T06:30",
+            "ends_at": "2024-06-15T13:30",
+        },
+    )
+    assert response.status_code == 302
+    assert StandbyAssignment.objects.get().team == team
 
 
 @freeze_time("2024-06-01 12:00:00+08:00")
