@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safetyzone.org.models import KeyArea, Unit
 
@@ -92,7 +93,7 @@ class CampaignPhase(models.Model):
     class Kind(models.TextChoices):
         MOBILISATION = "mobilisation", _("Mobilisation")
         IMPLEMENTATION = "implementation", _("Implementation")
-        SUMMARY = "summary", _("Summary")
+        SUMMARY = "summary", pgettext_lazy("campaign phase", "Summary")
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="phases"

@@ -149,3 +149,26 @@ def test_home_panel_shows_current_campaign_phase_key_periods_and_open_tasks(
     assert "国庆节" not in panel  # more than 30 days away
     assert "本单位任务" in panel
     assert "他单位任务" not in panel
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "index",
+        "calendar",
+        "campaign-list",
+        "key-period-list",
+        "meeting-list",
+        "directive-list",
+        "activity-list",
+        "task-list",
+        "assignment-list",
+    ],
+)
+def test_every_campaigns_page_in_the_subnav_opens_for_a_head(client, alice, name):
+    client.force_login(alice)
+    response = client.get(reverse(f"campaigns:{name}"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="campaigns-subnav"' in body
+    assert f'href="{reverse(f"campaigns:{name}")}"' in body
