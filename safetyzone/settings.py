@@ -97,6 +97,9 @@ TEMPLATES = [
     },
 ]
 
+if "DATABASE_URL" not in env:
+    # The embedded default keeps its SQLite file under var/, which a fresh clone lacks.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -218,6 +221,8 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": f"{_ERRORS}.ErrorCode415Enum.choices",
         "ErrorCode429Enum": f"{_ERRORS}.ErrorCode429Enum.choices",
         "ErrorCode500Enum": f"{_ERRORS}.ErrorCode500Enum.choices",
+        "ShiftRoleEnum": "duty.models.ShiftAssignment.Role",
+        "ReportMethodEnum": "duty.models.IncidentUpdate.Method",
         # Task sets shown in several components (assignment, summary, history). A nested
         # class is named through a module-level alias: import paths stop at module level.
         "TaskAssignmentStatusEnum": "campaigns.serializers_tasks.AssignmentStatus",
@@ -226,8 +231,6 @@ SPECTACULAR_SETTINGS = {
         "RectificationReportStatusEnum": "inspections.models.RectificationReport.Status",
         "HazardLevelEnum": "inspections.models.HazardLevel",
         "InspectionMethodEnum": "inspections.models.Inspection.Method",
-        "ShiftRoleEnum": "duty.models.ShiftAssignment.Role",
-        "ReportMethodEnum": "duty.models.IncidentUpdate.Method",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
