@@ -103,6 +103,9 @@ register_document_kind(
         unit=lambda meeting: meeting.organiser,
         # Only admins and committee staff export notices.
         permission="campaigns.issue_meeting",
+        refuse=lambda meeting: (
+            None if meeting.is_issued else gettext("Only an issued meeting has a notice to export.")
+        ),
     )
 )
 

@@ -24,7 +24,8 @@ class DocumentKind:
     the name offered on download. ``unit(subject)`` gives the owning unit, by default
     the subject's own scope unit (its ``scope_unit_field``, or itself for a Unit).
     ``permission``, when set, is a Django permission the requester must hold on top of
-    seeing the subject.
+    seeing the subject. ``refuse(subject)``, when set, returns why this subject cannot be
+    rendered now (a draft has no notice yet), or None; a refused request queues nothing.
     """
 
     code: str
@@ -35,6 +36,7 @@ class DocumentKind:
     filename: Callable[[Any], str]
     unit: Callable[[Any], Any] | None = None
     permission: str = ""
+    refuse: Callable[[Any], str | None] | None = None
 
     def get_model(self) -> type[Model]:
         return apps.get_model(self.model)

@@ -89,6 +89,8 @@ def document_request_get_or_create(
         raise type(subject).DoesNotExist("The subject is not visible to this user.")
     if doc_kind.permission and not user.has_perm(doc_kind.permission):
         raise PermissionDenied
+    if doc_kind.refuse is not None and (reason := doc_kind.refuse(subject)):
+        raise ValidationError(reason, code="refused")
 
     content_type = ContentType.objects.get_for_model(subject)
     lookup = {"kind": kind, "content_type": content_type, "object_id": subject.pk}

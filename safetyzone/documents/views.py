@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +28,15 @@ def document_request(request: HttpRequest, kind: str, object_id: int) -> HttpRes
         document = services.document_request(user=request.user, kind=kind, subject=subject)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        if request.headers.get("HX-Request"):
+            return render(request, "documents/_refused.html", {"reason": reason})
+        messages.error(request, reason)
+        back = request.headers.get("Referer", "")
+        if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            return redirect(back)
+        return redirect("documents:list")
     if request.headers.get("HX-Request"):
         return render(request, "documents/_status.html", {"document": document})
     messages.info(request, _("“%s” is being generated.") % document.filename)

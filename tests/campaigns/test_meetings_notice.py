@@ -178,16 +178,24 @@ def test_a_head_gets_403_from_the_generate_button_url(client, issued, alice):
     assert not GeneratedDocument.objects.exists()
 
 
-def test_a_draft_has_no_notice(staff, unit_a, django_capture_on_commit_callbacks):
+def test_a_draft_has_no_notice_and_queues_nothing(staff, unit_a):
+    from django.core.exceptions import ValidationError
+
     draft = draft_meeting(organiser=staff.unit, units=[unit_a])
+    with pytest.raises(ValidationError) as info:
+        documents.document_request(user=staff, kind="meeting_notice", subject=draft)
+    assert gettext("Only an issued meeting has a notice to export.") in info.value.messages
+    assert not GeneratedDocument.objects.exists()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        document = documents.document_request(user=staff, kind="meeting_notice", subject=draft)
 
-    document.refresh_from_db()
-    assert document.status == GeneratedDocument.Status.FAILED
-    assert gettext("Only an issued meeting has a notice to export.") in document.error
-    assert not document.file
+def test_a_draft_notice_requested_from_the_page_says_why(client, staff, unit_a):
+    draft = draft_meeting(organiser=staff.unit, units=[unit_a])
+    client.force_login(staff)
+    url = reverse("documents:request", args=["meeting_notice", draft.pk])
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'data-testid="document-refused"' in response.content.decode()
+    assert not GeneratedDocument.objects.exists()
 
 
 def test_the_meeting_page_offers_the_pdf_to_staff_only_once_issued(client, staff, issued, unit_a):
