@@ -17,7 +17,13 @@ from safetyzone.org.models import KeyArea, Unit, User
 
 from .models import Activity, Campaign, Directive, KeyPeriod, Meeting, Task, TaskAssignment
 from .services.activities import activity_create
-from .services.meetings import directive_create, meeting_create, meeting_issue
+from .services.meetings import (
+    directive_create,
+    meeting_create,
+    meeting_issue,
+    meeting_record_minutes,
+    meeting_sign,
+)
 from .services.planning import campaign_create, key_period_create
 from .services.tasks import (
     assignment_chase,
@@ -296,6 +302,16 @@ def _seed_meeting(staff, admin, month, periods, directive) -> Meeting:
             issued_at=datetime.combine(date(2024, 6, 3), time(15, 0), tzinfo=tz),
         )
         meeting.refresh_from_db()
+    for username in ("head", "head2"):
+        meeting_sign(meeting=meeting, actor=_user(username))  # keeps a first signature
+    if not meeting.minutes:
+        meeting_record_minutes(
+            meeting=meeting,
+            actor=staff,
+            minutes="6月4日，王立副主任主持召开近期安全生产工作暨“安全生产月”启动部署会议。"
+            "会议通报了近期安全生产形势，部署了中考、端午节、吉马赛事和安全生产月咨询日等"
+            "重要节点的安全防范工作。会议要求：" + "；".join(REQUIREMENTS[:3]) + "。",
+        )
     return meeting
 
 

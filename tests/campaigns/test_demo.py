@@ -57,3 +57,13 @@ def test_campaigns_demo_follows_the_article_and_is_idempotent(db):
     assert ExtensionRequest.objects.filter(status="granted").exists()
     assert Chaser.objects.filter(acknowledged_at__isnull=True).exists()
     assert any(a.is_overdue() for a in TaskAssignment.objects.all())
+
+
+def test_demo_heads_signed_for_the_notice_and_minutes_are_recorded(db):
+    org_demo.seed()
+    demo.seed()
+    demo.seed()
+    meeting = Meeting.objects.get(starts_at__date="2024-06-04")
+    signed = meeting.attendances.filter(signed_at__isnull=False)
+    assert set(signed.values_list("signed_by__username", flat=True)) == {"head", "head2"}
+    assert "王立" in meeting.minutes
