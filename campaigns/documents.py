@@ -76,9 +76,16 @@ def meeting_notice_context(meeting) -> dict[str, Any]:
             section["entries"] = [
                 (chinese_numeral(i), text) for i, text in enumerate(section["entries"], start=1)
             ]
+    issuer_mark = gettext("%(issuer)s document") % {"issuer": meeting.organiser.name}
+    body = meeting.notice_body.rstrip()
     return {
         "meeting": meeting,
         "issuer": meeting.organiser.name,
+        "issuer_mark": issuer_mark,
+        # The red mark stays on one line: about 430pt of A4 text width, at most 30pt.
+        "issuer_mark_pt": max(16, min(30, 430 // max(len(issuer_mark), 1))),
+        # A notice text that already leads into the parts needs no second lead-in.
+        "lead_in": not body.endswith(("如下：", "如下:", "follows:")),
         "document_number": meeting.document_number.text,
         "title": meeting_notice_title(meeting),
         "recipients": unit_names,
