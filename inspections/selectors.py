@@ -59,7 +59,9 @@ def checklist_template_list(*, filters: dict[str, Any] | None = None) -> QuerySe
         qs = qs.filter(key_area=area)
     if filters.get("active_only", True):
         qs = qs.filter(is_active=True)
-    return qs.prefetch_related(Prefetch("items", queryset=ChecklistItem.objects.order_by("order")))
+    return qs.prefetch_related(
+        Prefetch("items", queryset=ChecklistItem.objects.order_by("order"))
+    ).order_by("key_area__order", "name", "pk")
 
 
 def checklist_template_get(*, pk: Any) -> ChecklistTemplate:
