@@ -180,10 +180,12 @@ def _plan_role(
         if (i, prev) in hopeless:
             return False
         furthest[0] = max(furthest[0], i)
-        candidates = sorted(
-            available[i] - prev,
-            key=lambda p: (count[p], rest[p] if days[i].rest_day else 0, last[p], tie[p]),
-        )
+        if days[i].rest_day:
+            # Weekends and holidays go first to those who had the fewest of them.
+            order = lambda p: (rest[p], count[p], last[p], tie[p])  # noqa: E731
+        else:
+            order = lambda p: (count[p], last[p], tie[p])  # noqa: E731
+        candidates = sorted(available[i] - prev, key=order)
         for chosen in combinations(candidates, needs[i]):
             team = frozenset(chosen)
             saved = [(p, last[p]) for p in team]
@@ -238,7 +240,9 @@ def _balance(teams: list[set[PersonId]], days: Sequence[Day], pool, available) -
         moved = False
         for p in (q for q in pool if counts[q] == hi):
             for r in (q for q in pool if counts[q] == lo):
-                for i, team in enumerate(teams):
+                # Ordinary days first, so that the weekends stay as they were shared.
+                for i in sorted(range(len(teams)), key=lambda k: days[k].rest_day):
+                    team = teams[i]
                     if p in team:
                         team.discard(p)
                         if _can_work(r, i, teams, available):
@@ -266,8 +270,42 @@ def _exchange(teams, pool, available, *, special: list[bool], other: list[bool])
         hi, lo = max(counts.values()), min(counts.values())
         if hi - lo <= 1:
             return
-        if not _exchange_once(teams, pool, available, counts, hi, lo, special, other):
+        if not _exchange_once(
+            teams, pool, available, counts, hi, lo, special, other
+        ) and not _swap_days(teams, available, counts, special, other):
             return
+
+
+def _swap_days(teams, available, counts, special, other) -> bool:
+    """Swap the whole teams of a special day and an ordinary one when that evens out
+    the special counts (a tight pool leaves no room for a swap of two people)."""
+    n = len(teams)
+
+    def fits(team, i, moved_from):
+        for p in team:
+            if p not in available[i]:
+                return False
+            for j in (i - 1, i + 1):
+                if 0 <= j < n and j != moved_from and p in teams[j]:
+                    return False
+        return True
+
+    spread = sum(c * c for c in counts.values())
+    for s in range(n):
+        if not special[s]:
+            continue
+        for t in range(n):
+            if not other[t] or abs(s - t) == 1:
+                continue
+            a, b = teams[s], teams[t]
+            change = {p: -1 for p in a - b}
+            for p in b - a:
+                change[p] = change.get(p, 0) + 1
+            after = sum((counts[p] + change.get(p, 0)) ** 2 for p in counts)
+            if after < spread and fits(a, t, s) and fits(b, s, t):
+                teams[s], teams[t] = b, a
+                return True
+    return False
 
 
 def _exchange_once(teams, pool, available, counts, hi, lo, special, other) -> bool:

@@ -2,10 +2,19 @@
 roster of unit A whose shifts have unit A's people on them."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from .factories import RosterFactory, leader, officer, published, staff_shift
+
+# Property tests keep no example database and no cache in the checkout (their files go
+# under var/, which git ignores); a failure prints its falsifying example.
+set_hypothesis_home_dir(Path(__file__).resolve().parents[2] / "var" / "hypothesis")
+settings.register_profile("safetyzone", database=None, print_blob=True)
+settings.load_profile("safetyzone")
 
 
 @pytest.fixture

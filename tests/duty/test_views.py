@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import gettext
 from freezegun import freeze_time
 
 from duty import services
@@ -256,7 +257,7 @@ def test_a_log_entry_on_someone_elses_shift_is_refused_with_a_message(client, ro
     response = client.post(
         reverse("duty:log-create", args=[shift.pk]), {"kind": "patrol", "content": "x"}, follow=True
     )
-    assert "your own shift" in response.content.decode()
+    assert gettext("You can only write the log of your own shift.") in response.content.decode()
     assert not DutyLogEntry.objects.exists()
 
 
@@ -378,7 +379,7 @@ def test_swap_pages_ask_accept_and_approve(client, staff, roster_a, officer_a):
     client.force_login(extra)
     client.post(reverse("duty:swap-action", args=[swap.pk, "accept"]))
     client.force_login(staff)
-    assert "Approve" in client.get(reverse("duty:swap-list")).content.decode()
+    assert gettext("Approve") in client.get(reverse("duty:swap-list")).content.decode()
     client.post(reverse("duty:swap-action", args=[swap.pk, "approve"]), {"note": "同意"})
     swap.refresh_from_db()
     assert swap.status == "approved"
@@ -437,7 +438,8 @@ def test_staff_record_a_warning_and_bad_dates_stay_beside_the_field(client, staf
         },
     )
     assert response.status_code == 200
-    assert "A warning must be valid until after it is issued." in response.content.decode()
+    expected = gettext("A warning must be valid until after it is issued.")
+    assert expected in response.content.decode()
     from duty.models import WeatherWarning
 
     assert not WeatherWarning.objects.exists()
