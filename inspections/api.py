@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,10 +22,12 @@ from .serializers import (
     AcceptSerializer,
     ChecklistTemplateSerializer,
     EnforcementActionSerializer,
+    FromKeyPeriodSerializer,
     HazardSerializer,
     HazardUpdateSerializer,
     InspectionListSerializer,
     InspectionSerializer,
+    InspectionTaskDetailSerializer,
     InspectionTaskSerializer,
     RectificationReportSerializer,
     ReturnSerializer,
@@ -102,14 +104,42 @@ class InspectionTaskViewSet(
     search_fields = ["title"]
     ordering_fields = ["start_date", "deadline", "created_at"]
     scoped_fields = {"units": Unit, "enterprises": Enterprise}
+    # ScopedRelationsMixin scopes the units of from-key-period too (same field name).
 
     def get_queryset(self):
         return selectors.inspection_task_list(user=self.request.user).prefetch_related("units")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return InspectionTaskDetailSerializer
+        if self.action == "from_key_period":
+            return FromKeyPeriodSerializer
+        return InspectionTaskSerializer
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         task = run_service(lambda: services.inspection_task_create(actor=self.request.user, **data))
         serializer.instance = selectors.inspection_task_list(user=self.request.user).get(pk=task.pk)
+
+    @extend_schema(
+        request=FromKeyPeriodSerializer, responses={201: InspectionTaskSerializer(many=True)}
+    )
+    @action(detail=False, methods=["post"], url_path="from-key-period")
+    def from_key_period(self, request: Request) -> Response:
+        """One step from a key period to its inspection tasks: one task per key area,
+        issued to the chosen units with every enterprise of that area as a target."""
+        if not request.user.has_perm("inspections.add_inspectiontask"):
+            raise PermissionDenied
+        params = self.get_serializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        tasks = run_service(
+            lambda: services.inspection_tasks_from_key_period(
+                actor=request.user, **params.validated_data
+            )
+        )
+        rows = self.get_queryset().filter(pk__in=[t.pk for t in tasks])
+        data = InspectionTaskSerializer(rows, many=True, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class InspectionFilter(filters.FilterSet):

@@ -1,7 +1,9 @@
 """Shapes of the inspections API. They check the shape only: the services decide."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from campaigns.models import KeyPeriod
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 
 from .models import (
@@ -64,6 +66,38 @@ class InspectionTaskSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         # The model's rules run in the service.
         return attrs
+
+
+class CoverageSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    targets = serializers.IntegerField()
+    inspected = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class InspectionTaskDetailSerializer(InspectionTaskSerializer):
+    """A task with its coverage per unit the reader sees."""
+
+    coverage = serializers.SerializerMethodField()
+
+    class Meta(InspectionTaskSerializer.Meta):
+        fields = [*InspectionTaskSerializer.Meta.fields, "coverage"]
+
+    @extend_schema_field(CoverageSerializer(many=True))
+    def get_coverage(self, task) -> list:
+        from .selectors import task_coverage
+
+        rows, _total = task_coverage(user=self.context["request"].user, task=task)
+        return CoverageSerializer(rows, many=True).data
+
+
+class FromKeyPeriodSerializer(serializers.Serializer):
+    key_period = serializers.PrimaryKeyRelatedField(queryset=KeyPeriod.objects.all())
+    key_areas = serializers.PrimaryKeyRelatedField(queryset=KeyArea.objects.all(), many=True)
+    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
+    deadline = serializers.DateField(required=False)
+    start_date = serializers.DateField(required=False)
 
 
 class InspectionAnswerSerializer(serializers.ModelSerializer):

@@ -104,6 +104,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coverage": rows,
             "total": total,
             "targets": selectors.task_targets(user=request.user, task=task),
+            "template": ChecklistTemplate.objects.filter(
+                key_area=task.key_area, is_active=True
+            ).first(),
         },
     )
 
@@ -170,8 +173,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("inspections.add_inspection", raise_exception=True)
 def inspection_create(request: HttpRequest) -> HttpResponse:
-    template_id = request.GET.get("template")
-    if not template_id:
+    template_id = request.GET.get("template", "")
+    if not template_id.isdigit():
         return render(
             request,
             "inspections/inspection_choose.html",

@@ -344,3 +344,33 @@ def test_list_query_count_is_the_same_for_5_and_50_rows(api_client, staff, alice
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_task_detail_shows_coverage_per_unit(api_client, staff, alice, unit_a, enterprise_a, fire):
+    task = services.inspection_task_create(
+        actor=staff,
+        title="消防检查",
+        key_area=fire,
+        units=[unit_a],
+        start_date=dt.date(2024, 6, 1),
+        deadline=dt.date(2024, 6, 30),
+    )
+    auth(api_client, alice)
+    body = api_client.get(f"{API}inspection-tasks/{task.pk}/").json()
+    assert body["coverage"] == [
+        {"unit": unit_a.pk, "unit_name": unit_a.name, "targets": 1, "inspected": 0, "percent": 0}
+    ]
+
+
+def test_key_period_to_tasks_in_one_api_call(api_client, staff, alice, unit_a, enterprise_a, fire):
+    from ..factories import KeyPeriodFactory
+
+    period = KeyPeriodFactory(start_date=dt.date(2030, 6, 12), end_date=dt.date(2030, 6, 14))
+    payload = {"key_period": period.pk, "key_areas": [fire.pk], "units": [unit_a.pk]}
+    auth(api_client, alice)
+    assert api_client.post(f"{API}inspection-tasks/from-key-period/", payload).status_code == 403
+    auth(api_client, staff)
+    response = api_client.post(f"{API}inspection-tasks/from-key-period/", payload)
+    assert response.status_code == 201, response.content
+    assert [row["target_count"] for row in response.json()] == [1]
+    assert period.inspection_tasks.count() == 1
