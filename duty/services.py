@@ -1224,3 +1224,15 @@ def calendar_feed_renew(*, person: User) -> CalendarFeed:
     feed.renewed_at = timezone.now()
     feed.save()
     return feed
+
+
+@transaction.atomic
+def roster_feed_renew(*, actor: User, roster: DutyRoster) -> DutyRoster:
+    """A new secret subscription link for the roster's calendar; the old one stops."""
+    import secrets
+
+    _require(actor, "duty.change_dutyroster")
+    roster = DutyRoster.objects.select_for_update().get(pk=roster.pk)
+    roster.ical_token = secrets.token_urlsafe()
+    roster.save(update_fields=["ical_token"])
+    return roster

@@ -179,6 +179,11 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "issues_by_day": checks.issues_by_day(issues),
         "calendars": calendars,
         "generate_form": GenerateForm() if not roster.is_published else None,
+        "feed_url": request.build_absolute_uri(
+            reverse("duty:roster-feed", args=[roster.ical_token])
+        )
+        if roster.is_published
+        else None,
     }
     return render(request, "duty/roster_detail.html", context)
 
@@ -225,6 +230,35 @@ def roster_publish(request: HttpRequest, pk: int) -> HttpResponse:
         _flash_errors(request, exc)
     else:
         messages.success(request, _("The roster is published."))
+    return redirect(roster)
+
+
+@require_GET
+def roster_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The roster as iCalendar through its secret link, for a shared phone calendar
+    (which cannot log in): published rosters only; unknown links are a 404."""
+    roster = get_object_or_404(
+        DutyRoster.objects.filter(status=DutyRoster.Status.PUBLISHED), ical_token=token
+    )
+    shifts = (
+        roster.shifts.order_by("starts_at")
+        .prefetch_related("assignments__person")
+        .select_related("roster")
+    )
+    return HttpResponse(
+        roster_calendar(roster, shifts), content_type="text/calendar; charset=utf-8"
+    )
+
+
+@login_required
+@require_POST
+@permission_required("duty.change_dutyroster", raise_exception=True)
+def roster_feed_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    roster = selectors.roster_get(user=request.user, pk=pk)
+    services.roster_feed_renew(actor=request.user, roster=roster)
+    messages.success(
+        request, _("The roster's calendar link was renewed; the old link no longer works.")
+    )
     return redirect(roster)
 
 

@@ -112,3 +112,24 @@ def test_roster_feed_parses_and_is_scoped(client, named, officer_a, officer_b):
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_roster_secret_feed_for_phone_calendars_and_its_renewal(client, staff, named):
+    old = reverse("duty:roster-feed", args=[named.ical_token])
+    response = client.get(old)  # no login: calendar apps cannot log in
+    assert response.status_code == 200
+    assert len(list(Calendar.from_ical(response.content).walk("VEVENT"))) == 3
+    client.force_login(staff)
+    assert old.split("/")[-1] in client.get(named.get_absolute_url()).content.decode()
+    client.post(reverse("duty:roster-feed-renew", args=[named.pk]))
+    client.logout()
+    named.refresh_from_db()
+    assert client.get(old).status_code == 404
+    assert client.get(reverse("duty:roster-feed", args=[named.ical_token])).status_code == 200
+
+
+def test_a_draft_roster_has_no_public_feed(client, roster_a):
+    roster_a.status = "draft"
+    roster_a.published_at = None
+    roster_a.save()
+    assert client.get(reverse("duty:roster-feed", args=[roster_a.ical_token])).status_code == 404
