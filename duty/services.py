@@ -330,7 +330,13 @@ def _check_no_overlap(roster: DutyRoster, starts: datetime, ends: datetime, excl
 
 
 def _set_people(
-    shift: Shift, *, leader: User, officers: Sequence[User], actor: User, record: bool
+    shift: Shift,
+    *,
+    leader: User,
+    officers: Sequence[User],
+    actor: User,
+    record: bool,
+    note: str = "",
 ) -> None:
     current = list(shift.assignments.select_related("person"))
     before_leader = next((a.person for a in current if a.role == "leader"), None)
@@ -361,6 +367,7 @@ def _set_people(
             person_before=before,
             person_after=after,
             changed_by=actor,
+            note=note[:200],
         )
 
 
@@ -434,10 +441,8 @@ def shift_update(
     shift.save()
     published = shift.roster.is_published
     assert leader is not None  # noqa: S101 - checked above
-    _set_people(shift, leader=leader, officers=officers, actor=actor, record=published)
+    _set_people(shift, leader=leader, officers=officers, actor=actor, record=published, note=note)
     if published:
-        if note:
-            ShiftChange.objects.filter(shift=shift, note="").update(note=note[:200])
         affected = User.objects.filter(pk__in=before ^ {leader.pk, *(o.pk for o in officers)})
         _notify(
             affected,

@@ -395,3 +395,17 @@ def test_a_shift_that_began_cannot_be_swapped(swap_setup):
             requester=o1, shift=shifts[0], counterpart=o2, counterpart_shift=shifts[2], reason="x"
         )
     assert "shift" in caught.value.message_dict
+
+
+def test_a_hand_edit_of_a_published_shift_keeps_its_history(swap_setup, staff):
+    roster, shifts, lead, lead2, o1, o3 = swap_setup
+    stand_in = officer()
+    services.shift_update(
+        actor=staff, shift=shifts[0], leader=lead, officers=[stand_in], note="杨帆病假"
+    )
+    services.shift_update(actor=staff, shift=shifts[0], leader=lead2, officers=[stand_in])
+    changes = list(ShiftChange.objects.filter(shift=shifts[0]).order_by("pk"))
+    assert [(c.role, c.person_before, c.person_after, c.note) for c in changes] == [
+        ("officer", o1, stand_in, "杨帆病假"),
+        ("leader", lead, lead2, ""),
+    ]
