@@ -533,3 +533,32 @@ def test_current_shift_queries_are_bounded(api, staff, roles):
             body = api.get(f"{API}shifts/current/").json()
         assert len(body["now"]) == 13
         assert len(three) == len(thirteen)
+
+
+@freeze_time("2024-05-20 10:00:00+08:00")
+def test_swap_asked_accepted_and_approved_through_the_api(api, staff, roster_a, officer_a):
+    extra = officer(roster_a.unit)
+    staff_shift(roster_a, date(2024, 6, 5), leader(roster_a.unit), extra)
+    shift1 = roster_a.shifts.get(date=date(2024, 6, 1))
+    shift5 = roster_a.shifts.get(date=date(2024, 6, 5))
+    response = as_user(api, officer_a).post(
+        f"{API}swap-requests/",
+        {
+            "shift": shift1.pk,
+            "counterpart": extra.pk,
+            "counterpart_shift": shift5.pk,
+            "reason": "家中有事",
+        },
+    )
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    assert api.post(f"{API}swap-requests/{pk}/approve/").status_code == 403
+    assert as_user(api, extra).post(f"{API}swap-requests/{pk}/accept/").json()["status"] == (
+        "accepted"
+    )
+    approved = as_user(api, staff).post(f"{API}swap-requests/{pk}/approve/", {"note": "同意"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    people = {a["person"] for a in api.get(f"{API}shifts/{shift1.pk}/").json()["assignments"]}
+    assert extra.pk in people and officer_a.pk not in people
+    # An outsider does not even see the request.
+    assert as_user(api, officer(UnitFactory())).get(f"{API}swap-requests/{pk}/").status_code == 404

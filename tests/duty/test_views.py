@@ -496,3 +496,29 @@ def test_home_panel_shows_who_is_on_duty_now(client, alice, roster_a, leader_a):
     client.force_login(alice)
     home = client.get(reverse("home")).content.decode()
     assert str(leader_a) in home
+
+
+def test_fairness_report_counts_hours_and_weekends(client, staff, roster_a, leader_a):
+    client.force_login(staff)
+    response = client.get(reverse("duty:fairness"), {"start": "2024-06-01", "end": "2024-06-30"})
+    rows = {str(r.person): r for r in response.context["rows"]}
+    row = rows[str(leader_a)]
+    assert row.shifts == 2 and row.as_leader == 2 and int(row.hours) == 48
+    assert row.rest_day_shifts == 1  # 1 June 2024 was a Saturday
+
+
+def test_staff_record_leave_that_the_checks_then_flag(client, staff, roster_a, officer_a):
+    client.force_login(staff)
+    response = client.post(
+        reverse("duty:unavailability-list"),
+        {
+            "person": officer_a.pk,
+            "kind": "leave",
+            "start_date": "2024-06-03",
+            "end_date": "2024-06-03",
+            "note": "病假",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(roster_a.get_absolute_url()).content.decode()
+    assert 'data-testid="failing-day"' in page
