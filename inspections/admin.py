@@ -13,6 +13,7 @@ from .models import (
     InspectionTarget,
     InspectionTask,
     InspectionTaskUnit,
+    QuarterlyReport,
     RectificationReport,
     ReportEvidence,
     Violation,
@@ -190,3 +191,11 @@ class EnforcementActionAdmin(admin.ModelAdmin):
     search_fields = ["decision_number", "legal_basis", "enterprise__name"]
     list_select_related = ["enterprise", "unit"]
     raw_id_fields = ["enterprise", "inspection", "hazard", "violation"]
+
+
+@admin.register(QuarterlyReport)
+class QuarterlyReportAdmin(admin.ModelAdmin):
+    list_display = ["unit", "year", "quarter", "hazards", "closed", "filed_by", "filed_at"]
+    list_filter = ["year", "quarter", "unit"]
+    search_fields = ["unit__name", "notes"]
+    list_select_related = ["unit", "filed_by"]

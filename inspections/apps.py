@@ -20,6 +20,7 @@ ALL_MODELS = (
     "reportevidence",
     "violation",
     "enforcementaction",
+    "quarterlyreport",
 )
 
 
@@ -56,7 +57,7 @@ class InspectionsConfig(AppConfig):
                     "enforcementaction",
                 ),
                 *_perms("view add change", "hazard", "hazardphoto"),
-                *_perms("view add", "rectificationreport", "reportevidence"),
+                *_perms("view add", "rectificationreport", "reportevidence", "quarterlyreport"),
             ],
         )
         # Inspectors record inspections, the hazards and violations they find, and the

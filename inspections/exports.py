@@ -202,6 +202,9 @@ def write_quarterly_xlsx(table: dict[str, Any]) -> str:
     sheet.write(2, 0, _("Unit"), header)
     for index, (_key, label) in enumerate(columns, start=1):
         sheet.write(2, index, label, header)
+    filed_column = len(columns) + 1
+    sheet.write(2, filed_column, _("Filed"), header)
+    sheet.set_column(filed_column, filed_column, 18)
     row_number = 3
     for row in [*table["rows"], {**table["total"], "unit": _("Total")}]:
         sheet.write(
@@ -218,6 +221,12 @@ def write_quarterly_xlsx(table: dict[str, Any]) -> str:
                 sheet.write_blank(row_number, index, None)
             else:
                 sheet.write_number(row_number, index, value)
+        filed = row.get("filed")
+        if filed is not None:
+            stamp = timezone.localtime(filed.filed_at).strftime("%Y-%m-%d %H:%M")
+            sheet.write(
+                row_number, filed_column, stamp + (f" ({_('Late')})" if filed.is_late else "")
+            )
         row_number += 1
     workbook.close()
     return path

@@ -840,3 +840,55 @@ class EnforcementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.enterprise}"
+
+
+class QuarterlyReport(models.Model):
+    """A unit's quarterly statistics table of hidden-danger screening (隐患排查治理季度
+    统计表), filed by the 15th of the month after the quarter. The figures are those
+    of the ledger when it was filed."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    inspections = models.PositiveIntegerField(_("inspections"), default=0)
+    enterprises = models.PositiveIntegerField(_("enterprises inspected"), default=0)
+    hazards = models.PositiveIntegerField(_("hazards found"), default=0)
+    major = models.PositiveIntegerField(_("of which major"), default=0)
+    closed = models.PositiveIntegerField(_("rectified"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    violations = models.PositiveIntegerField(_("violations"), default=0)
+    actions = models.PositiveIntegerField(_("enforcement actions"), default=0)
+    fines = models.DecimalField(_("fines (yuan)"), max_digits=14, decimal_places=2, default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    due_on = models.DateField(_("due on"))
+    filed_by = models.ForeignKey(
+        USER, verbose_name=_("filed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["-year", "-quarter", "unit__order", "pk"]
+        verbose_name = _("quarterly statistics report")
+        verbose_name_plural = _("quarterly statistics reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "quarter"],
+                name="quarterly_report_once_per_unit",
+                violation_error_message=_("This unit has already filed its table for the quarter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="quarterly_report_quarter_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year} Q{self.quarter}"
+
+    @property
+    def is_late(self) -> bool:
+        return timezone.localdate(self.filed_at) > self.due_on

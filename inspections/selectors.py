@@ -37,6 +37,7 @@ from .models import (
     InspectionTarget,
     InspectionTask,
     InspectionTaskUnit,
+    QuarterlyReport,
     RectificationReport,
     Violation,
 )
@@ -563,6 +564,14 @@ def quarterly_table(*, user: User, year: int, quarter: int) -> dict[str, Any]:
         if row["unit"] in rows:
             rows[row["unit"]]["actions"] = row["n"]
             rows[row["unit"]]["fines"] = row["fines"] or Decimal(0)
+    filed = {
+        report.unit_id: report
+        for report in scope_queryset(
+            QuarterlyReport.objects.filter(year=year, quarter=quarter), user
+        ).select_related("filed_by")
+    }
+    for pk, row in rows.items():
+        row["filed"] = filed.get(pk)
     ordered = sorted(rows.values(), key=lambda r: (r["unit"].order, r["unit"].name))
     for row in ordered:
         row["rate"] = _rate(row["closed"], row["hazards"])
@@ -585,6 +594,8 @@ def quarterly_table(*, user: User, year: int, quarter: int) -> dict[str, Any]:
         "first": first,
         "last": last,
         "due": due,
+        "ended": today > last,
+        "past_due": today > due,
         "rows": ordered,
         "total": total,
     }

@@ -36,6 +36,7 @@ urlpatterns = [
     path("enforcement/new/", views.enforcement_create, name="enforcement-create"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/quarterly.xlsx", views.quarterly_xlsx, name="quarterly-xlsx"),
+    path("statistics/quarterly/file/", views.quarterly_file, name="quarterly-file"),
     path("import/", views.import_view, name="import"),
     path("import/template/<slug:kind>.xlsx", views.import_template, name="import-template"),
 ]

@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.models import KeyArea
+from safetyzone.org.scoping import unit_choices_for
 
 from . import exports, selectors, services
 from .forms import (
@@ -602,6 +604,37 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "key_areas": KeyArea.objects.all(),
         },
     )
+
+
+@login_required
+@require_POST
+@permission_required("inspections.add_quarterlyreport", raise_exception=True)
+def quarterly_file(request: HttpRequest) -> HttpResponse:
+    """A unit files its quarterly statistics table (the office may file for a unit)."""
+    form = QuarterForm(request.POST)
+    unit_id = request.POST.get("unit") or request.user.unit_id
+    unit = get_object_or_404(unit_choices_for(request.user), pk=unit_id)
+    if form.is_valid():
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        try:
+            services.quarterly_report_file(
+                actor=request.user,
+                unit=unit,
+                year=year,
+                quarter=quarter,
+                notes=request.POST.get("notes", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The %(year)d Q%(quarter)d statistics table of %(unit)s was filed.")
+                % {"year": year, "quarter": quarter, "unit": unit},
+            )
+        return redirect(f"{reverse('inspections:statistics')}?year={year}&quarter={quarter}")
+    messages.error(request, _("Choose the year and quarter."))
+    return redirect("inspections:statistics")
 
 
 @login_required
