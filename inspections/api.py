@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from campaigns.models import KeyPeriod
 from safetyzone.org.api import ScopedModelPermissions, as_drf_error
 from safetyzone.org.models import Enterprise, KeyArea, Unit
 from safetyzone.org.scoping import scope_queryset, unit_choices_for
@@ -189,6 +190,9 @@ class HazardFilter(filters.FilterSet):
     overdue = filters.BooleanFilter(method="filter_overdue")
     found_from = filters.DateFilter(field_name="found_on", lookup_expr="gte")
     found_until = filters.DateFilter(field_name="found_on", lookup_expr="lte")
+    key_period = filters.ModelChoiceFilter(
+        queryset=KeyPeriod.objects.all(), method="filter_key_period"
+    )
 
     class Meta:
         model = Hazard
@@ -202,6 +206,12 @@ class HazardFilter(filters.FilterSet):
             "is_supervised",
             "is_recurrence",
         ]
+
+    def filter_key_period(self, queryset, name, value):
+        if value is None:
+            return queryset
+        ids = selectors.hazard_list(user=self.request.user, filters={"key_period": value})
+        return queryset.filter(pk__in=ids.values("pk"))
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

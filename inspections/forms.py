@@ -333,6 +333,9 @@ class LedgerFilterForm(forms.Form):
     overdue = forms.ChoiceField(label=_("Overdue"), choices=YES_NO, required=False)
     date_from = forms.DateField(label=_("Found from"), widget=DATE, required=False)
     date_to = forms.DateField(label=_("Found until"), widget=DATE, required=False)
+    key_period = forms.ModelChoiceField(
+        label=_("Key period"), queryset=KeyPeriod.objects.order_by("-start_date"), required=False
+    )
     enterprise = forms.ModelChoiceField(
         label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False
     )

@@ -287,6 +287,12 @@ def hazard_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
         qs = qs.filter(is_recurrence=True)
     if inspection := filters.get("inspection"):
         qs = qs.filter(inspection=inspection)
+    if period := filters.get("key_period"):
+        # Found by an inspection for the key period's tasks, or during the period.
+        qs = qs.filter(
+            Q(inspection__task__key_period=period)
+            | Q(found_on__range=(period.start_date, period.end_date))
+        )
     return qs.order_by("-found_on", "-pk")
 
 

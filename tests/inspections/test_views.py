@@ -88,9 +88,9 @@ def test_ledger_query_count_does_not_grow(client, staff, rows, django_assert_num
         enterprise = EnterpriseFactory(supervising_unit=unit_a)
         make_hazard(staff, enterprise, key_area=area, level=["general", "major"][i % 2])
     client.force_login(staff)
-    # session, user, permissions, roles (menu), count, page, and the unit, key-area and
-    # enterprise choices of the filter form: the same for 5 rows and for 50
-    with django_assert_num_queries(11):
+    # session, user, permissions, roles (menu), count, page, and the unit, key-area, key
+    # period and enterprise choices of the filter form: the same for 5 rows and for 50
+    with django_assert_num_queries(12):
         response = client.get(reverse("inspections:hazard-list"))
     assert response.status_code == 200
 
@@ -428,3 +428,17 @@ def test_home_panel_tells_the_head_of_a_returned_report(client, alice, staff, ha
     services.report_return(actor=staff, hazard=hazard_a, reason="不彻底")
     client.force_login(alice)
     assert 'data-testid="returned-count"' in client.get(reverse("home")).content.decode()
+
+
+def test_ledger_filters_by_key_period(client, staff, enterprise_a):
+    from ..factories import KeyPeriodFactory
+
+    period = KeyPeriodFactory(start_date=dt.date(2024, 6, 8), end_date=dt.date(2024, 6, 10))
+    during = make_hazard(staff, enterprise_a, found_on=dt.date(2024, 6, 9))
+    task = InspectionTaskFactory(key_period=period)
+    inspection = InspectionFactory(enterprise=enterprise_a, task=task, date=dt.date(2024, 6, 1))
+    before = make_hazard(staff, enterprise_a, found_on=dt.date(2024, 6, 1), inspection=inspection)
+    make_hazard(staff, enterprise_a, found_on=dt.date(2024, 6, 1))
+    client.force_login(staff)
+    page = client.get(reverse("inspections:hazard-list"), {"key_period": period.pk})
+    assert {h.code for h in page.context["page"].object_list} == {during.code, before.code}
