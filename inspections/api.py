@@ -191,7 +191,9 @@ class HazardFilter(filters.FilterSet):
     found_from = filters.DateFilter(field_name="found_on", lookup_expr="gte")
     found_until = filters.DateFilter(field_name="found_on", lookup_expr="lte")
     key_period = filters.ModelChoiceFilter(
-        queryset=KeyPeriod.objects.all(), method="filter_key_period"
+        field_name="inspection__task__key_period",
+        queryset=KeyPeriod.objects.all(),
+        method="filter_key_period",
     )
 
     class Meta:
@@ -241,7 +243,7 @@ class HazardViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.hazard_list(user=self.request.user)
+        return selectors.hazard_list(user=self.request.user).prefetch_related("photos")
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -255,11 +257,13 @@ class HazardViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
+        data["photos"] = data.pop("photo_files", [])
         hazard = run_service(lambda: services.hazard_create(actor=self.request.user, **data))
         serializer.instance = self.get_queryset().get(pk=hazard.pk)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
+        data.pop("photo_files", None)
         hazard = run_service(
             lambda: services.hazard_update(
                 actor=self.request.user, hazard=serializer.instance, **data

@@ -11,6 +11,7 @@ from .models import (
     ChecklistTemplate,
     EnforcementAction,
     Hazard,
+    HazardPhoto,
     Inspection,
     InspectionAnswer,
     InspectionTask,
@@ -154,8 +155,25 @@ class InspectionListSerializer(InspectionSerializer):
         ] + ["failed_count", "hazard_count"]
 
 
+class HazardPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HazardPhoto
+        fields = ["id", "stage", "caption", "uploaded_at", "url"]
+
+    def get_url(self, photo) -> str:
+        from django.urls import reverse
+
+        return reverse("inspections:hazard-photo", args=[photo.pk])
+
+
 class HazardSerializer(serializers.ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    photos = HazardPhotoSerializer(many=True, read_only=True)
+    photo_files = serializers.ListField(
+        child=serializers.FileField(), write_only=True, required=False
+    )
     key_area = serializers.PrimaryKeyRelatedField(queryset=KeyArea.objects.all())
     responsible_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False
@@ -198,6 +216,8 @@ class HazardSerializer(serializers.ModelSerializer):
             "is_recurrence",
             "recurrence_of",
             "closed_at",
+            "photos",
+            "photo_files",
             "created_at",
             "updated_at",
         ]

@@ -374,3 +374,26 @@ def test_key_period_to_tasks_in_one_api_call(api_client, staff, alice, unit_a, e
     assert response.status_code == 201, response.content
     assert [row["target_count"] for row in response.json()] == [1]
     assert period.inspection_tasks.count() == 1
+
+
+def test_hazard_with_photos_by_multipart(api_client, inspector_a, enterprise_a, fire):
+    from .conftest import pdf_upload
+
+    auth(api_client, inspector_a)
+    payload = {
+        "enterprise": enterprise_a.pk,
+        "key_area": fire.pk,
+        "description": "配电箱门缺失",
+        "found_on": "2024-06-05",
+    }
+    bad = api_client.post(
+        f"{API}hazards/", {**payload, "photo_files": [pdf_upload("x.jpg")]}, format="multipart"
+    )
+    assert bad.status_code == 400
+    assert not Hazard.objects.exists()
+    response = api_client.post(
+        f"{API}hazards/", {**payload, "photo_files": [png_upload()]}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    assert len(response.json()["photos"]) == 1
+    assert api_client.get(response.json()["photos"][0]["url"]).status_code in (200, 302)
