@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safetyzone.org.models import Unit, User
 from safetyzone.org.scoping import scope_queryset, sees_all_units
@@ -323,43 +324,60 @@ def hazard_reports(*, hazard: Hazard) -> QuerySet[RectificationReport]:
 
 def hazard_history(*, hazard: Hazard) -> list[dict[str, Any]]:
     """The hazard's change history (django-simple-history), oldest first, each entry
-    with who, when, why, and the fields that changed."""
+    with who, when, why, and the fields that changed (related records by name, one
+    query per kind of record)."""
     records = list(hazard.history.select_related("history_user").order_by("history_date", "pk"))
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = Hazard._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": str(field.verbose_name),
-                        "old": _display(field, change.old),
-                        "new": _display(field, change.new),
-                    }
+    deltas = [
+        record.diff_against(previous).changes if previous is not None else []
+        for previous, record in zip([None, *records[:-1]], records, strict=True)
+    ]
+    wanted: dict[Any, set] = {}
+    for changes in deltas:
+        for change in changes:
+            field = Hazard._meta.get_field(change.field)
+            if field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(
+                    v for v in (change.old, change.new) if v is not None
                 )
+    names = {
+        model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(ids).items()}
+        for model, ids in wanted.items()
+    }
+    entries = []
+    for record, changes in zip(records, deltas, strict=True):
+        shown = []
+        for change in changes:
+            field = Hazard._meta.get_field(change.field)
+            shown.append(
+                {
+                    "field": str(field.verbose_name),
+                    "old": _display(field, change.old, names),
+                    "new": _display(field, change.new, names),
+                }
+            )
         entries.append(
             {
                 "at": record.history_date,
                 "user": record.history_user,
                 "reason": record.history_change_reason or "",
                 "status": Hazard.Status(record.status).label,
-                "changes": changes,
+                "changes": shown,
             }
         )
-        previous = record
     return entries
 
 
-def _display(field, value) -> str:
+def _display(field, value, names: dict) -> str:
     if value in (None, ""):
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        return f"#{value}"
+        return names.get(field.related_model, {}).get(value, f"#{value}")
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     return str(value)
 
 

@@ -584,3 +584,13 @@ def test_a_decision_cannot_be_recorded_in_advance(staff, alice, hazard_a):
         )
     hazard_a.refresh_from_db()
     assert hazard_a.status == S.REPORTED
+
+
+def test_history_shows_people_and_times_by_name(staff, alice, hazard_a):
+    from .conftest import close_hazard
+
+    close_hazard(staff, alice, hazard_a)
+    entries = selectors.hazard_history(hazard=hazard_a)
+    closing = {c["field"]: c["new"] for c in entries[-1]["changes"]}
+    assert closing["closed by"] == str(staff)
+    assert "+00:00" not in closing["closed at"] and len(closing["closed at"]) == 16
