@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .models import Hazard
 
 # Rows of the PDF ledger; beyond it the office uses the Excel export.
-PDF_LEDGER_LIMIT = 1000
+PDF_LEDGER_LIMIT = 500
 
 
 def ledger_columns() -> list[tuple[str, int]]:
