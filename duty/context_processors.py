@@ -4,14 +4,14 @@ from django.utils.functional import SimpleLazyObject
 
 def warnings(request: HttpRequest) -> dict:
     """Active weather warnings for the banner on every page (``duty/_warning_banner.html``).
-    Lazy: the one query runs only where the banner is rendered, for a signed-in user."""
+    Lazy, for a signed-in user only, and cached: most pages pay no query for it."""
 
     def active():
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        from .selectors import active_warnings
+        from .selectors import banner_warnings
 
-        return active_warnings()
+        return banner_warnings()
 
     return {"duty_active_warnings": SimpleLazyObject(active)}

@@ -7,14 +7,14 @@ from safetyzone.core.panels import Panel, register_home_panel
 
 
 def duty_panel(request: HttpRequest) -> dict:
-    from .selectors import active_warnings, my_upcoming_shifts, shifts_current
+    from .selectors import banner_warnings, my_upcoming_shifts, shifts_current
 
     current = shifts_current(user=request.user)
     return {
         "now": current["now"],
         "tonight": [s for s in current["tonight"] if s not in current["now"]],
         "next_shift": my_upcoming_shifts(user=request.user).first(),
-        "warnings": active_warnings(),
+        "warnings": banner_warnings(),
     }
 
 

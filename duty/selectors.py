@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -358,6 +360,40 @@ def warning_list(*, user: User, filters: dict[str, Any] | None = None) -> QueryS
 
 def warning_get(*, user: User, pk: Any) -> WeatherWarning:
     return get_object_or_404(warning_list(user=user), pk=pk)
+
+
+BANNER_CACHE_SECONDS = 60
+
+
+def _banner_cache_key() -> str:
+    # One namespace per database: test databases sharing a Redis never mix.
+    return f"duty:banner-warnings:{connection.settings_dict['NAME']}"
+
+
+def banner_warnings(now: datetime | None = None) -> list[WeatherWarning]:
+    """The active warnings for the banner on every page: read from the cache (filled
+    at most once a minute, cleared whenever a warning is recorded or lifted), so that
+    pages pay no query for it."""
+    now = now or timezone.now()
+    upcoming = cache.get(_banner_cache_key())
+    if upcoming is None:
+        upcoming = list(
+            WeatherWarning.objects.filter(valid_until__gt=now).filter(
+                Q(lifted_at__isnull=True) | Q(lifted_at__gt=now)
+            )
+        )
+        cache.set(_banner_cache_key(), upcoming, BANNER_CACHE_SECONDS)
+    order = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
+    active = [
+        w
+        for w in upcoming
+        if w.issued_at <= now < w.valid_until and (w.lifted_at is None or w.lifted_at > now)
+    ]
+    return sorted(active, key=lambda w: (order.get(w.level, 9), w.issued_at))
+
+
+def banner_warnings_forget() -> None:
+    cache.delete(_banner_cache_key())
 
 
 def active_warnings(now: datetime | None = None) -> list[WeatherWarning]:

@@ -990,6 +990,12 @@ def incident_update_create(
 # --- Weather warnings -----------------------------------------------------------------
 
 
+def _banner_forget() -> None:
+    from .selectors import banner_warnings_forget  # selectors import this module
+
+    banner_warnings_forget()
+
+
 _WARNING_FIELDS = ("kind", "level", "area", "issued_by", "issued_at", "valid_until", "content")
 
 
@@ -1003,6 +1009,7 @@ def warning_create(*, actor: User, **data: Any) -> WeatherWarning:
     )
     warning.full_clean()
     warning.save()
+    transaction.on_commit(_banner_forget)
     if warning.raises_duty:
         staff = list(_staff_users())
         _notify(
@@ -1025,6 +1032,7 @@ def warning_lift(*, actor: User, warning: WeatherWarning, at: datetime | None = 
     warning.lifted_at = min(at, warning.valid_until)
     warning.full_clean()
     warning.save()
+    transaction.on_commit(_banner_forget)
     return warning
 
 

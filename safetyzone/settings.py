@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safetyzone.core.context_processors.shell",
+                "duty.context_processors.warnings",
             ],
         },
     },

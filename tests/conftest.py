@@ -36,6 +36,14 @@ def _fast_and_eager(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Nothing cached by one test (the warning banner...) leaks into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
