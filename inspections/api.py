@@ -3,8 +3,11 @@ every change goes through a service. A transition the hazard's status does not a
 is a 409 Conflict; bad input a 400 with the field named."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -13,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.models import KeyPeriod
+from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions, as_drf_error
 from safetyzone.org.models import Enterprise, KeyArea, Unit
 from safetyzone.org.scoping import scope_queryset, unit_choices_for
@@ -335,6 +339,16 @@ class HazardViewSet(
         )
         return self._answer(hazard.pk)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("photo_id", int, OpenApiParameter.PATH)],
+        responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)", url_name="photo")
+    def photo(self, request: Request, pk=None, photo_id=None) -> FileResponse:
+        """One of the hazard's photos (the hazard is looked up in the reader's scope)."""
+        hazard = self.get_object()
+        return protected_file_response(get_object_or_404(hazard.photos, pk=photo_id).image)
+
     @extend_schema(request=SuperviseSerializer, responses={200: HazardSerializer})
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, pk=None) -> Response:
@@ -360,6 +374,22 @@ class RectificationReportViewSet(
 
     def get_queryset(self):
         return selectors.report_list(user=self.request.user).prefetch_related("evidence")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("evidence_id", int, OpenApiParameter.PATH)],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_id>\d+)",
+        url_name="evidence",
+    )
+    def evidence_file(self, request: Request, pk=None, evidence_id=None) -> FileResponse:
+        """One evidence file of the report (the report is looked up in the reader's scope)."""
+        report = self.get_object()
+        evidence = get_object_or_404(report.evidence, pk=evidence_id)
+        return protected_file_response(evidence.file, download_name=evidence.original_name or None)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -165,7 +165,7 @@ class HazardPhotoSerializer(serializers.ModelSerializer):
     def get_url(self, photo) -> str:
         from django.urls import reverse
 
-        return reverse("inspections:hazard-photo", args=[photo.pk])
+        return reverse("api:hazard-photo", args=[photo.hazard_id, photo.pk])
 
 
 class HazardSerializer(serializers.ModelSerializer):
@@ -266,7 +266,7 @@ class ReportEvidenceSerializer(serializers.ModelSerializer):
     def get_url(self, evidence) -> str:
         from django.urls import reverse
 
-        return reverse("inspections:evidence-file", args=[evidence.pk])
+        return reverse("api:rectification-report-evidence", args=[evidence.report_id, evidence.pk])
 
 
 class RectificationReportSerializer(serializers.ModelSerializer):

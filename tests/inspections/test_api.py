@@ -396,4 +396,23 @@ def test_hazard_with_photos_by_multipart(api_client, inspector_a, enterprise_a, 
     )
     assert response.status_code == 201, response.content
     assert len(response.json()["photos"]) == 1
-    assert api_client.get(response.json()["photos"][0]["url"]).status_code in (200, 302)
+    photo_url = response.json()["photos"][0]["url"]
+    download = api_client.get(photo_url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"\x89PNG")
+
+
+def test_evidence_is_downloaded_with_a_token_only_in_scope(api_client, alice, bob, hazard_a):
+    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report = services.report_file(
+        actor=alice,
+        hazard=hazard_a,
+        measures_taken="清理",
+        completed_on=dt.date(2024, 6, 9),
+        evidence=[png_upload()],
+    )
+    auth(api_client, alice)
+    url = api_client.get(f"{API}rectification-reports/{report.pk}/").json()["evidence"][0]["url"]
+    assert api_client.get(url).status_code == 200
+    auth(api_client, bob)
+    assert api_client.get(url).status_code == 404
