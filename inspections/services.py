@@ -120,6 +120,12 @@ def _validate_files(files: Iterable[UploadedFile], kinds: Sequence[str], field_n
     return checked
 
 
+def _default_unit(actor: User, enterprise: Enterprise) -> Unit:
+    """The unit a record of ``actor`` about ``enterprise`` belongs to: the actor's own,
+    or for the committee office (which works for every unit) the supervising unit."""
+    return enterprise.supervising_unit if sees_all_units(actor) else actor.unit
+
+
 def _save_with_history(
     instance, actor: User | None, reason: str = "", at: dt.datetime | None = None
 ) -> None:
@@ -610,7 +616,7 @@ def inspection_record(
     images. The inspection answers its task's target for the enterprise (coverage)."""
     _require(actor, "inspections.add_inspection")
     _check_enterprise(actor, enterprise)
-    unit = unit or actor.unit
+    unit = unit or _default_unit(actor, enterprise)
     _check_unit(actor, unit, "unit")
     inspectors = list({u.pk: u for u in inspectors}.values())
     answers = list(answers)
@@ -795,7 +801,7 @@ def violation_record(
 ) -> Violation:
     _require(actor, "inspections.add_violation")
     _check_enterprise(actor, enterprise)
-    unit = unit or (inspection.unit if inspection else actor.unit)
+    unit = unit or (inspection.unit if inspection else _default_unit(actor, enterprise))
     _check_unit(actor, unit, "unit")
     if inspection is not None and inspection.enterprise_id != enterprise.pk:
         raise ValidationError({"inspection": _("This inspection was of another enterprise.")})
@@ -834,7 +840,7 @@ def enforcement_action_record(
     hazard or violation behind it."""
     _require(actor, "inspections.add_enforcementaction")
     _check_enterprise(actor, enterprise)
-    unit = unit or actor.unit
+    unit = unit or _default_unit(actor, enterprise)
     _check_unit(actor, unit, "unit")
     errors = {}
     if inspection is None and hazard is None and violation is None:

@@ -594,3 +594,28 @@ def test_history_shows_people_and_times_by_name(staff, alice, hazard_a):
     closing = {c["field"]: c["new"] for c in entries[-1]["changes"]}
     assert closing["closed by"] == str(staff)
     assert "+00:00" not in closing["closed at"] and len(closing["closed at"]) == 16
+
+
+def test_inspection_by_the_office_counts_for_the_supervising_unit(
+    staff, unit_a, enterprise_a, template
+):
+    task = services.inspection_task_create(
+        actor=staff,
+        title="消防检查",
+        key_area=template.key_area,
+        units=[unit_a],
+        start_date=dt.date(2024, 6, 1),
+        deadline=dt.date(2024, 6, 30),
+    )
+    inspection = services.inspection_record(
+        actor=staff,
+        enterprise=enterprise_a,
+        key_area=template.key_area,
+        template=template,
+        inspectors=[staff],
+        date=dt.date(2024, 6, 5),
+        answers=answers_for(template),
+    )
+    assert inspection.unit == unit_a and inspection.task == task
+    _rows, total = selectors.task_coverage(user=staff, task=task)
+    assert total.inspected == 1
