@@ -1,7 +1,5 @@
 """The campaigns demo: the source article's meeting and campaign, idempotent."""
 
-from safetyzone.org import demo as org_demo
-
 from campaigns import demo
 from campaigns.models import (
     Activity,
@@ -14,6 +12,7 @@ from campaigns.models import (
     Task,
     TaskAssignment,
 )
+from safetyzone.org import demo as org_demo
 
 
 def _counts():
