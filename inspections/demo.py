@@ -464,6 +464,19 @@ def seed() -> None:
                 )
                 break
 
+    # The second quarter's statistics tables: most units filed by 15 July, one late,
+    # one not at all.
+    for n, unit in enumerate(units[:-1]):
+        day = dt.date(2024, 7, 16 if n == 1 else 8 + n % 6)
+        services.quarterly_report_file(
+            actor=heads.get(unit.pk, staff),
+            unit=unit,
+            year=2024,
+            quarter=2,
+            notes="按季度报送隐患排查治理情况。",
+            at=_at(day, 15),
+        )
+
     # 4. The three violations and enforcement.
     for n, inspection in enumerate(inspections[: len(VIOLATIONS) * 2]):
         kind, text = VIOLATIONS[n % len(VIOLATIONS)]

@@ -874,7 +874,13 @@ def enforcement_action_record(
 
 @transaction.atomic
 def quarterly_report_file(
-    *, actor: User, unit: Unit, year: int, quarter: int, notes: str = ""
+    *,
+    actor: User,
+    unit: Unit,
+    year: int,
+    quarter: int,
+    notes: str = "",
+    at: dt.datetime | None = None,
 ) -> QuarterlyReport:
     """File a unit's quarterly statistics table once the quarter has ended: the figures
     of the ledger at this moment are kept as filed."""
@@ -885,7 +891,8 @@ def quarterly_report_file(
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": _("Choose a quarter from 1 to 4.")})
     _first, last, due = quarter_bounds(year, quarter)
-    if timezone.localdate() <= last:
+    filed_at = _when(at)
+    if timezone.localdate(filed_at) <= last:
         raise ValidationError(
             {
                 "quarter": _("The quarter ends on %(last)s; file its table after that.")
@@ -903,7 +910,7 @@ def quarterly_report_file(
         due_on=due,
         notes=(notes or "").strip(),
         filed_by=actor,
-        filed_at=timezone.now(),
+        filed_at=filed_at,
         **{
             key: row[key]
             for key in (

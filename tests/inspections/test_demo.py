@@ -9,6 +9,7 @@ from inspections.models import (
     Hazard,
     Inspection,
     InspectionTask,
+    QuarterlyReport,
     RectificationReport,
     Violation,
 )
@@ -51,6 +52,8 @@ def test_seed_demo_builds_the_inspections_story_once():
     assert RectificationReport.objects.filter(status="accepted").exists()
     assert RectificationReport.objects.filter(status="returned").exists()
     assert Violation.objects.exists() and EnforcementAction.objects.filter(kind="fine").exists()
+    filed = list(QuarterlyReport.objects.filter(year=2024, quarter=2))
+    assert filed and any(r.is_late for r in filed) and not all(r.is_late for r in filed)
     periods = set(InspectionTask.objects.values_list("key_period__name", flat=True))
     assert any("端午" in (p or "") for p in periods) and any("中考" in (p or "") for p in periods)
     staff = User.objects.get(username="staff")
