@@ -353,6 +353,43 @@ class LedgerFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
+class InspectionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Enterprise"), required=False)
+    key_area = forms.ModelChoiceField(
+        label=_("Key area"), queryset=KeyArea.objects.all(), required=False
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    method = forms.ChoiceField(
+        label=_("Method"),
+        choices=[("", _("All methods")), *Inspection.Method.choices],
+        required=False,
+    )
+    date_from = forms.DateField(label=_("From"), widget=DATE, required=False)
+    date_to = forms.DateField(label=_("Until"), widget=DATE, required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices_for(user)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class ViolationFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *Violation.Kind.choices], required=False
+    )
+    date_from = forms.DateField(label=_("From"), widget=DATE, required=False)
+    date_to = forms.DateField(label=_("Until"), widget=DATE, required=False)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
 class ViolationForm(forms.ModelForm):
     class Meta:
         model = Violation

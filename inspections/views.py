@@ -24,6 +24,7 @@ from .forms import (
     HazardForm,
     HazardPlanForm,
     ImportForm,
+    InspectionFilterForm,
     InspectionForm,
     KeyPeriodTasksForm,
     LedgerFilterForm,
@@ -32,6 +33,7 @@ from .forms import (
     ReviewForm,
     SuperviseForm,
     TaskForm,
+    ViolationFilterForm,
     ViolationForm,
     add_service_errors,
 )
@@ -164,11 +166,12 @@ def tasks_from_key_period(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("inspections.view_inspection", raise_exception=True)
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    inspections = selectors.inspection_list(
-        user=request.user, filters={"q": request.GET.get("q", "")}
-    )
+    form = InspectionFilterForm(request.GET or None, user=request.user)
+    inspections = selectors.inspection_list(user=request.user, filters=form.filters())
     return render(
-        request, "inspections/inspection_list.html", {"page": _page(request, inspections)}
+        request,
+        "inspections/inspection_list.html",
+        {"page": _page(request, inspections), "filter_form": form},
     )
 
 
@@ -516,11 +519,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("inspections.view_violation", raise_exception=True)
 def violation_list(request: HttpRequest) -> HttpResponse:
+    form = ViolationFilterForm(request.GET or None)
     return render(
         request,
         "inspections/violation_list.html",
         {
-            "page": _page(request, selectors.violation_list(user=request.user)),
+            "page": _page(
+                request, selectors.violation_list(user=request.user, filters=form.filters())
+            ),
+            "filter_form": form,
             "actions": selectors.enforcement_action_list(user=request.user)[:50],
         },
     )

@@ -452,3 +452,31 @@ def test_ledger_filters_by_key_period(client, staff, enterprise_a):
     client.force_login(staff)
     page = client.get(reverse("inspections:hazard-list"), {"key_period": period.pk})
     assert {h.code for h in page.context["page"].object_list} == {during.code, before.code}
+
+
+def test_inspection_list_filters(client, staff, unit_a, unit_b, enterprise_a, enterprise_b):
+    from .factories import key_area
+
+    mine = InspectionFactory(enterprise=enterprise_a, date=dt.date(2024, 6, 5))
+    other = InspectionFactory(
+        enterprise=enterprise_b, date=dt.date(2024, 5, 5), key_area=key_area("construction")
+    )
+    client.force_login(staff)
+    url = reverse("inspections:inspection-list")
+
+    def ids(**params):
+        return {i.pk for i in client.get(url, params).context["page"].object_list}
+
+    assert ids() == {mine.pk, other.pk}
+    assert ids(unit=unit_b.pk) == {other.pk}
+    assert ids(key_area=other.key_area_id) == {other.pk}
+    assert ids(date_from="2024-06-01") == {mine.pk}
+    assert ids(q="硅谷") == {mine.pk}
+
+
+def test_violation_list_filters_by_kind(client, staff, enterprise_a):
+    operation = ViolationFactory(enterprise=enterprise_a, kind="illegal_operation")
+    ViolationFactory(enterprise=enterprise_a, kind="illegal_command")
+    client.force_login(staff)
+    page = client.get(reverse("inspections:violation-list"), {"kind": "illegal_operation"})
+    assert [v.pk for v in page.context["page"].object_list] == [operation.pk]
