@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safetyzone.org.models import Enterprise, KeyArea, Unit, User
+from safetyzone.org.models import Enterprise, KeyArea, User
 from safetyzone.org.scoping import scope_queryset, unit_choices_for
 
 from .models import Hazard, HazardLevel
@@ -358,7 +358,3 @@ def template_response(kind: str) -> FileResponse:
     os.unlink(path)
     name = _("Enterprises") if kind == "enterprises" else _("Existing hazards")
     return FileResponse(handle, as_attachment=True, filename=f"{name}-{_('template')}.xlsx")
-
-
-def unit_names(units: list[Unit]) -> str:
-    return "、".join(unit.name for unit in units)

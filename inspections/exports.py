@@ -206,13 +206,9 @@ def write_quarterly_xlsx(table: dict[str, Any]) -> str:
     sheet.write(2, filed_column, _("Filed"), header)
     sheet.set_column(filed_column, filed_column, 18)
     row_number = 3
-    for row in [*table["rows"], {**table["total"], "unit": _("Total")}]:
-        sheet.write(
-            row_number,
-            0,
-            str(row["unit"]),
-            bold if row is not None and row["unit"] == _("Total") else None,
-        )
+    total = {**table["total"], "unit": _("Total")}
+    for row in [*table["rows"], total]:
+        sheet.write(row_number, 0, str(row["unit"]), bold if row is total else None)
         for index, (key, _label) in enumerate(columns, start=1):
             value = row[key]
             if key == "fines":

@@ -10,9 +10,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -623,13 +621,3 @@ def quarterly_table(*, user: User, year: int, quarter: int) -> dict[str, Any]:
         "rows": ordered,
         "total": total,
     }
-
-
-def hazards_with_pending_report() -> Q:
-    return Q(
-        Exists(
-            RectificationReport.objects.filter(
-                hazard=OuterRef("pk"), status=RectificationReport.Status.PENDING
-            )
-        )
-    )

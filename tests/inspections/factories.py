@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from inspections import models as im
 from safetyzone.org.models import KeyArea
 
-from ..factories import EnterpriseFactory, UnitFactory
+from ..factories import EnterpriseFactory
 
 
 def key_area(code: str = "fire") -> KeyArea:
@@ -83,6 +83,3 @@ class EnforcementActionFactory(DjangoModelFactory[im.EnforcementAction]):
     unit = factory.SelfAttribute("enterprise.supervising_unit")
     legal_basis = "《中华人民共和国安全生产法》第六十五条"
     date = dt.date(2024, 6, 6)
-
-
-__all__ = ["UnitFactory"]
