@@ -70,20 +70,16 @@ PERIODS = [
     ),
 ]
 
-PLACES = [
-    "一层东侧疏散通道",
-    "二号仓库",
-    "配电室",
-    "厨房操作间",
-    "储罐区",
-    "施工现场北侧",
-    "地下车库",
-    "三层走廊",
-    "锅炉房",
-    "办公楼楼梯间",
-    "装卸区",
-    "消防控制室",
-]
+# Places a hazard of each key area is typically found at.
+PLACES = {
+    "fire": ["一层东侧疏散通道", "消防控制室", "三层走廊", "厨房操作间", "地下车库"],
+    "hazardous-chemicals": ["储罐区", "装卸区", "二号仓库", "中控室", "危化品库房"],
+    "construction": ["施工现场北侧", "基坑东侧", "塔吊作业区", "脚手架", "临时配电箱"],
+    "gas": ["调压箱", "厨房操作间", "液化气钢瓶间", "燃气表间"],
+    "crowded-places": ["主入口", "安全出口", "一层大厅", "观众席"],
+    "road-traffic": ["停车场", "车辆调度室", "装卸区"],
+}
+DEFAULT_PLACES = ["办公楼楼梯间", "配电室", "锅炉房"]
 FREE_HAZARDS = {
     "crowded-places": [
         "安全出口指示标志损坏",
@@ -398,7 +394,7 @@ def seed() -> None:
                 hazard = services.hazard_from_answer(
                     actor=staff,
                     answer=answer,
-                    place=rng.choice(PLACES),
+                    place=rng.choice(PLACES.get(area.code, DEFAULT_PLACES)),
                     responsible_person=enterprise.contact_person,
                     deadline=deadline,
                     at=recorded,
@@ -415,7 +411,7 @@ def seed() -> None:
                     found_on=day,
                     deadline=day + dt.timedelta(days=10),
                     inspection=inspection,
-                    place=rng.choice(PLACES),
+                    place=rng.choice(PLACES.get(area.code, DEFAULT_PLACES)),
                     responsible_person=enterprise.contact_person,
                     at=recorded,
                 )
