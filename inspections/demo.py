@@ -311,22 +311,21 @@ def seed() -> None:
     # 1. Tasks: one per key area of each key period, and the three-year action's own.
     tasks = []
     for period, codes in periods:
-        chosen = [areas[c] for c in codes if c in areas and by_area.get(c)]
-        task_units = sorted(
-            {e.supervising_unit for c in codes for e in by_area.get(c, [])},
-            key=lambda u: (u.order, u.pk),
-        )
-        if not chosen or not task_units:
-            continue
-        tasks += services.inspection_tasks_from_key_period(
-            actor=staff,
-            key_period=period,
-            key_areas=chosen,
-            units=task_units,
-            start_date=period.start_date - dt.timedelta(days=10),
-            deadline=period.start_date - dt.timedelta(days=1),
-            description="按照上级通知要求，全覆盖、零容忍、严执法、重实效，节前完成隐患排查。",
-        )
+        # Each area's task goes to the units that supervise enterprises of that area.
+        for code in codes:
+            if code not in areas or not by_area.get(code):
+                continue
+            tasks += services.inspection_tasks_from_key_period(
+                actor=staff,
+                key_period=period,
+                key_areas=[areas[code]],
+                units=sorted(
+                    {e.supervising_unit for e in by_area[code]}, key=lambda u: (u.order, u.pk)
+                ),
+                start_date=period.start_date - dt.timedelta(days=10),
+                deadline=period.start_date - dt.timedelta(days=1),
+                description="按照上级通知要求，全覆盖、零容忍、严执法、重实效，节前完成隐患排查。",
+            )
     for code in ("hazardous-chemicals", "construction"):
         found = by_area.get(code, [])
         if found:
