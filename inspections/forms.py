@@ -15,6 +15,7 @@ from .models import (
     EnforcementAction,
     Hazard,
     HazardLevel,
+    HazardPhoto,
     Inspection,
     InspectionAnswer,
     InspectionTask,
@@ -287,10 +288,31 @@ class TaskForm(forms.Form):
     description = forms.CharField(
         label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("Target enterprises"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        help_text=_(
+            "Leave empty for full coverage: every enterprise of the key area that each unit "
+            "supervises."
+        ),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = unit_choices_for(user)
+        self.fields["enterprises"].queryset = enterprise_choices(user).select_related(
+            "supervising_unit"
+        )
+
+    def clean_enterprises(self):
+        # None means "every enterprise of the key area" to the service.
+        return list(self.cleaned_data["enterprises"]) or None
+
+
+class PhotoForm(forms.Form):
+    photos = MultipleFileField(label=_("Photos"), capture=True)
+    stage = forms.ChoiceField(label=_("Stage"), choices=HazardPhoto.Stage.choices)
 
 
 class KeyPeriodTasksForm(forms.Form):

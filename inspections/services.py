@@ -318,6 +318,28 @@ def hazards_from_inspection(*, actor: User, inspection: Inspection) -> list[Haza
     return [hazard_from_answer(actor=actor, answer=answer) for answer in answers]
 
 
+@transaction.atomic
+def hazard_photos_add(
+    *,
+    actor: User,
+    hazard: Hazard,
+    photos: Iterable[UploadedFile],
+    stage: str = HazardPhoto.Stage.FOUND,
+) -> list[HazardPhoto]:
+    """Add photos to a hazard (as found, or after rectification). Precondition:
+    ``hazard`` came through a selector scoped to ``actor``."""
+    _require(actor, "inspections.add_hazardphoto")
+    checked = _validate_files(photos, (IMAGE,), "photos")
+    if not checked:
+        raise ValidationError({"photos": _("Choose at least one photo.")})
+    if stage not in HazardPhoto.Stage.values:
+        raise ValidationError({"stage": _("Choose the stage of the photos.")})
+    return [
+        HazardPhoto.objects.create(hazard=hazard, image=upload, stage=stage, uploaded_by=actor)
+        for upload, _kind in checked
+    ]
+
+
 HAZARD_EDITABLE = (
     "description",
     "place",

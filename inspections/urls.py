@@ -24,6 +24,7 @@ urlpatterns = [
     path("hazards/export.pdf", views.ledger_pdf, name="ledger-pdf"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard-detail"),
     path("hazards/<int:pk>/edit/", views.hazard_edit, name="hazard-edit"),
+    path("hazards/<int:pk>/photos/", views.hazard_photos, name="hazard-photos"),
     path("hazards/<int:pk>/start/", views.hazard_start, name="hazard-start"),
     path("hazards/<int:pk>/report/", views.hazard_report, name="hazard-report"),
     path("hazards/<int:pk>/review/", views.hazard_review, name="hazard-review"),

@@ -28,6 +28,7 @@ from .forms import (
     InspectionForm,
     KeyPeriodTasksForm,
     LedgerFilterForm,
+    PhotoForm,
     QuarterForm,
     ReportForm,
     ReviewForm,
@@ -356,9 +357,28 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and user.has_perm("inspections.supervise_hazard"),
         "can_edit": hazard.is_open and user.has_perm("inspections.change_hazard"),
         "review_form": ReviewForm(),
+        "photo_form": PhotoForm() if user.has_perm("inspections.add_hazardphoto") else None,
         "pending": pending,
     }
     return render(request, "inspections/hazard_detail.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("inspections.add_hazardphoto", raise_exception=True)
+def hazard_photos(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = selectors.hazard_get(user=request.user, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(hazard)
+    return _service_redirect(
+        request,
+        hazard,
+        lambda: services.hazard_photos_add(actor=request.user, hazard=hazard, **form.cleaned_data),
+        _("The photos were added."),
+    )
 
 
 @login_required

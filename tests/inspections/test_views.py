@@ -480,3 +480,38 @@ def test_violation_list_filters_by_kind(client, staff, enterprise_a):
     client.force_login(staff)
     page = client.get(reverse("inspections:violation-list"), {"kind": "illegal_operation"})
     assert [v.pk for v in page.context["page"].object_list] == [operation.pk]
+
+
+def test_photos_added_after_the_finding(client, alice, bob, hazard_a):
+    from .conftest import pdf_upload
+
+    client.force_login(bob)
+    url = reverse("inspections:hazard-photos", args=[hazard_a.pk])
+    assert client.post(url, {"stage": "rectified", "photos": [png_upload()]}).status_code == 404
+    client.force_login(alice)
+    client.post(url, {"stage": "rectified", "photos": [pdf_upload("fake.png")]})
+    assert hazard_a.photos.count() == 0
+    client.post(url, {"stage": "rectified", "photos": [png_upload(), png_upload("b.png")]})
+    assert list(hazard_a.photos.values_list("stage", flat=True)) == ["rectified", "rectified"]
+
+
+def test_task_with_chosen_target_enterprises(client, staff, unit_a, enterprise_a, fire):
+    other = EnterpriseFactory(supervising_unit=unit_a)
+    other.key_areas.set([fire])
+    client.force_login(staff)
+    response = client.post(
+        reverse("inspections:task-create"),
+        {
+            "title": "重点企业消防抽查",
+            "key_area": fire.pk,
+            "units": [unit_a.pk],
+            "start_date": "2024-06-01",
+            "deadline": "2024-06-30",
+            "enterprises": [enterprise_a.pk],
+        },
+    )
+    assert response.status_code == 302
+    from inspections.models import InspectionTask
+
+    task = InspectionTask.objects.get()
+    assert list(task.targets.values_list("enterprise", flat=True)) == [enterprise_a.pk]
