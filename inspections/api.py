@@ -18,10 +18,11 @@ from rest_framework.response import Response
 from campaigns.models import KeyPeriod
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions, as_drf_error
-from safetyzone.org.models import Enterprise, KeyArea, Unit
+from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.scoping import scope_queryset, unit_choices_for
 
 from . import selectors, services
+from .forms import inspector_choices
 from .models import Hazard, HazardLevel, Inspection, InspectionTask, Violation
 from .serializers import (
     AcceptSerializer,
@@ -76,6 +77,8 @@ class ScopedRelationsMixin:
             target = getattr(field, "child_relation", field)
             if model is Unit:
                 target.queryset = unit_choices_for(user)
+            elif model is User:
+                target.queryset = inspector_choices(user)
             else:
                 target.queryset = scope_queryset(model._default_manager.all(), user)
         return serializer
@@ -163,7 +166,12 @@ class InspectionViewSet(
     filterset_class = InspectionFilter
     search_fields = ["enterprise__name", "conclusion"]
     ordering_fields = ["date", "created_at"]
-    scoped_fields = {"enterprise": Enterprise, "unit": Unit, "task": InspectionTask}
+    scoped_fields = {
+        "enterprise": Enterprise,
+        "unit": Unit,
+        "task": InspectionTask,
+        "inspectors": User,
+    }
 
     def get_serializer_class(self):
         return InspectionListSerializer if self.action == "list" else InspectionSerializer

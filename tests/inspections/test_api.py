@@ -416,3 +416,22 @@ def test_evidence_is_downloaded_with_a_token_only_in_scope(api_client, alice, bo
     assert api_client.get(url).status_code == 200
     auth(api_client, bob)
     assert api_client.get(url).status_code == 404
+
+
+def test_inspectors_of_another_unit_are_refused(
+    api_client, inspector_a, inspector_b, enterprise_a, template
+):
+    auth(api_client, inspector_a)
+    response = api_client.post(
+        f"{API}inspections/",
+        {
+            "enterprise": enterprise_a.pk,
+            "key_area": template.key_area_id,
+            "template": template.pk,
+            "date": "2024-06-05",
+            "inspectors": [inspector_a.pk, inspector_b.pk],
+            "answers": [],
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"].startswith("inspectors")
