@@ -70,7 +70,11 @@ def inspector_choices(user: User):
         is_active=True, groups__name__in=[Role.INSPECTOR, Role.DEPARTMENT_HEAD]
     ).distinct()
     if not sees_all_units(user):
-        qs = qs.filter(unit_id=user.unit_id)
+        qs = (
+            qs.filter(unit_id=getattr(user, "unit_id", None))
+            if user.is_authenticated
+            else qs.none()
+        )
     return qs.select_related("unit").order_by("unit__order", "username")
 
 
