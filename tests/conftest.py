@@ -36,8 +36,16 @@ def _fast_and_eager(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Nothing cached by one test (the warning banner...) leaks into the next."""
+def _fresh_cache(settings):
+    """Each test gets an empty cache of its own process: nothing cached by one test (the
+    warning banner...) leaks into the next, and no test flushes the Redis database that
+    the Celery broker of a parallel test is using."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "safetyzone-tests",
+        }
+    }
     from django.core.cache import cache
 
     cache.clear()
