@@ -367,6 +367,32 @@ def seed() -> None:
 
     _week_of_logs(roster)
     _resources_and_teams(staff, marathon)
+    _current_roster(staff, office, leaders, officers)
+
+
+def _current_roster(staff: User, office: Unit, leaders: list[User], officers: list[User]):
+    """This month and the next, generated and published, so that "on duty now" and the
+    people's upcoming shifts show something on the day the demo runs."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    last = (first + timedelta(days=62)).replace(day=1) - timedelta(days=1)
+    title = f"高新区安委会{first:%Y年%-m月}—{last:%-m月}应急值班表"
+    roster = DutyRoster.objects.filter(title=title).first()
+    if roster is None:
+        roster = services.roster_create(
+            actor=staff,
+            title=title,
+            unit=office,
+            start_date=first,
+            end_date=last,
+            officers_per_shift=1,
+            phone=DUTY_PHONE,
+            notes="每日08:30交接班；重要时段和橙色以上预警期间增加值班员。",
+        )
+    if not roster.shifts.exists():
+        services.roster_generate(roster=roster, actor=staff, leaders=leaders, officers=officers)
+    if not roster.is_published:
+        services.roster_publish(roster=roster, actor=staff)
 
 
 def _officer_of(shift: Shift) -> User:

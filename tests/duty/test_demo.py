@@ -47,3 +47,16 @@ def test_demo_seeds_the_june_roster_logs_reports_resources_and_teams():
     assert EmergencyResource.objects.filter(name="方便食品").get().is_low
     assert RescueTeam.objects.count() == 4
     assert StandbyAssignment.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_demo_has_someone_on_duty_today():
+    from duty.selectors import shifts_current
+
+    org_demo.seed()
+    demo.seed()
+    demo.seed()  # idempotent: the current roster is made once
+    current = DutyRoster.objects.exclude(title=demo.ROSTER_TITLE)
+    assert current.count() == 1 and current.get().is_published
+    assert roster_check(roster=current.get()) == []
+    assert shifts_current(user=User.objects.get(username="head"))["now"]
