@@ -70,6 +70,19 @@ def api_client(api_client, settings):
 
 
 @pytest.fixture
+def catalogues(db):
+    """The key areas and checklists that migrations seed. A transactional test elsewhere
+    in the session empties the tables (and --reuse-db keeps them so), hence seeding them
+    again here with the migrations' own, idempotent functions."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("safetyzone.org.migrations.0002_keyarea_catalogue").add_key_areas(apps, None)
+    import_module("inspections.migrations.0002_checklist_templates").add_templates(apps, None)
+
+
+@pytest.fixture
 def fire(db):
     return key_area("fire")
 

@@ -95,7 +95,7 @@ def test_staff_see_every_unit(api_client, staff, world, resource):
     assert api_client.get(f"{API}{resource}/{world[resource].pk}/").status_code == 200
 
 
-def test_key_areas_are_the_organisations_catalogue(api_client, alice):
+def test_key_areas_are_the_organisations_catalogue(api_client, alice, catalogues):
     auth(api_client, alice)
     codes = {row["code"] for row in api_client.get(f"{API}key-areas/").json()}
     assert {"fire", "hazardous-chemicals", "construction"} <= codes

@@ -1,7 +1,6 @@
 """The demo: enough inspections and hazards in every status and level, built through
 the services, and a second run adds nothing."""
 
-import pytest
 from django.core.management import call_command
 
 from inspections.models import (
@@ -17,8 +16,7 @@ from inspections.selectors import hazard_statistics
 from safetyzone.org.models import User
 
 
-@pytest.mark.django_db
-def test_seed_demo_builds_the_inspections_story_once():
+def test_seed_demo_builds_the_inspections_story_once(catalogues):
     call_command("seed_demo")
     counts = [
         m.objects.count()

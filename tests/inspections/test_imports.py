@@ -30,7 +30,7 @@ def post(client, kind, upload):
     return client.post(reverse("inspections:import"), {"kind": kind, "file": upload})
 
 
-def test_enterprises_import(client, staff, unit_a, fire):
+def test_enterprises_import(client, staff, unit_a, catalogues):
     upload = xlsx(
         [
             ENTERPRISE_HEADER,

@@ -18,7 +18,7 @@ from .conftest import FIVE, make_hazard
 
 
 @pytest.mark.parametrize("code", ["fire", "hazardous-chemicals", "construction"])
-def test_migration_seeds_a_realistic_checklist_for_the_key_area(db, code):
+def test_migration_seeds_a_realistic_checklist_for_the_key_area(catalogues, code):
     template = ChecklistTemplate.objects.get(key_area__code=code)
     items = list(template.items.order_by("order"))
     assert len(items) >= 10
@@ -27,7 +27,7 @@ def test_migration_seeds_a_realistic_checklist_for_the_key_area(db, code):
     assert [item.order for item in items] == list(range(1, len(items) + 1))
 
 
-def test_checklists_reuse_the_organisations_key_area_catalogue(db):
+def test_checklists_reuse_the_organisations_key_area_catalogue(catalogues):
     fire = KeyArea.objects.get(code="fire")
     assert ChecklistTemplate.objects.filter(key_area=fire).exists()
 
