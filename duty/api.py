@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safetyzone.org.api import ScopedModelPermissions, as_drf_error
+from safetyzone.org.api import ScopedModelPermissions, as_drf_error, service_errors
 
 from . import checks, selectors, services
 from .models import (
@@ -46,10 +46,8 @@ from .serializers import (
 
 def run(service: Callable[..., Any], **kwargs: Any) -> Any:
     """Call a service; its ValidationError becomes the API's 400."""
-    try:
+    with service_errors():
         return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
 
 
 class DutyViewSet(viewsets.GenericViewSet):

@@ -2,7 +2,6 @@
 staff see all), with their photos, uploaded as multipart and served through a checked
 endpoint."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.urls import reverse
 from django_filters import rest_framework as filters
@@ -18,7 +17,7 @@ from campaigns.models import Activity, ActivityPhoto, Campaign
 from campaigns.selectors import activities as selectors
 from campaigns.services import activities as services
 from safetyzone.core.uploads import protected_file_response
-from safetyzone.org.api import ScopedModelPermissions, as_drf_error
+from safetyzone.org.api import ScopedModelPermissions, service_errors
 from safetyzone.org.models import Unit
 
 from .planning import SelectorFilterSet
@@ -113,20 +112,16 @@ class ActivityViewSet(
         return selectors.activity_list(user=self.request.user).prefetch_related("photos")
 
     def perform_create(self, serializer):
-        try:
+        with service_errors():
             serializer.instance = services.activity_create(
                 actor=self.request.user, **serializer.validated_data
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
 
     def perform_update(self, serializer):
-        try:
+        with service_errors():
             serializer.instance = services.activity_update(
                 actor=self.request.user, activity=serializer.instance, **serializer.validated_data
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
 
     @extend_schema(
         request=ActivityPhotoUploadSerializer,
@@ -145,15 +140,13 @@ class ActivityViewSet(
         activity = self.get_object()
         params = ActivityPhotoUploadSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             photos = services.activity_photos_add(
                 actor=request.user,
                 activity=activity,
                 photos=params.validated_data["photos"],
                 caption=params.validated_data.get("caption", ""),
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         data = ActivityPhotoSerializer(photos, many=True, context=self.get_serializer_context())
         return Response(data.data, status=status.HTTP_201_CREATED)
 

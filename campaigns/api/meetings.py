@@ -12,7 +12,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safetyzone.org.api import ScopedModelPermissions, as_drf_error
+from safetyzone.org.api import ScopedModelPermissions, as_drf_error, service_errors
 
 from ..models import Directive, Meeting, MeetingAttendance
 from ..selectors import meetings as selectors
@@ -78,25 +78,21 @@ class DirectiveViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         attachment = self._attachment(data, updating=False)
-        try:
+        with service_errors():
             serializer.instance = services.directive_create(
                 actor=self.request.user, attachment=attachment, **data
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         attachment = self._attachment(data, updating=True)
-        try:
+        with service_errors():
             serializer.instance = services.directive_update(
                 actor=self.request.user,
                 directive=serializer.instance,
                 attachment=attachment,
                 **data,
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
 
 
 # --- Meetings -----------------------------------------------------------------------------
@@ -133,23 +129,19 @@ class MeetingViewSet(
         return self.get_queryset().get(pk=meeting.pk)
 
     def perform_create(self, serializer):
-        try:
+        with service_errors():
             meeting = services.meeting_create(
                 actor=self.request.user, **dict(serializer.validated_data)
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         serializer.instance = self._fresh(meeting)
 
     def perform_update(self, serializer):
-        try:
+        with service_errors():
             meeting = services.meeting_update(
                 actor=self.request.user,
                 meeting=serializer.instance,
                 **dict(serializer.validated_data),
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         serializer.instance = self._fresh(meeting)
 
     @extend_schema(request=None, responses={200: MeetingSerializer})
@@ -157,10 +149,8 @@ class MeetingViewSet(
     def issue(self, request: Request, pk: str | None = None) -> Response:
         """Issue a draft's notice: it gets the organising unit's next document number."""
         meeting = self.get_object()
-        try:
+        with service_errors():
             meeting = services.meeting_issue(meeting=meeting, actor=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         return Response(self.get_serializer(self._fresh(meeting)).data)
 
     @extend_schema(request=None, responses={200: AttendanceSerializer})
@@ -189,12 +179,10 @@ class MeetingViewSet(
         meeting = self.get_object()
         params = MinutesSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             meeting = services.meeting_record_minutes(
                 meeting=meeting, actor=request.user, minutes=params.validated_data["minutes"]
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         return Response(self.get_serializer(self._fresh(meeting)).data)
 
 

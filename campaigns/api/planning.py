@@ -4,7 +4,6 @@ with the role's view permission reads them; committee staff write them."""
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -16,7 +15,7 @@ from rest_framework.response import Response
 from campaigns.models import Campaign, CampaignPhase, KeyPeriod, RiskLevel
 from campaigns.selectors import planning as selectors
 from campaigns.services import planning as services
-from safetyzone.org.api import ScopedModelPermissions, as_drf_error
+from safetyzone.org.api import ScopedModelPermissions, service_errors
 from safetyzone.org.models import KeyArea, Unit
 
 # --- Filters: the API's parameters, applied by the same selector code as the pages ------
@@ -173,22 +172,18 @@ class CampaignViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         phases = data.pop("phases", [])
-        try:
+        with service_errors():
             serializer.instance = services.campaign_create(
                 actor=self.request.user, phases=phases, **data
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         phases = data.pop("phases", None)
-        try:
+        with service_errors():
             serializer.instance = services.campaign_update(
                 actor=self.request.user, campaign=serializer.instance, phases=phases, **data
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         # The response shows the phases as they are now, not as first fetched.
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
@@ -202,12 +197,10 @@ class CampaignViewSet(
         campaign = self.get_object()
         params = CampaignCopySerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             copy = services.campaign_copy_to_year(
                 campaign=campaign, year=params.validated_data["year"], actor=request.user
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         copy = self.get_queryset().get(pk=copy.pk)
         data = CampaignSerializer(copy, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -230,25 +223,21 @@ class KeyPeriodViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         key_areas = data.pop("key_areas", [])
-        try:
+        with service_errors():
             serializer.instance = services.key_period_create(
                 actor=self.request.user, key_areas=key_areas, **data
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         key_areas = data.pop("key_areas", None)
-        try:
+        with service_errors():
             serializer.instance = services.key_period_update(
                 actor=self.request.user,
                 key_period=serializer.instance,
                 key_areas=key_areas,
                 **data,
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
 
 
 def register(router) -> None:

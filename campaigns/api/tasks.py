@@ -2,7 +2,6 @@
 requests, chasers and progress reports. Scoped and filtered as the pages are (the same
 selectors); the task services decide every change."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -16,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safetyzone.core.uploads import protected_file_response
-from safetyzone.org.api import ScopedModelPermissions, as_drf_error
+from safetyzone.org.api import ScopedModelPermissions, service_errors
 from safetyzone.org.models import Unit
 
 from ..models import Campaign, Chaser, ExtensionRequest, ProgressReport, Task, TaskAssignment
@@ -64,10 +63,8 @@ class _ClockMixin:
 
 
 def _call(function, **kwargs):
-    try:
+    with service_errors():
         return function(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
 
 
 # --- Filters: the pages' filters, applied by the same selector functions ----------------

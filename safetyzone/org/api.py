@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
@@ -19,6 +22,16 @@ def as_drf_error(exc: DjangoValidationError) -> ValidationError:
     if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
         detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
     return ValidationError(detail)
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Around a service call in an API view: the service's ValidationError becomes a 400
+    with field errors (the one error format), nothing else changes."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise as_drf_error(exc) from exc
 
 
 class ScopedModelPermissions(DjangoModelPermissions):
@@ -69,22 +82,18 @@ class EnterpriseViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         key_areas = data.pop("key_areas", [])
-        try:
+        with service_errors():
             serializer.instance = services.enterprise_create(
                 actor=self.request.user, key_areas=key_areas, **data
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         key_areas = data.pop("key_areas", None)
-        try:
+        with service_errors():
             serializer.instance = services.enterprise_update(
                 actor=self.request.user,
                 enterprise=serializer.instance,
                 key_areas=key_areas,
                 **data,
             )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
