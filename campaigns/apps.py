@@ -66,4 +66,4 @@ class CampaignsConfig(AppConfig):
             register_role_permissions(role, _perms("view", *READ_MODELS))
 
         # Home panel and document kinds of this app.
-        from . import documents, panels  # noqa: F401
+        from . import documents, panels, reminders  # noqa: F401

@@ -86,4 +86,4 @@ class DutyConfig(AppConfig):
             register_role_permissions(role, _perms("view", *PUBLIC_MODELS))
 
         # Home panel and document kinds of this app.
-        from . import documents, panels  # noqa: F401
+        from . import documents, panels, reminders  # noqa: F401

@@ -88,4 +88,4 @@ class InspectionsConfig(AppConfig):
         for role in (Role.DUTY_OFFICER, Role.DUTY_LEADER):
             register_role_permissions(role, _perms("view", "checklisttemplate", "checklistitem"))
 
-        from . import documents, panels  # noqa: F401
+        from . import documents, panels, reminders  # noqa: F401

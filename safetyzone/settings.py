@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safetyzone.core",
     "safetyzone.org",
     "safetyzone.documents",
+    "safetyzone.notifications",
     "campaigns",
     "inspections",
     "duty",

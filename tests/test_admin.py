@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = ["org", "core", "documents", "campaigns", "inspections", "duty"]
+PROJECT_APPS = ["org", "core", "documents", "notifications", "campaigns", "inspections", "duty"]
 
 
 def project_models():

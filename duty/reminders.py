@@ -1,0 +1,163 @@
+"""Reminders of emergency duty: tomorrow's shifts (swept at 16:00), incident report time
+limits close or passed, and orange or red weather warnings (checked every 5 minutes)."""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safetyzone.notifications.models import Notification
+from safetyzone.notifications.registry import DUTY, INCIDENTS, Sweep, register_sweep
+from safetyzone.notifications.rules import rule_for
+from safetyzone.notifications.services import Draft
+
+from .models import DutyRoster, IncidentReport, IncidentUpdate, ShiftAssignment, WeatherWarning
+from .services import report_limits
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def shift_sweep(now: datetime) -> list[Draft]:
+    """Each person of a published shift starting in the rule's days (tomorrow)."""
+    rule = rule_for(Notification.Kind.SHIFT)
+    if rule is None:
+        return []
+    today = timezone.localdate(now)
+    days = {today + timedelta(days=d) for d in rule.days_before_list}
+    assignments = ShiftAssignment.objects.filter(
+        shift__date__in=days, shift__roster__status=DutyRoster.Status.PUBLISHED
+    ).select_related("shift", "shift__roster__unit")
+    drafts = []
+    for assignment in assignments:
+        shift = assignment.shift
+        drafts.append(
+            Draft(
+                recipient_id=assignment.person_id,
+                kind=Notification.Kind.SHIFT,
+                reason=Notification.Reason.DUTY_TOMORROW,
+                subject_key=f"duty.shift:{shift.pk}",
+                subject_label=str(shift),
+                subject_url=shift.get_absolute_url(),
+                due_date=shift.date,
+                message=_(
+                    "You are on duty as %(role)s from %(start)s to %(end)s at %(place)s; "
+                    "duty phone %(phone)s."
+                )
+                % {
+                    "role": assignment.get_role_display(),
+                    "start": _local(shift.starts_at),
+                    "end": _local(shift.ends_at),
+                    "place": shift.roster.unit,
+                    "phone": shift.phone or "—",
+                },
+            )
+        )
+    return drafts
+
+
+def incident_limit_sweep(now: datetime) -> list[Draft]:
+    """Reports whose phone or written limit is within the rule's minutes or passed, and
+    not met: to the leader and the duty officers of the shift."""
+    rule = rule_for(Notification.Kind.INCIDENT_REPORT)
+    if rule is None:
+        return []
+    ahead = timedelta(minutes=rule.minutes_before)
+    # No limit is longer than a day: older reports were chased already.
+    reports = IncidentReport.objects.filter(
+        received_at__gte=now - timedelta(days=1), received_at__lte=now
+    ).prefetch_related("updates", "shift__assignments")
+    drafts = []
+    for report in reports:
+        phone, written = report_limits(report.level)
+        updates = list(report.updates.all())
+        limits = [
+            ("phone", _("Report by phone"), report.received_at + phone, bool(updates)),
+            (
+                "written",
+                _("Written report"),
+                report.received_at + written,
+                any(u.method == IncidentUpdate.Method.WRITTEN for u in updates),
+            ),
+        ]
+        for key, label, due, met in limits:
+            if met or now < due - ahead:
+                continue
+            message = _("%(limit)s on “%(place)s” is due at %(due)s.") % {
+                "limit": label,
+                "place": report.place,
+                "due": _local(due),
+            }
+            drafts.extend(
+                Draft(
+                    recipient_id=assignment.person_id,
+                    kind=Notification.Kind.INCIDENT_REPORT,
+                    reason=Notification.Reason.REPORT_LIMIT,
+                    subject_key=f"duty.incidentreport:{report.pk}:{key}",
+                    subject_label=report.place,
+                    subject_url=report.get_absolute_url(),
+                    due_date=timezone.localdate(due),
+                    message=message,
+                )
+                for assignment in report.shift.assignments.all()
+            )
+    return drafts
+
+
+def warning_sweep(now: datetime) -> list[Draft]:
+    """An orange or red warning in force: to everyone on a shift overlapping its
+    period."""
+    if rule_for(Notification.Kind.WEATHER_WARNING) is None:
+        return []
+    warnings = list(
+        WeatherWarning.objects.filter(
+            level__in=WeatherWarning.RAISING_LEVELS,
+            lifted_at__isnull=True,
+            issued_at__lte=now,
+            valid_until__gt=now,
+        )
+    )
+    if not warnings:
+        return []
+    start = min(w.issued_at for w in warnings)
+    end = max(w.valid_until for w in warnings)
+    assignments = list(
+        ShiftAssignment.objects.filter(
+            shift__starts_at__lt=end,
+            shift__ends_at__gt=start,
+            shift__roster__status=DutyRoster.Status.PUBLISHED,
+        ).select_related("shift")
+    )
+    drafts = []
+    for warning in warnings:
+        message = _("%(level)s %(kind)s warning for %(area)s until %(until)s.") % {
+            "level": warning.get_level_display(),
+            "kind": warning.get_kind_display(),
+            "area": warning.area,
+            "until": _local(warning.valid_until),
+        }
+        recipients = {
+            a.person_id
+            for a in assignments
+            if a.shift.starts_at < warning.valid_until and a.shift.ends_at > warning.issued_at
+        }
+        drafts.extend(
+            Draft(
+                recipient_id=person_id,
+                kind=Notification.Kind.WEATHER_WARNING,
+                reason=Notification.Reason.WARNING_ISSUED,
+                subject_key=f"duty.weatherwarning:{warning.pk}",
+                subject_label=str(warning),
+                subject_url="",
+                due_date=timezone.localdate(warning.issued_at),
+                message=message,
+            )
+            for person_id in sorted(recipients)
+        )
+    return drafts
+
+
+register_sweep(Sweep(key="duty.shift", group=DUTY, run=shift_sweep))
+register_sweep(Sweep(key="duty.incident_limit", group=INCIDENTS, run=incident_limit_sweep))
+register_sweep(Sweep(key="duty.weather_warning", group=INCIDENTS, run=warning_sweep))

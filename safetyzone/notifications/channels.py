@@ -1,0 +1,59 @@
+"""Sending one notification out of the app: Django's mail, or a JSON POST to a unit's
+group robot in the WeCom / DingTalk text format (DingTalk's signature when the robot
+has a secret)."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import urllib.parse
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from .models import Notification, UnitWebhook
+
+WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+def text_of(notification: Notification) -> str:
+    return f"{notification.subject_label}\n{notification.message}"
+
+
+def send_email(notification: Notification) -> None:
+    recipient = notification.recipient
+    if not recipient.email:
+        raise ValueError("The recipient has no email address")
+    send_mail(
+        subject=f"[SafetyZone] {notification.subject_label}",
+        message=notification.message,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[recipient.email],
+    )
+
+
+def signed_url(url: str, secret: str, now_ms: int | None = None) -> str:
+    """DingTalk's signature: HMAC-SHA256 of "timestamp\\nsecret", base64, in the query."""
+    timestamp = str(now_ms if now_ms is not None else int(time.time() * 1000))
+    digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(digest))
+    return f"{url}{'&' if '?' in url else '?'}timestamp={timestamp}&sign={sign}"
+
+
+def send_webhook(notification: Notification, webhook: UnitWebhook) -> None:
+    body = json.dumps(
+        {"msgtype": "text", "text": {"content": text_of(notification)}}, ensure_ascii=False
+    ).encode()
+    url = signed_url(webhook.url, webhook.secret) if webhook.secret else webhook.url
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("The webhook URL is not http(s)")
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        answer = json.loads(response.read() or b"{}")
+    # Both robots answer 200 with an error code of their own when they refuse.
+    if answer.get("errcode", 0) != 0:
+        raise RuntimeError(f"The robot refused: {answer}")

@@ -1,0 +1,48 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    unread = request.GET.get("unread") == "1"
+    notifications = selectors.notification_list(user=request.user, unread=True if unread else None)
+    page = Paginator(notifications, 20).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page, "unread_only": unread})
+
+
+@login_required
+@require_GET
+def bell(request: HttpRequest) -> HttpResponse:
+    """The navbar bell, loaded by htmx so that pages pay no query for it."""
+    count = selectors.unread_count(user=request.user)
+    return render(request, "notifications/_bell_count.html", {"unread_count": count})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_get(user=request.user, pk=pk)
+    services.notification_mark_read(notification=notification)
+    target = notification.subject_url
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")

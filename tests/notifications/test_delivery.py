@@ -1,0 +1,165 @@
+"""Email and group-robot deliveries: sent once, retried with backoff, failures kept for
+the admin, the robot tested against a local HTTP server."""
+
+import json
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from safetyzone.celery import app as celery_app
+from safetyzone.notifications.models import (
+    ChannelPreference,
+    Delivery,
+    DeliveryAttempt,
+    Notification,
+    UnitWebhook,
+)
+from safetyzone.notifications.services import Draft, notifications_create
+
+
+class Robot(BaseHTTPRequestHandler):
+    received: list = []
+    fail_first = 0
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if Robot.fail_first > 0:
+            Robot.fail_first -= 1
+            self.send_response(500)
+            self.end_headers()
+            return
+        Robot.received.append({"path": self.path, "body": json.loads(body)})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"errcode": 0, "errmsg": "ok"}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def robot():
+    Robot.received = []
+    Robot.fail_first = 0
+    server = HTTPServer(("127.0.0.1", 0), Robot)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=abc"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _eager_retries():
+    """Eager tasks retry in-process (without waiting) only when errors do not
+    propagate: the worker's behaviour, without the worker."""
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = True
+
+
+def draft(user, **kwargs):
+    values = {
+        "recipient_id": user.pk,
+        "kind": Notification.Kind.HAZARD,
+        "reason": Notification.Reason.OVERDUE,
+        "subject_key": "inspections.hazard:1",
+        "subject_label": "YH-1",
+        "due_date": date(2026, 3, 1),
+        "message": "隐患 YH-1 已逾期。",
+    }
+    return Draft(**(values | kwargs))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_and_robot_deliveries_are_sent_once(alice, robot, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    alice.email = "alice@example.org"
+    alice.save()
+    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    notifications_create(drafts=[draft(alice)])
+    notifications_create(drafts=[draft(alice)])  # a sweep run twice
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["alice@example.org"]
+    assert len(Robot.received) == 1
+    assert Robot.received[0]["body"]["msgtype"] == "text"
+    assert "YH-1" in Robot.received[0]["body"]["text"]["content"]
+    assert set(Delivery.objects.values_list("channel", "status")) == {
+        ("email", "sent"),
+        ("webhook", "sent"),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signed_robot_gets_dingtalk_signature(alice, robot):
+    UnitWebhook.objects.create(unit=alice.unit, url=robot, secret="SEC123")
+    notifications_create(drafts=[draft(alice)])
+    assert "timestamp=" in Robot.received[0]["path"]
+    assert "sign=" in Robot.received[0]["path"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preference_turns_a_channel_off(alice, robot, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    alice.email = "alice@example.org"
+    alice.save()
+    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    ChannelPreference.objects.create(user=alice, kind="hazard", email=False, webhook=True)
+    notifications_create(drafts=[draft(alice)])
+    assert mail.outbox == []
+    assert len(Robot.received) == 1
+    assert Notification.objects.count() == 1  # in-app is always on
+
+
+@pytest.mark.django_db(transaction=True)
+def test_robot_failure_is_retried_then_succeeds(alice, robot):
+    Robot.fail_first = 2
+    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    notifications_create(drafts=[draft(alice)])
+    delivery = Delivery.objects.get()
+    assert delivery.status == "sent"
+    assert delivery.attempts == 3
+    assert len(Robot.received) == 1
+    assert list(DeliveryAttempt.objects.order_by("pk").values_list("succeeded", flat=True)) == [
+        False,
+        False,
+        True,
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_final_failure_is_kept_and_admin_can_retry(alice, admin_user, client, robot):
+    Robot.fail_first = 100
+    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    notifications_create(drafts=[draft(alice)])
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed"
+    assert delivery.attempts == 6
+    assert "500" in delivery.error
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:notifications_delivery_changelist"), {"status": "failed"})
+    assert "500" in page.content.decode()
+    Robot.fail_first = 0
+    client.post(
+        reverse("admin:notifications_delivery_changelist"),
+        {"action": "retry", "_selected_action": [delivery.pk]},
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert len(Robot.received) == 1
+
+
+def test_webhook_url_not_http_is_refused_in_admin(client, admin_user, unit_a):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:notifications_unitwebhook_add"),
+        {"unit": unit_a.pk, "url": "ftp://robot.example.org/send", "secret": "", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert "http:// or https://" in response.content.decode()
+    assert not UnitWebhook.objects.exists()

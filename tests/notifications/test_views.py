@@ -1,0 +1,84 @@
+"""The bell, the list and marking read: each person sees and changes only their own."""
+
+import pytest
+from django.urls import reverse
+
+from safetyzone.notifications.models import Notification
+
+from .factories import NotificationFactory
+
+
+def test_bell_shows_unread_count_of_own_notifications(client, alice, bob):
+    NotificationFactory.create_batch(3, recipient=alice)
+    NotificationFactory(recipient=alice, read_at="2026-01-01T00:00:00Z")
+    NotificationFactory.create_batch(2, recipient=bob)
+    client.force_login(alice)
+    response = client.get(reverse("notifications:bell"))
+    assert response.status_code == 200
+    assert b'data-testid="unread-count">3<' in response.content
+
+
+def test_base_layout_carries_the_bell(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("notifications:list"))
+    assert b'data-testid="notification-bell"' in response.content
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    for url in (reverse("notifications:list"), reverse("notifications:bell")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+
+
+def test_list_shows_only_own_notifications(client, alice, bob):
+    NotificationFactory(recipient=alice, subject_label="Alice's hazard")
+    NotificationFactory(recipient=bob, subject_label="Bob's hazard")
+    client.force_login(alice)
+    response = client.get(reverse("notifications:list"))
+    assert "Alice&#x27;s hazard" in response.content.decode()
+    assert "Bob" not in response.content.decode()
+
+
+def test_mark_read_of_own_notification(client, alice):
+    notification = NotificationFactory(recipient=alice)
+    client.force_login(alice)
+    response = client.post(reverse("notifications:read", args=[notification.pk]))
+    assert response.status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_mark_read_and_open_goes_to_the_subject(client, alice):
+    notification = NotificationFactory(recipient=alice, subject_url="/inspections/")
+    client.force_login(alice)
+    response = client.post(reverse("notifications:read", args=[notification.pk]), {"open": "1"})
+    assert response["Location"] == "/inspections/"
+
+
+def test_head_cannot_mark_read_other_users_notification(client, alice, bob):
+    notification = NotificationFactory(recipient=alice)
+    client.force_login(bob)
+    response = client.post(reverse("notifications:read", args=[notification.pk]))
+    assert response.status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_mark_all_read_touches_only_own(client, alice, bob):
+    NotificationFactory.create_batch(3, recipient=alice)
+    NotificationFactory(recipient=bob)
+    client.force_login(alice)
+    client.post(reverse("notifications:read-all"))
+    assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=bob, read_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_list_query_count_does_not_grow(client, alice, rows, django_assert_num_queries):
+    NotificationFactory.create_batch(rows, recipient=alice)
+    client.force_login(alice)
+    client.get(reverse("notifications:list"))  # warm the session and the user
+    with django_assert_num_queries(6):
+        response = client.get(reverse("notifications:list"))
+    assert response.status_code == 200
