@@ -108,3 +108,16 @@ def weekly_digest_send(*, now=None) -> int:
             for user_id in committee_staff_ids()
         ]
     )
+
+
+@transaction.atomic
+def channel_preferences_set(*, user, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Save ``user``'s channels per kind: {kind: (email, webhook)}. In-app is always on."""
+    from .models import ChannelPreference
+
+    for kind, (email, webhook) in choices.items():
+        if kind not in Notification.Kind.values:
+            continue
+        ChannelPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": email, "webhook": webhook}
+        )

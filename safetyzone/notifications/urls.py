@@ -7,6 +7,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("bell/", views.bell, name="bell"),
+    path("preferences/", views.preferences, name="preferences"),
     path("read-all/", views.notification_read_all, name="read-all"),
     path("<int:pk>/read/", views.notification_read, name="read"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .models import ChannelPreference, Notification
 
 
 @login_required
@@ -46,3 +47,32 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("notifications:list")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Each kind of reminder with the channels the user wants on top of the app."""
+    saved = {p.kind: p for p in ChannelPreference.objects.filter(user=request.user).order_by()}
+    if request.method == "POST":
+        services.channel_preferences_set(
+            user=request.user,
+            choices={
+                kind: (
+                    request.POST.get(f"{kind}-email") == "on",
+                    request.POST.get(f"{kind}-webhook") == "on",
+                )
+                for kind in Notification.Kind.values
+            },
+        )
+        messages.success(request, _("Your notification channels are saved."))
+        return redirect("notifications:preferences")
+    rows = [
+        {
+            "kind": kind,
+            "label": label,
+            "email": saved[kind].email if kind in saved else True,
+            "webhook": saved[kind].webhook if kind in saved else True,
+        }
+        for kind, label in Notification.Kind.choices
+    ]
+    return render(request, "notifications/preferences.html", {"rows": rows})

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from safetyzone.notifications.models import Notification
+from safetyzone.notifications.models import ChannelPreference, Notification
 
 from .factories import NotificationFactory
 
@@ -82,3 +82,17 @@ def test_list_query_count_does_not_grow(client, alice, rows, django_assert_num_q
     with django_assert_num_queries(6):
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
+
+
+def test_preferences_page_saves_own_channels(client, alice, bob):
+    client.force_login(alice)
+    assert client.get(reverse("notifications:preferences")).status_code == 200
+    client.post(reverse("notifications:preferences"), {"hazard-webhook": "on"})
+    hazard = ChannelPreference.objects.get(user=alice, kind="hazard")
+    assert (hazard.email, hazard.webhook) == (False, True)
+    assert not ChannelPreference.objects.filter(user=bob).exists()
+
+
+def test_preferences_page_needs_login(client, db):
+    response = client.get(reverse("notifications:preferences"))
+    assert response.status_code == 302
