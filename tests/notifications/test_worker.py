@@ -1,0 +1,166 @@
+"""A worker killed in the middle of a delivery does not lose it: the message was not
+acknowledged (acks_late), Redis gives it back, another worker completes it, once."""
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.conf import settings
+
+from safetyzone.celery import app as celery_app
+from safetyzone.notifications.models import Delivery, DeliveryAttempt, UnitWebhook
+from safetyzone.notifications.services import Draft, notifications_create
+
+from ..conftest import database_is_postgres, need_service
+from ..documents.test_worker import VENV_BIN, test_database_url
+
+WAIT_SECONDS = 60
+
+
+class SlowThenFastRobot(BaseHTTPRequestHandler):
+    """The first POST hangs (the worker is killed meanwhile); later ones answer."""
+
+    started = threading.Event()
+    release = threading.Event()
+    completed: list = []
+    lock = threading.Lock()
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with self.lock:
+            first = not SlowThenFastRobot.started.is_set()
+            SlowThenFastRobot.started.set()
+        if first:
+            SlowThenFastRobot.release.wait(WAIT_SECONDS)
+            return
+        SlowThenFastRobot.completed.append(body)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"errcode": 0}')
+
+    def log_message(self, *args):
+        pass
+
+
+def start_worker(queue: str, log_path, env) -> subprocess.Popen:
+    log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(
+        [
+            str(VENV_BIN / "celery"),
+            "-A",
+            "tests.notifications.worker_app",
+            "worker",
+            "--pool=solo",
+            "-c",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=5)
+
+
+@pytest.mark.services
+@pytest.mark.xdist_group("celery-worker")
+@pytest.mark.django_db(transaction=True)
+def test_killed_worker_loses_no_delivery(alice, tmp_path):
+    if not os.environ.get("REDIS_URL"):
+        need_service("Redis", "REDIS_URL is not set")
+    if not database_is_postgres():
+        need_service("PostgreSQL", "DATABASE_URL does not point at PostgreSQL")
+
+    SlowThenFastRobot.started.clear()
+    SlowThenFastRobot.release.clear()
+    SlowThenFastRobot.completed = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowThenFastRobot)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    UnitWebhook.objects.create(
+        unit=alice.unit, url=f"http://127.0.0.1:{server.server_address[1]}/robot/send"
+    )
+
+    queue = f"test-notifications-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DJANGO_SETTINGS_MODULE": "safetyzone.settings",
+    }
+    log_path = tmp_path / "worker.log"
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False  # conftest's autouse fixture restores it
+    celery_app.conf.task_default_queue = queue
+    first = start_worker(queue, log_path, env)
+    second = None
+    try:
+        notifications_create(
+            drafts=[
+                Draft(
+                    recipient_id=alice.pk,
+                    kind="hazard",
+                    reason="overdue",
+                    subject_key="inspections.hazard:1",
+                    subject_label="YH-1",
+                    due_date=date(2026, 3, 1),
+                    message="隐患 YH-1 已逾期。",
+                )
+            ]
+        )
+        delivery = Delivery.objects.get()
+        if not SlowThenFastRobot.started.wait(WAIT_SECONDS):
+            pytest.fail(f"the first worker never posted:\n{log_path.read_text()[-4000:]}")
+        first.send_signal(signal.SIGKILL)  # in the middle of the POST
+        first.wait(timeout=10)
+        delivery.refresh_from_db()
+        assert delivery.status == Delivery.Status.PENDING
+
+        second = start_worker(queue, log_path, env)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            delivery.refresh_from_db()
+            if delivery.status != Delivery.Status.PENDING:
+                break
+            if second.poll() is not None:
+                pytest.fail(f"the worker exited:\n{log_path.read_text()[-4000:]}")
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"not delivered within {WAIT_SECONDS} s:\n{log_path.read_text()[-4000:]}")
+
+        assert delivery.status == Delivery.Status.SENT, delivery.error
+        time.sleep(4)  # past the visibility timeout: nothing comes back a second time
+        assert len(SlowThenFastRobot.completed) == 1
+        assert DeliveryAttempt.objects.filter(succeeded=True).count() == 1
+    finally:
+        SlowThenFastRobot.release.set()
+        celery_app.conf.task_default_queue = default_queue
+        stop(first)
+        if second is not None:
+            stop(second)
+        server.shutdown()
+        server.server_close()
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)
