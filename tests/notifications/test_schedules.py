@@ -49,3 +49,25 @@ def test_weekly_digest_goes_to_staff_once_a_week(alice, staff):
     digest = Notification.objects.get(recipient=staff)
     assert digest.kind == "digest"
     assert not Notification.objects.filter(recipient=alice, kind="digest").exists()
+
+
+def test_schedule_that_does_not_parse_is_refused_in_admin(client, admin_user):
+    from django.urls import reverse
+    from django_celery_beat.models import CrontabSchedule
+
+    before = CrontabSchedule.objects.count()
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:django_celery_beat_crontabschedule_add"),
+        {
+            "minute": "61",
+            "hour": "8",
+            "day_of_week": "*",
+            "day_of_month": "*",
+            "month_of_year": "*",
+            "timezone": "Asia/Shanghai",
+        },
+    )
+    assert response.status_code == 200
+    assert "not in 0-59" in response.content.decode()
+    assert CrontabSchedule.objects.count() == before

@@ -270,3 +270,41 @@ def test_red_warning_reaches_everyone_on_duty_in_its_period(unit_a, roles):
     run_sweeps("incidents", now=now + dt.timedelta(minutes=5))
     assert reasons_for(on_duty) == [("warning_issued", TODAY)]
     assert reasons_for(off_duty) == []
+
+
+def test_duty_and_incident_sweeps_query_count_does_not_grow(unit_a, roles):
+    people = [officer(unit_a) for _ in range(3)]
+    tomorrow = TODAY + dt.timedelta(days=1)
+    today_shift = ShiftFactory(roster=published_roster(unit_a), date=TODAY)
+    dm.ShiftAssignment.objects.create(shift=today_shift, person=people[2], role="officer")
+    received = today_shift.starts_at + dt.timedelta(hours=1)
+    now = received + dt.timedelta(minutes=25)
+
+    def make(n: int, start: int) -> None:
+        for _ in range(n):
+            # One roster each: a roster holds one shift per start time.
+            shift = ShiftFactory(roster=published_roster(unit_a), date=tomorrow)
+            for person in people[:2]:
+                dm.ShiftAssignment.objects.create(shift=shift, person=person, role="officer")
+        dm.IncidentReport.objects.bulk_create(
+            dm.IncidentReport(
+                shift=today_shift,
+                received_at=received,
+                reported_by="群众",
+                kind="fire",
+                level="general",
+                place=f"仓库{start + i}",
+                description="起火",
+                recorded_by=people[2],
+            )
+            for i in range(n)
+        )
+
+    make(10, 0)
+    small = (_count_reads("duty", at(TODAY, 16)), _count_reads("incidents", now))
+    Notification.objects.all().delete()
+    make(190, 10)
+    large = (_count_reads("duty", at(TODAY, 16)), _count_reads("incidents", now))
+    assert large == small
+    assert Notification.objects.filter(kind="shift").count() == 400
+    assert Notification.objects.filter(kind="incident_report").count() == 200

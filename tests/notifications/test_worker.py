@@ -69,7 +69,7 @@ def start_worker(queue: str, log_path, env) -> subprocess.Popen:
             "--loglevel=INFO",
         ],
         cwd=settings.BASE_DIR,
-        env=env,
+        env={**env, "TEST_CELERY_QUEUE": queue},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

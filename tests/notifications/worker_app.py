@@ -1,5 +1,8 @@
-"""The project's Celery app with a short Redis visibility timeout, for the killed-worker
-test: a message whose worker died comes back to the queue after seconds, not an hour."""
+"""The project's Celery app for the real-worker tests: a short Redis visibility timeout
+(a message whose worker died comes back after seconds, not an hour), and the test's own
+queue as the default, so that tasks the worker enqueues itself (deliveries) stay there."""
+
+import os
 
 from safetyzone.celery import app
 
@@ -8,5 +11,7 @@ app.conf.broker_transport_options = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
+if os.environ.get("TEST_CELERY_QUEUE"):
+    app.conf.task_default_queue = os.environ["TEST_CELERY_QUEUE"]
 
 __all__ = ["app"]
