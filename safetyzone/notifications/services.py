@@ -121,3 +121,15 @@ def channel_preferences_set(*, user, choices: dict[str, tuple[bool, bool]]) -> N
         ChannelPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"email": email, "webhook": webhook}
         )
+
+
+@transaction.atomic
+def unit_webhook_set(*, unit, url: str, secret: str = "", is_active: bool = True):
+    """Create or change ``unit``'s group robot; a URL that is not http(s) is refused."""
+    from .models import UnitWebhook
+
+    webhook = UnitWebhook.objects.filter(unit=unit).first() or UnitWebhook(unit=unit)
+    webhook.url, webhook.secret, webhook.is_active = url, secret, is_active
+    webhook.full_clean()
+    webhook.save()
+    return webhook

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,8 +8,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from safetyzone.org.roles import Role
+
 from . import selectors, services
-from .models import ChannelPreference, Notification
+from .forms import UnitWebhookForm
+from .models import ChannelPreference, Notification, UnitWebhook
 
 
 @login_required
@@ -76,3 +80,25 @@ def preferences(request: HttpRequest) -> HttpResponse:
         for kind, label in Notification.Kind.choices
     ]
     return render(request, "notifications/preferences.html", {"rows": rows})
+
+
+ROBOT_ROLES = (Role.DEPARTMENT_HEAD, Role.COMMITTEE_STAFF, Role.ADMIN)
+
+
+@login_required
+def unit_robot(request: HttpRequest) -> HttpResponse:
+    """The group robot of the user's own unit, set by its head (or the office's staff)."""
+    unit = request.user.unit
+    if unit is None or not request.user.has_role(*ROBOT_ROLES):
+        raise PermissionDenied
+    current = UnitWebhook.objects.filter(unit=unit).first()
+    form = UnitWebhookForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_webhook_set(unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The group robot is saved."))
+            return redirect("notifications:robot")
+    return render(request, "notifications/robot.html", {"form": form, "unit": unit})

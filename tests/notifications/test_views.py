@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from safetyzone.notifications.models import ChannelPreference, Notification
+from safetyzone.notifications.models import ChannelPreference, Notification, UnitWebhook
 
 from .factories import NotificationFactory
 
@@ -96,3 +96,34 @@ def test_preferences_page_saves_own_channels(client, alice, bob):
 def test_preferences_page_needs_login(client, db):
     response = client.get(reverse("notifications:preferences"))
     assert response.status_code == 302
+
+
+def test_head_sets_own_units_robot(client, alice, bob):
+    client.force_login(alice)
+    assert client.get(reverse("notifications:robot")).status_code == 200
+    response = client.post(
+        reverse("notifications:robot"),
+        {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert UnitWebhook.objects.get().unit == alice.unit
+
+
+def test_robot_url_not_http_is_refused_and_nothing_saved(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("notifications:robot"), {"url": "javascript:alert(1)", "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert "http:// or https://" in response.content.decode()
+    assert not UnitWebhook.objects.exists()
+
+
+def test_robot_page_refuses_inspector_and_anonymous(client, unit_a, roles):
+    from safetyzone.org.roles import Role
+    from tests.factories import UserFactory
+
+    inspector = UserFactory(unit=unit_a, roles=[Role.INSPECTOR])
+    assert client.get(reverse("notifications:robot")).status_code == 302
+    client.force_login(inspector)
+    assert client.get(reverse("notifications:robot")).status_code == 403
