@@ -1,18 +1,34 @@
+from importlib import import_module
+
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def seeded_rules_and_schedules(db):
-    """The reminder rules and beat schedules that migrations seed. A transactional test
-    elsewhere in the session empties the tables (and --reuse-db keeps them so), hence
-    seeding them again with the migrations' own functions (which skip existing rows)."""
-    from importlib import import_module
-
+def seed_again() -> None:
+    """Every catalogue the migrations seed (key areas, checklists, reminder rules, beat
+    schedules), with the migrations' own functions, which skip existing rows."""
     from django.apps import apps
 
+    import_module("safetyzone.org.migrations.0002_keyarea_catalogue").add_key_areas(apps, None)
+    import_module("inspections.migrations.0002_checklist_templates").add_templates(apps, None)
     import_module("safetyzone.notifications.migrations.0003_seed_reminder_rules").seed_rules(
         apps, None
     )
     import_module("safetyzone.notifications.migrations.0004_beat_schedules").create_schedules(
         apps, None
     )
+
+
+@pytest.fixture(autouse=True)
+def seeded_rules_and_schedules(db):
+    """A transactional test elsewhere in the session empties the tables (and --reuse-db
+    keeps them so), hence seeding them again."""
+    seed_again()
+
+
+@pytest.fixture(scope="module")
+def seed_again_after_module(django_db_setup, django_db_blocker):
+    """For modules of transactional tests: once their last test has flushed the tables,
+    put the seeded catalogues back for the tests that run after them on this process."""
+    yield
+    with django_db_blocker.unblock():
+        seed_again()

@@ -20,6 +20,8 @@ from safetyzone.notifications.models import (
 )
 from safetyzone.notifications.services import Draft, notifications_create
 
+pytestmark = pytest.mark.usefixtures("seed_again_after_module")
+
 
 class Robot(BaseHTTPRequestHandler):
     received: list = []

@@ -22,6 +22,8 @@ from ..conftest import database_is_postgres, need_service
 from ..documents.test_worker import test_database_url
 from .test_worker import start_worker, stop
 
+pytestmark = pytest.mark.usefixtures("seed_again_after_module")
+
 WAIT_SECONDS = 60
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

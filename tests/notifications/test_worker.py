@@ -21,6 +21,8 @@ from safetyzone.notifications.services import Draft, notifications_create
 from ..conftest import database_is_postgres, need_service
 from ..documents.test_worker import VENV_BIN, test_database_url
 
+pytestmark = pytest.mark.usefixtures("seed_again_after_module")
+
 WAIT_SECONDS = 60
 
 
