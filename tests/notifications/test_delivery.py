@@ -163,5 +163,6 @@ def test_webhook_url_not_http_is_refused_in_admin(client, admin_user, unit_a):
         {"unit": unit_a.pk, "url": "ftp://robot.example.org/send", "secret": "", "is_active": "on"},
     )
     assert response.status_code == 200
-    assert "http:// or https://" in response.content.decode()
+    # The message, in the page's language (Chinese by default).
+    assert "http:// 或 https://" in response.content.decode()
     assert not UnitWebhook.objects.exists()

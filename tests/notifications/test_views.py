@@ -115,7 +115,8 @@ def test_robot_url_not_http_is_refused_and_nothing_saved(client, alice):
         reverse("notifications:robot"), {"url": "javascript:alert(1)", "is_active": "on"}
     )
     assert response.status_code == 200
-    assert "http:// or https://" in response.content.decode()
+    # The message, in the page's language (Chinese by default).
+    assert "http:// 或 https://" in response.content.decode()
     assert not UnitWebhook.objects.exists()
 
 
