@@ -22,7 +22,16 @@ def deliveries_create(*, since: datetime, subject_keys: Iterable[str]) -> list[i
     fresh = list(
         Notification.objects.filter(created_at__gte=since, subject_key__in=keys)
         .exclude(deliveries__isnull=False)
-        .values_list("pk", "recipient_id", "kind", "recipient__email", "recipient__unit_id")
+        .values_list(
+            "pk",
+            "recipient_id",
+            "kind",
+            "recipient__email",
+            "recipient__unit_id",
+            "subject_key",
+            "reason",
+            "due_date",
+        )
     )
     if not fresh:
         return []
@@ -34,15 +43,23 @@ def deliveries_create(*, since: datetime, subject_keys: Iterable[str]) -> list[i
     }
     robots = set(
         UnitWebhook.objects.filter(
-            is_active=True, unit_id__in={u for *_, u in fresh if u}
+            is_active=True, unit_id__in={row[4] for row in fresh if row[4]}
         ).values_list("unit_id", flat=True)
     )
     rows = []
-    for pk, recipient_id, kind, email, unit_id in fresh:
+    # A unit's group hears each reminder once, however many of its people receive it.
+    posted_to_group: set[tuple] = set()
+    for pk, recipient_id, kind, email, unit_id, subject_key, reason, due_date in fresh:
         preference = refused.get((recipient_id, kind))
         if email and (preference is None or preference.email):
             rows.append(Delivery(notification_id=pk, channel=Channel.EMAIL))
-        if unit_id in robots and (preference is None or preference.webhook):
+        group_post = (unit_id, subject_key, reason, due_date)
+        if (
+            unit_id in robots
+            and (preference is None or preference.webhook)
+            and group_post not in posted_to_group
+        ):
+            posted_to_group.add(group_post)
             rows.append(Delivery(notification_id=pk, channel=Channel.WEBHOOK))
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return list(

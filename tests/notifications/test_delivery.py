@@ -98,6 +98,18 @@ def test_email_and_robot_deliveries_are_sent_once(alice, robot, settings):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_units_group_robot_hears_a_reminder_once_for_all_its_people(alice, robot):
+    from tests.factories import UserFactory
+
+    deputy = UserFactory(unit=alice.unit)
+    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    notifications_create(drafts=[draft(alice), draft(deputy)])
+    assert Notification.objects.count() == 2  # each person has it in the app
+    assert len(Robot.received) == 1  # the group hears it once
+    assert Delivery.objects.filter(channel="webhook").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_signed_robot_gets_dingtalk_signature(alice, robot):
     UnitWebhook.objects.create(unit=alice.unit, url=robot, secret="SEC123")
     notifications_create(drafts=[draft(alice)])
