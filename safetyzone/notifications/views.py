@@ -21,7 +21,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread = request.GET.get("unread") == "1"
     notifications = selectors.notification_list(user=request.user, unread=True if unread else None)
     page = Paginator(notifications, 20).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "unread_only": unread})
+    context = {"page": page, "unread_only": unread, "can_set_robot": _can_set_robot(request.user)}
+    return render(request, "notifications/list.html", context)
 
 
 @login_required
@@ -85,12 +86,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
 ROBOT_ROLES = (Role.DEPARTMENT_HEAD, Role.COMMITTEE_STAFF, Role.ADMIN)
 
 
+def _can_set_robot(user) -> bool:
+    return user.unit_id is not None and user.has_role(*ROBOT_ROLES)
+
+
 @login_required
 def unit_robot(request: HttpRequest) -> HttpResponse:
     """The group robot of the user's own unit, set by its head (or the office's staff)."""
-    unit = request.user.unit
-    if unit is None or not request.user.has_role(*ROBOT_ROLES):
+    if not _can_set_robot(request.user):
         raise PermissionDenied
+    unit = request.user.unit
     current = UnitWebhook.objects.filter(unit=unit).first()
     form = UnitWebhookForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

@@ -128,3 +128,14 @@ def test_robot_page_refuses_inspector_and_anonymous(client, unit_a, roles):
     assert client.get(reverse("notifications:robot")).status_code == 302
     client.force_login(inspector)
     assert client.get(reverse("notifications:robot")).status_code == 403
+
+
+def test_the_group_robot_link_shows_only_to_who_may_set_it(client, alice, roles, unit_a):
+    from safetyzone.org.roles import Role
+    from tests.factories import UserFactory
+
+    robot_url = reverse("notifications:robot")
+    client.force_login(alice)
+    assert robot_url in client.get(reverse("notifications:list")).content.decode()
+    client.force_login(UserFactory(unit=unit_a, roles=[Role.INSPECTOR]))
+    assert robot_url not in client.get(reverse("notifications:list")).content.decode()
