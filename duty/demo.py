@@ -348,22 +348,9 @@ def seed() -> None:
             content="预计未来24小时内将出现50毫米以上降雨，请做好防范。",
         )
 
-    roster = DutyRoster.objects.filter(title=ROSTER_TITLE).first()
-    if roster is None:
-        roster = services.roster_create(
-            actor=staff,
-            title=ROSTER_TITLE,
-            unit=office,
-            start_date=date(2024, 6, 1),
-            end_date=date(2024, 6, 30),
-            officers_per_shift=1,
-            phone=DUTY_PHONE,
-            notes="每日08:30交接班；重要时段和橙色以上预警期间增加值班员。",
-        )
-    if not roster.shifts.exists():
-        services.roster_generate(roster=roster, actor=staff, leaders=leaders, officers=officers)
-    if not roster.is_published:
-        services.roster_publish(roster=roster, actor=staff)
+    roster = _published_roster(
+        staff, office, ROSTER_TITLE, date(2024, 6, 1), date(2024, 6, 30), leaders, officers
+    )
 
     _week_of_logs(roster)
     _resources_and_teams(staff, marathon)
@@ -377,6 +364,11 @@ def _current_roster(staff: User, office: Unit, leaders: list[User], officers: li
     first = today.replace(day=1)
     last = (first + timedelta(days=62)).replace(day=1) - timedelta(days=1)
     title = f"高新区安委会{first:%Y年%-m月}—{last:%-m月}应急值班表"
+    _published_roster(staff, office, title, first, last, leaders, officers)
+
+
+def _published_roster(staff, office, title, first, last, leaders, officers) -> DutyRoster:
+    """The roster of that title, created, generated and published once (idempotent)."""
     roster = DutyRoster.objects.filter(title=title).first()
     if roster is None:
         roster = services.roster_create(
@@ -393,6 +385,7 @@ def _current_roster(staff: User, office: Unit, leaders: list[User], officers: li
         services.roster_generate(roster=roster, actor=staff, leaders=leaders, officers=officers)
     if not roster.is_published:
         services.roster_publish(roster=roster, actor=staff)
+    return roster
 
 
 def _officer_of(shift: Shift) -> User:
