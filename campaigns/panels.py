@@ -1,8 +1,6 @@
 """The campaigns panel of the home page: the current campaign and phase, key periods
 now and in the next 30 days, and the user's open tasks."""
 
-from datetime import timedelta
-
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -10,18 +8,13 @@ from safetyzone.core.panels import Panel, register_home_panel
 
 
 def campaigns_panel(request: HttpRequest) -> dict:
-    from .models import KeyPeriod
-    from .selectors.overview import current_campaigns, open_assignments
+    from .selectors.overview import current_campaigns, key_periods_soon, open_assignments
 
     today = timezone.localdate()
     return {
         "today": today,
         "current": current_campaigns(on=today),
-        "key_periods": list(
-            KeyPeriod.objects.filter(
-                end_date__gte=today, start_date__lte=today + timedelta(days=30)
-            ).order_by("start_date", "pk")[:6]
-        ),
+        "key_periods": list(key_periods_soon(today=today)[:6]),
         "assignments": list(open_assignments(user=request.user, limit=5)),
     }
 

@@ -36,6 +36,13 @@ def current_campaigns(*, on: date) -> list[tuple[Campaign, CampaignPhase | None]
     return result
 
 
+def key_periods_soon(*, today: date, days: int = 30) -> QuerySet[KeyPeriod]:
+    """Key periods under way today or starting within ``days``: the hub and home panel."""
+    return KeyPeriod.objects.filter(
+        end_date__gte=today, start_date__lte=today + timedelta(days=days)
+    ).order_by("start_date", "pk")
+
+
 def open_assignments(*, user: User, limit: int = 10) -> QuerySet[TaskAssignment]:
     """The open task assignments the user's unit must act on (staff: all), soonest first."""
     qs = scope_queryset(TaskAssignment.objects.all(), user).exclude(

@@ -5,14 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..models import KeyPeriod
-from ..selectors.overview import current_campaigns, month_events, open_assignments
-
-
-def _upcoming_key_periods(today: date, days: int = 30):
-    return KeyPeriod.objects.filter(
-        end_date__gte=today, start_date__lte=today + timedelta(days=days)
-    ).order_by("start_date", "pk")
+from ..selectors.overview import (
+    current_campaigns,
+    key_periods_soon,
+    month_events,
+    open_assignments,
+)
 
 
 @login_required
@@ -21,7 +19,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "today": today,
         "current": current_campaigns(on=today),
-        "key_periods": _upcoming_key_periods(today),
+        "key_periods": key_periods_soon(today=today),
         "assignments": open_assignments(user=request.user),
     }
     return render(request, "campaigns/index.html", context)
