@@ -44,19 +44,6 @@ def _english():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    """A cache of this test's own. The shared Redis is cleared by other tests running
-    at the same time (other xdist workers, other checkouts), which would make a cached
-    page fragment, and so a query count, come and go."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "inspections-tests",
-        }
-    }
-
-
 @pytest.fixture
 def client(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
