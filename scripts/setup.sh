@@ -2,7 +2,8 @@
 # Prepares a checkout for `make run` and `make test`, from a fresh machine or again:
 #   1. Debian packages, installed only when missing and only when run as root:
 #      CJK fonts and WeasyPrint's libraries (PDFs), poppler-utils (tests read PDFs back),
-#      gettext (translations); with --browser also chromium (the browser smoke test);
+#      gettext (translations); with --browser also chromium (the browser smoke test),
+#      with --bench also wrk (the load generator of `make bench`);
 #   2. the virtualenv $VENV (default .venv) with requirements-dev.txt, reinstalled only
 #      when a requirements file is newer than the stamp left by the last install;
 #   3. compiled translations and collected static files (both skip what is up to date).
@@ -15,16 +16,21 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 browser=0
+bench=0
 for arg in "$@"; do
   case $arg in
     --browser) browser=1 ;;
-    *) echo "usage: $0 [--browser]" >&2; exit 2 ;;
+    --bench) bench=1 ;;
+    *) echo "usage: $0 [--browser] [--bench]" >&2; exit 2 ;;
   esac
 done
 
 packages=(fonts-noto-cjk poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "$browser" = 1 ]; then
   packages+=(chromium)
+fi
+if [ "$bench" = 1 ]; then
+  packages+=(wrk)
 fi
 if [ ! -x "$VENV/bin/python" ]; then
   # Debian ships python3 without venv/ensurepip: both are needed to create the venv.
