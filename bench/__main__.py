@@ -169,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     sizes = scaled(FULL, 0.1) if args.quick else dict(FULL)
-    prefix = "safetyzone_bench_quick" if args.quick else "safetyzone_bench"
+    # BENCH_DB_PREFIX: another name, so that two runs on one server keep apart.
+    prefix = os.environ.get("BENCH_DB_PREFIX", "safetyzone_bench") + (
+        "_quick" if args.quick else ""
+    )
     names = {"full": prefix, "tenth": prefix + "_tenth", "small": prefix + "_small"}
     all_sizes = {"full": sizes, "tenth": scaled(sizes, 0.1), "small": dict(SMALL)}
     ctx = Context(
