@@ -1,10 +1,13 @@
-"""With a real worker on Redis: the sweep task, triggered as beat triggers it, moved across
-a deadline, leaves exactly the expected reminders in the app, in the mail and at the
-group robot, once each."""
+"""With a real Celery beat and a real worker on Redis, both on a test clock that the test
+moves across a task's deadline day by day: beat fires the migrated 08:00 schedule from
+the database each morning, the worker sweeps, and exactly the expected reminders arrive
+in the app, in the mail and at the group robot, once each."""
 
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -12,20 +15,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from safetyzone.celery import app as celery_app
 from safetyzone.notifications.models import Delivery, Notification, UnitWebhook
-from safetyzone.notifications.tasks import run_sweeps_task
 from tests.factories import TaskAssignmentFactory, TaskFactory
 
 from ..conftest import database_is_postgres, need_service
 from ..documents.test_worker import test_database_url
-from .test_worker import start_worker, stop
+from .test_worker import stop
 
 pytestmark = pytest.mark.usefixtures("seed_again_after_module")
 
 WAIT_SECONDS = 60
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAILY = "Daily deadline sweep"  # the schedule the migration creates: 08:00 Asia/Shanghai
 
 
 class Robot(BaseHTTPRequestHandler):
@@ -42,10 +48,38 @@ class Robot(BaseHTTPRequestHandler):
         pass
 
 
+def set_clock(path, moment: dt.datetime) -> None:
+    """Move the clock of the worker and of beat (tests/notifications/clocked.py)."""
+    staged = path.with_suffix(".new")
+    staged.write_text(moment.isoformat())
+    staged.replace(path)
+
+
+def start_clocked(args: list[str], log_path, env) -> subprocess.Popen:
+    log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.notifications.clocked"]
+        + ["-A", "tests.notifications.worker_app", *args, "--loglevel=INFO"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def sweeps_done(log_path) -> int:
+    return sum(
+        "notifications.run_sweeps[" in line and " succeeded " in line
+        for line in log_path.read_text(errors="replace").splitlines()
+    )
+
+
 @pytest.mark.services
 @pytest.mark.xdist_group("celery-worker")
 @pytest.mark.django_db(transaction=True)
-def test_sweeps_on_a_real_worker_remind_once_in_app_mail_and_robot(alice, staff, tmp_path):
+def test_beat_and_worker_across_a_deadline_remind_once_in_app_mail_and_robot(
+    alice, staff, tmp_path
+):
     if not os.environ.get("REDIS_URL"):
         need_service("Redis", "REDIS_URL is not set")
     if not database_is_postgres():
@@ -59,61 +93,103 @@ def test_sweeps_on_a_real_worker_remind_once_in_app_mail_and_robot(alice, staff,
     )
     alice.email = "alice@example.org"
     alice.save()
-    deadline = dt.date(2026, 3, 10)
+    # Ahead of the real date: beat takes a schedule's last change as its last run.
+    deadline = timezone.localdate() + dt.timedelta(days=40)
     task = TaskFactory(lead_unit=alice.unit, deadline=deadline, title="节前安全检查")
     TaskAssignmentFactory(task=task, unit=alice.unit)
+    # Every day in turn: a skipped day would be a missed run, which beat catches up at once.
+    days = [deadline + dt.timedelta(days=n) for n in range(-4, 3)]
+
+    def morning(day: dt.date, at: dt.time = dt.time(7, 59, 58, 500000)) -> dt.datetime:
+        return dt.datetime.combine(day, at, tzinfo=SHANGHAI)
+
+    # Only the daily sweep, as the migration made it; it last ran the evening before.
+    PeriodicTask.objects.exclude(name=DAILY).update(enabled=False)
+    assert PeriodicTask.objects.filter(name=DAILY, enabled=True).update(
+        last_run_at=morning(days[0], dt.time(7)) - dt.timedelta(hours=12)
+    )
 
     queue = f"test-notifications-{uuid.uuid4().hex[:8]}"
+    clock = tmp_path / "clock"
+    set_clock(clock, morning(days[0]))
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DJANGO_SETTINGS_MODULE": "safetyzone.settings",
         "VAR_DIR": str(tmp_path / "var"),
+        "TEST_CELERY_QUEUE": queue,
+        "TEST_CLOCK_FILE": str(clock),
     }
     env.pop("EMAIL_URL", None)
-    log_path = tmp_path / "worker.log"
-    default_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False  # conftest's autouse fixture restores it
-    celery_app.conf.task_default_queue = queue
-    worker = start_worker(queue, log_path, env)
+    worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
+    worker = start_clocked(
+        ["worker", "--pool=solo", "-c", "1", "--without-gossip", "--without-mingle"]
+        + ["--without-heartbeat", "-Q", queue],
+        worker_log,
+        env,
+    )
+    beat = start_clocked(
+        ["beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
+        + ["--max-interval", "1", "--schedule", str(tmp_path / "beat-schedule")],
+        beat_log,
+        env,
+    )
+
+    def logs() -> str:
+        return (
+            f"worker:\n{worker_log.read_text(errors='replace')[-3000:]}\n"
+            f"beat:\n{beat_log.read_text(errors='replace')[-3000:]}"
+        )
+
     try:
-        # Beat's daily 08:00 run, on the days around the deadline, each sent twice.
-        days = [deadline + dt.timedelta(days=n) for n in (-4, -3, -1, 0, 1, 2)]
-        for day in days:
-            now = dt.datetime.combine(day, dt.time(8), tzinfo=SHANGHAI).isoformat()
-            run_sweeps_task.delay("daily", now)
-            run_sweeps_task.delay("daily", now)
+        for done, day in enumerate(days, start=1):
+            if done > 1:
+                set_clock(clock, morning(day))
+            # Beat fires at 08:00 on the moved clock; wait for the sweep and its deliveries.
+            until = time.monotonic() + WAIT_SECONDS
+            while time.monotonic() < until:
+                if (
+                    sweeps_done(worker_log) >= done
+                    and not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
+                ):
+                    break
+                for name, process in (("worker", worker), ("beat", beat)):
+                    if process.poll() is not None:
+                        pytest.fail(f"the {name} exited on {day}:\n{logs()}")
+                time.sleep(0.2)
+            else:
+                pytest.fail(f"no sweep on {day} within {WAIT_SECONDS} s:\n{logs()}")
+        time.sleep(1.5)  # a second firing or a redelivered message would show now
+
+        assert sweeps_done(worker_log) == len(days), logs()
+        assert beat_log.read_text().count(f"Sending due task {DAILY}") == len(days), logs()
         expected = [
             ("due_soon", deadline - dt.timedelta(days=3)),
             ("due_soon", deadline - dt.timedelta(days=1)),
             ("due_today", deadline),
             ("overdue", deadline + dt.timedelta(days=2)),
         ]
-        mail_dir = tmp_path / "var" / "mail"
-        until = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < until:
-            done = Delivery.objects.filter(status=Delivery.Status.SENT).count()
-            if done >= 2 * len(expected):
-                break
-            if worker.poll() is not None:
-                pytest.fail(f"the worker exited:\n{log_path.read_text()[-4000:]}")
-            time.sleep(0.3)
-        else:
-            pytest.fail(f"not delivered in {WAIT_SECONDS} s:\n{log_path.read_text()[-4000:]}")
-        time.sleep(1)  # anything sent twice would arrive now
-
         in_app = sorted(
             Notification.objects.filter(recipient=alice).values_list("reason", "due_date")
         )
         assert in_app == expected
+        # The worker's clock made the rows: each on the morning of its own day.
+        created = sorted(
+            timezone.localtime(c).date()
+            for c in Notification.objects.filter(recipient=alice).values_list(
+                "created_at", flat=True
+            )
+        )
+        assert created == [due for _reason, due in expected]
         assert not Notification.objects.filter(recipient=staff).exists()
-        mails = list(mail_dir.glob("*.log"))
+        mails = list((tmp_path / "var" / "mail").glob("*.log"))
         assert sum(f.read_text().count("Subject: ") for f in mails) == len(expected)
         assert len(Robot.received) == len(expected)
         assert all("节前安全检查" in r["text"]["content"] for r in Robot.received)
+        assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 2 * len(expected)
     finally:
-        celery_app.conf.task_default_queue = default_queue
+        stop(beat)
         stop(worker)
         server.shutdown()
         server.server_close()
