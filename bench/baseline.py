@@ -1,4 +1,119 @@
-"""Plain Django views, the baselines of the load benchmark: the same rows of the same
-model as the product's list, with nothing but the ORM and a template or JsonResponse."""
+"""Plain Django views, the baselines of the load benchmark: the same 20 rows of the same
+model, in the same order, as the product's list, with nothing but the ORM and
+``JsonResponse`` or a bare template. They sit behind the same middleware (session,
+login) in the same gunicorn server as the product, so the ratio is the cost of what the
+product adds: scoping, filters, serializers, pagination, the page layout."""
 
-urlpatterns: list = []
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import JsonResponse
+from django.template import engines
+from django.urls import path
+
+from campaigns.models import Task
+from duty.models import Shift
+from inspections.models import Hazard, Inspection
+from safetyzone.notifications.models import Notification
+
+PAGE = 20
+
+TABLE = engines["django"].from_string(
+    """<!doctype html><html lang="zh-hans"><head><meta charset="utf-8"><title>{{ title }}</title>
+</head><body><h1>{{ title }}</h1><table>
+{% for row in rows %}<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>
+{% endfor %}</table></body></html>"""
+)
+
+
+def _offset(request) -> int:
+    page = request.GET.get("page", "1")
+    return (int(page) - 1) * PAGE if page.isdigit() and int(page) > 0 else 0
+
+
+def _hazards(request):
+    qs = Hazard.objects.order_by("-found_on", "-pk")
+    if unit := request.GET.get("unit"):
+        qs = qs.filter(responsible_unit_id=unit)
+    if status := request.GET.get("status"):
+        qs = qs.filter(status=status)
+    if level := request.GET.get("level"):
+        qs = qs.filter(level=level)
+    if q := request.GET.get("search"):
+        qs = qs.filter(
+            Q(code__icontains=q) | Q(description__icontains=q) | Q(enterprise__name__icontains=q)
+        )
+    start = _offset(request)
+    return qs[start : start + PAGE]
+
+
+HAZARD_FIELDS = [
+    "id",
+    "code",
+    "enterprise_id",
+    "key_area_id",
+    "level",
+    "description",
+    "responsible_unit_id",
+    "found_on",
+    "deadline",
+    "status",
+]
+
+
+@login_required
+def hazards_json(request):
+    return JsonResponse({"results": list(_hazards(request).values(*HAZARD_FIELDS))})
+
+
+@login_required
+def hazards_html(request):
+    rows = _hazards(request).values_list(*HAZARD_FIELDS)
+    return _table(request, "Hazards", rows)
+
+
+@login_required
+def inspections_html(request):
+    rows = Inspection.objects.order_by("-date", "-pk").values_list(
+        "id", "enterprise_id", "unit_id", "key_area_id", "date", "method"
+    )[:PAGE]
+    return _table(request, "Inspections", rows)
+
+
+@login_required
+def tasks_html(request):
+    rows = Task.objects.order_by("deadline", "pk").values_list(
+        "id", "title", "campaign_id", "lead_unit_id", "deadline"
+    )[:PAGE]
+    return _table(request, "Tasks", rows)
+
+
+@login_required
+def shifts_json(request):
+    rows = Shift.objects.order_by("starts_at", "pk").values()[:PAGE]
+    return JsonResponse({"results": list(rows)})
+
+
+@login_required
+def notifications_html(request):
+    rows = (
+        Notification.objects.filter(recipient=request.user)
+        .order_by("-created_at", "-pk")
+        .values_list("id", "kind", "reason", "subject_label", "due_date", "read_at")[:PAGE]
+    )
+    return _table(request, "Notifications", rows)
+
+
+def _table(request, title, rows):
+    from django.http import HttpResponse
+
+    return HttpResponse(TABLE.render({"title": title, "rows": rows}, request))
+
+
+urlpatterns = [
+    path("hazards.json", hazards_json),
+    path("hazards.html", hazards_html),
+    path("inspections.html", inspections_html),
+    path("tasks.html", tasks_html),
+    path("shifts.json", shifts_json),
+    path("notifications.html", notifications_html),
+]
