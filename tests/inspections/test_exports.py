@@ -7,6 +7,7 @@ import io
 import tracemalloc
 
 from django.urls import reverse
+from django.utils import timezone, translation
 from freezegun import freeze_time
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -15,7 +16,7 @@ from inspections import services
 from inspections.exports import write_ledger_xlsx
 from safetyzone.documents.models import GeneratedDocument
 
-from .conftest import make_hazard, png_upload
+from .conftest import close_hazard, make_hazard, png_upload
 from .factories import EnforcementActionFactory, ViolationFactory
 
 
@@ -50,44 +51,88 @@ def test_ledger_xlsx_follows_the_filters(client, staff, enterprise_a, enterprise
     assert [row[0] for row in rows[2:]] == [major.code]
 
 
+@freeze_time("2024-07-10 10:00:00+08:00")
+def test_ledger_xlsx_cells_read_as_the_model_says(client, staff, alice, enterprise_a):
+    """The export reads plain values, not instances: its labels and flags must still be
+    the model's own (display labels, Hazard.is_overdue, the close time in local time)."""
+    overdue = make_hazard(staff, enterprise_a, level="major", deadline=dt.date(2024, 6, 20))
+    services.hazard_update(
+        actor=staff,
+        hazard=overdue,
+        plan_responsibility="王",
+        plan_measures="整改",
+        plan_funds=1000,
+        plan_time_limit=dt.date(2024, 6, 19),
+        plan_contingency="警戒",
+    )
+    services.hazard_supervise(
+        actor=staff,
+        hazard=overdue,
+        office="高新区安委办",
+        deadline=dt.date(2024, 7, 30),
+    )
+    closed = close_hazard(
+        staff, alice, make_hazard(staff, enterprise_a, found_on=dt.date(2024, 6, 4))
+    )
+    client.force_login(staff)
+    rows = xlsx_rows(client.get(reverse("inspections:ledger-xlsx")))
+    assert rows[1][0] == "Code"  # the inspections tests speak English (conftest)
+    by_code = {row[0]: row for row in rows[2:]}
+    assert set(by_code) == {overdue.code, closed.code}
+    overdue.refresh_from_db()
+    with translation.override("en"):
+        for hazard in (overdue, closed):
+            row = by_code[hazard.code]
+            assert row[1:4] == (enterprise_a.name, hazard.place, hazard.key_area.name)
+            assert row[4] == hazard.get_level_display()
+            assert row[7] == hazard.responsible_unit.name
+            assert row[9].date() == hazard.deadline
+            assert row[10] == hazard.get_status_display()
+    assert by_code[overdue.code][11:15] == ("Yes", "Yes", "No", None)
+    assert by_code[closed.code][11:13] == ("No", "No")
+    local_close = timezone.localtime(closed.closed_at).strftime("%Y-%m-%d %H:%M")
+    assert by_code[closed.code][14] == local_close
+
+
+def test_ledger_xlsx_query_count_does_not_grow(client, staff, enterprise_a):
+    from .test_views import assert_same_queries_for_5_and_50
+
+    def add(n):
+        for _ in range(n):
+            make_hazard(staff, enterprise_a)
+
+    client.force_login(staff)
+    assert_same_queries_for_5_and_50(client, reverse("inspections:ledger-xlsx"), add)
+
+
 def test_ledger_xlsx_needs_login(client, db):
     assert client.get(reverse("inspections:ledger-xlsx")).status_code == 302
 
 
-class FakeArea:
-    name = "消防"
-
-
-class FakeHazard:
-    """Stands for a ledger row without the database, to measure the writer alone."""
-
-    def __init__(self, n: int):
-        self.code = f"YH-2024-{n:06d}"
-        self.enterprise = type("E", (), {"name": f"企业{n}"})()
-        self.responsible_unit = type("U", (), {"name": "应急管理局"})()
-        self.key_area = FakeArea()
-        self.place = "一层"
-        self.description = "疏散通道堆放杂物，影响人员疏散" * 2
-        self.found_on = dt.date(2024, 6, 5)
-        self.deadline = dt.date(2024, 6, 20)
-        self.responsible_person = "王经理"
-        self.is_supervised = False
-        self.is_recurrence = False
-        self.closed_at = None
-
-    def get_level_display(self):
-        return "一般隐患"
-
-    def get_status_display(self):
-        return "已上报"
-
-    def is_overdue(self, today):
-        return True
+def fake_row(n: int) -> list:
+    """A ledger row's cells without the database, to measure the writer alone."""
+    return [
+        f"YH-2024-{n:06d}",
+        f"企业{n}",
+        "一层",
+        "消防",
+        "一般隐患",
+        "疏散通道堆放杂物，影响人员疏散" * 2,
+        dt.date(2024, 6, 5),
+        "应急管理局",
+        "王经理",
+        dt.date(2024, 6, 20),
+        "已上报",
+        "是",
+        "否",
+        "否",
+        "",
+    ]
 
 
 def _peak_bytes(rows: int, tmp_path) -> int:
     tracemalloc.start()
-    write_ledger_xlsx((FakeHazard(n) for n in range(rows)), path=str(tmp_path / f"{rows}.xlsx"))
+    write_ledger_xlsx((fake_row(n) for n in range(rows)), path=str(tmp_path / f"{rows}.xlsx"))
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak
@@ -165,8 +210,6 @@ def test_quarterly_table_xlsx(client, staff, alice, unit_a, unit_b, enterprise_a
         plan_time_limit=dt.date(2024, 6, 19),
         plan_contingency="警戒",
     )
-    from .conftest import close_hazard
-
     close_hazard(staff, alice, first)
     ViolationFactory(enterprise=enterprise_a)
     EnforcementActionFactory(enterprise=enterprise_a, kind="fine", amount=5000)
