@@ -61,7 +61,8 @@ def deliveries_create(*, since: datetime, subject_keys: Iterable[str]) -> list[i
         ):
             posted_to_group.add(group_post)
             rows.append(Delivery(notification_id=pk, channel=Channel.WEBHOOK))
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    # One statement on PostgreSQL, however many rows (see notifications_create).
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     return list(
         Delivery.objects.filter(
             notification_id__in=[row[0] for row in fresh], status=Delivery.Status.PENDING
