@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import WorkdayOverride
+from .models import SeedRun, WorkdayOverride
 
 
 @admin.register(WorkdayOverride)
@@ -15,3 +15,19 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SeedRun)
+class SeedRunAdmin(admin.ModelAdmin):
+    """Read only: the rows a run recorded are what a later run deletes."""
+
+    list_display = ["name", "finished_at"]
+    list_filter = ["finished_at"]
+    search_fields = ["name"]
+    readonly_fields = ["name", "arguments", "rows", "finished_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -31,3 +31,20 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class SeedRun(models.Model):
+    """A run of a bulk data generator (``manage.py seed_scale``): its arguments and the
+    rows it inserted, so that a second run with the same arguments leaves the data as it
+    is, and a run with other arguments removes exactly its own rows before seeding."""
+
+    name = models.CharField(max_length=50, unique=True)
+    arguments = models.JSONField(default=dict)
+    # [["app_label.model", "raw" | "orm", first pk, last pk], ...] in insertion order.
+    rows = models.JSONField(default=list)
+    finished_at = models.DateTimeField()
+
+    # Bookkeeping of a command, shown nowhere: no translated names.
+
+    def __str__(self) -> str:
+        return self.name
