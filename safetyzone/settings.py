@@ -112,7 +112,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with roles and permissions cached (safetyzone/org/authcache.py).
+    "safetyzone.org.authcache.CachedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -233,6 +234,8 @@ SPECTACULAR_SETTINGS = {
         "RectificationReportStatusEnum": "inspections.models.RectificationReport.Status",
         "HazardLevelEnum": "inspections.models.HazardLevel",
         "InspectionMethodEnum": "inspections.models.Inspection.Method",
+        # Notifications and channel preferences share the kinds of reminder.
+        "NotificationKindEnum": "safetyzone.notifications.models.Notification.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -154,7 +154,9 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        return frozenset(self.groups.values_list("name", flat=True))
+        from .authcache import grants
+
+        return grants(self)["roles"]
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .authcache import forget
 from .models import Enterprise, KeyArea, Unit, User
 from .roles import Role, role_permissions
 from .scoping import sees_all_units
@@ -46,7 +47,7 @@ def user_set_roles(*, user: User, roles: Iterable[str]) -> User:
     if Group.objects.filter(name__in=roles).count() != len(roles):
         roles_sync()
     user.groups.set(Group.objects.filter(name__in=roles))
-    user.__dict__.pop("roles", None)
+    forget(user)
     return user
 
 

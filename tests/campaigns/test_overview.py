@@ -100,9 +100,9 @@ def test_calendar_query_count_does_not_grow(client, staff, unit_a, rows, django_
         MeetingFactory(organiser=unit_a)
     client.force_login(staff)
     client.get(reverse("campaigns:calendar"), JUNE)
-    # session, user, roles, user's unit, then one query each for key periods, meetings,
-    # activities and deadlines: 8 whatever the number of events
-    with django_assert_num_queries(8):
+    # session, user, user's unit, then one query each for key periods, meetings,
+    # activities and deadlines: 7 whatever the number of events (roles are cached)
+    with django_assert_num_queries(7):
         response = client.get(reverse("campaigns:calendar"), JUNE)
     events = [e for week in response.context["weeks"] for d in week for e in d.events]
     assert len({e.url for e in events if e.kind == "activity"}) == rows

@@ -78,8 +78,8 @@ def test_mark_all_read_touches_only_own(client, alice, bob):
 def test_list_query_count_does_not_grow(client, alice, rows, django_assert_num_queries):
     NotificationFactory.create_batch(rows, recipient=alice)
     client.force_login(alice)
-    client.get(reverse("notifications:list"))  # warm the session and the user
-    with django_assert_num_queries(6):
+    client.get(reverse("notifications:list"))  # warm: banner, roles and permissions cached
+    with django_assert_num_queries(5):
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
 
