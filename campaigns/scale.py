@@ -104,6 +104,10 @@ def _campaigns(options, org, writer) -> list[dict]:
     return [carrier, *children]
 
 
+def bulk_models() -> list:
+    return [Campaign, Task, TaskAssignment, AssignmentEvent]
+
+
 def seed(options: dict, rng: random.Random) -> dict:
     writer = options["writer"]
     org = options["made"]["org"]

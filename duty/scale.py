@@ -30,6 +30,10 @@ def _month(first: dt.date, offset: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def bulk_models() -> list:
+    return []  # the rosters go through the services
+
+
 def seed(options: dict, rng: random.Random) -> dict:
     writer = options["writer"]
     org = options["made"]["org"]

@@ -33,6 +33,7 @@ from .models import (
 )
 
 YEARS_BACK = 3
+CHUNK = 10000
 SUPERVISING_OFFICE = "吉林市安全生产委员会办公室"
 GENERIC_HAZARDS = ["安全管理制度不健全", "安全教育培训记录不全", "应急预案未按期演练"]
 CONCLUSIONS = [
@@ -173,6 +174,18 @@ STATUS_AFTER = {
 }
 
 
+def bulk_models() -> list:
+    return [
+        Inspection,
+        Inspection.inspectors.through,
+        InspectionAnswer,
+        Hazard,
+        RectificationReport,
+        Hazard.history.model,
+        RectificationReport.history.model,
+    ]
+
+
 def seed(options: dict, rng: random.Random) -> dict:
     writer = options["writer"]
     progress = options["progress"]
@@ -248,15 +261,19 @@ def seed(options: dict, rng: random.Random) -> dict:
             HazardCodeSequence.objects.filter(year=year).update(last_value=last)
 
     with progress.step("rectification reports and history"):
-        reports, history, report_history = _reports_and_history(
-            rng, hazards, timelines, heads, staff
-        )
-        writer.insert_chunked(RectificationReport, reports)
-        writer.insert_chunked(Hazard.history.model, history)
-        writer.insert_chunked(
-            RectificationReport.history.model,
-            ({**row, "id": row.pop("_report")["id"]} for row in report_history),
-        )
+        # A slice of hazards at a time: the history rows outnumber the hazards four to
+        # one, and need not all be in memory.
+        for start in range(0, len(hazards), CHUNK):
+            end = start + CHUNK
+            reports, history, report_history = _reports_and_history(
+                rng, hazards[start:end], timelines[start:end], heads, staff
+            )
+            writer.insert(RectificationReport, reports)
+            writer.insert(Hazard.history.model, history)
+            for row in report_history:
+                row["id"] = row.pop("_report")["id"]
+            writer.insert(RectificationReport.history.model, report_history)
+        del timelines
 
     url = reverse("inspections:hazard-detail", args=[987654321])
     message = _("Hazard %(code)s must be rectified by %(deadline)s.")

@@ -24,26 +24,38 @@ OVERDUE_EVERY = 2
 OVERDUE_STEPS = 20
 
 
-def _steps(subject, today: dt.date, staff: list[int]) -> list[tuple[str, dt.date, list[int]]]:
+# The ladder's steps for a deadline: (reason, days from the deadline, to the staff).
+LADDER = [
+    (Reason.DUE_SOON, -3, False),
+    (Reason.DUE_SOON, -1, False),
+    (Reason.DUE_TODAY, 0, False),
+    *[(Reason.OVERDUE, OVERDUE_EVERY * n, False) for n in range(1, OVERDUE_STEPS + 1)],
+    (Reason.ESCALATED, 0, True),
+]
+DAYS = {n: dt.timedelta(days=n) for n in range(-3, OVERDUE_STEPS * OVERDUE_EVERY + 1)}
+
+
+def _draw(rng: random.Random, subject, today: dt.date, staff: list[int]):
+    """One step of the subject's ladder, drawn at random: (reason, due date, sent on,
+    recipients), or None when the drawn step was not reached before today (or after
+    the subject closed)."""
     kind, _key, _label, _url, recipients, deadline, closed_on, _message = subject
-    last = today - dt.timedelta(days=1)
-    if closed_on is not None:
-        last = min(last, closed_on)
+    last = today - DAYS[1]
+    if closed_on is not None and closed_on < last:
+        last = closed_on
     if kind == "shift":
-        steps = [(Reason.DUTY_TOMORROW, deadline, recipients)]
-        return [s for s in steps if s[1] - dt.timedelta(days=1) <= last]
-    steps = [
-        (Reason.DUE_SOON, deadline - dt.timedelta(days=3), recipients),
-        (Reason.DUE_SOON, deadline - dt.timedelta(days=1), recipients),
-        (Reason.DUE_TODAY, deadline, recipients),
-    ]
-    steps += [
-        (Reason.OVERDUE, deadline + dt.timedelta(days=OVERDUE_EVERY * n), recipients)
-        for n in range(1, OVERDUE_STEPS + 1)
-    ]
-    if staff and deadline + dt.timedelta(days=ESCALATE_AFTER) <= last:
-        steps.append((Reason.ESCALATED, deadline, staff))
-    return [s for s in steps if s[1] <= last]
+        sent_on = deadline - DAYS[1]
+        return (Reason.DUTY_TOMORROW, deadline, sent_on, recipients) if sent_on <= last else None
+    reason, days, to_staff = LADDER[rng.randrange(len(LADDER))]
+    if to_staff:
+        sent_on = deadline + DAYS[ESCALATE_AFTER]
+        return (reason, deadline, sent_on, staff) if sent_on <= last else None
+    due = deadline + DAYS[days]
+    return (reason, due, due, recipients) if due <= last else None
+
+
+def bulk_models() -> list:
+    return [Notification]
 
 
 def seed(options: dict, rng: random.Random) -> dict:
@@ -67,14 +79,11 @@ def seed(options: dict, rng: random.Random) -> dict:
     while len(rows) < wanted and misses < 1000:
         kind = rng.choices(kinds, weights)[0]
         subject = rng.choice(by_kind[kind])
-        steps = _steps(subject, today, staff)
-        if not steps:
+        step = _draw(rng, subject, today, staff)
+        if step is None or not step[3]:
             misses += 1
             continue
-        reason, due_date, recipients = rng.choice(steps)
-        if not recipients:
-            misses += 1
-            continue
+        reason, due_date, sent_on, recipients = step
         recipient = rng.choice(recipients)
         key = (recipient, subject[1], reason, due_date)
         if key in taken:
@@ -82,11 +91,6 @@ def seed(options: dict, rng: random.Random) -> dict:
             continue
         misses = 0
         taken.add(key)
-        sent_on = due_date
-        if reason == Reason.ESCALATED:
-            sent_on = due_date + dt.timedelta(days=ESCALATE_AFTER)
-        elif reason == Reason.DUTY_TOMORROW:
-            sent_on = due_date - dt.timedelta(days=1)
         created = dt.datetime.combine(sent_on, dt.time(8, 0), tzinfo=tz) + dt.timedelta(
             seconds=rng.randrange(600)
         )

@@ -126,6 +126,10 @@ def scale_user(username: str, display: str, unit: Unit, roles: list[str], passwo
     return user
 
 
+def bulk_models() -> list:
+    return [Enterprise, Enterprise.key_areas.through]
+
+
 def seed(options: dict, rng: random.Random) -> dict:
     roles_sync()
     writer = options["writer"]
