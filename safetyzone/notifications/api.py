@@ -2,12 +2,22 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from safetyzone.org.api import service_errors
 
 from . import selectors, services
 from .models import Notification
-from .serializers import MarkedSerializer, NotificationSerializer
+from .serializers import (
+    ChannelPreferenceSerializer,
+    MarkedSerializer,
+    NotificationSerializer,
+    UnitRobotSerializer,
+)
 
 
 class NotificationFilter(filters.FilterSet):
@@ -45,3 +55,98 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def mark_all_read(self, request: Request) -> Response:
         count = services.notifications_mark_all_read(user=request.user)
         return Response({"marked": count})
+
+
+class MaySetUnitRobot(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return selectors.can_set_unit_robot(request.user)
+
+
+class ChannelPreferencesView(APIView):
+    """The signed-in user's own channels per kind of reminder; in-app is always on.
+
+    GET lists every kind. PUT takes a list of ``{kind, email, webhook}``, PATCH a list
+    of ``{kind}`` with ``email``, ``webhook`` or both; the kinds left out stay as they
+    are. Both answer with the whole list. An unknown kind, a value other than true or
+    false, or a kind given twice is a 400 and nothing is saved."""
+
+    def _answer(self, request: Request) -> Response:
+        rows = selectors.channel_preference_list(user=request.user)
+        return Response(ChannelPreferenceSerializer(rows, many=True).data)
+
+    @extend_schema(responses=ChannelPreferenceSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return self._answer(request)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        serializer = ChannelPreferenceSerializer(
+            data=request.data, many=True, partial=partial, allow_empty=False
+        )
+        if not serializer.is_valid():
+            # DRF keys a refused item by its position, from 0; the error handler would
+            # drop a 0 from the attribute ("kind" for "0.kind"): name positions as text.
+            errors = serializer.errors
+            if isinstance(errors, dict):
+                errors = {str(key): value for key, value in errors.items()}
+            raise ValidationError(errors)
+        with service_errors():
+            services.channel_preferences_set(
+                user=request.user,
+                choices={
+                    item["kind"]: (item.get("email"), item.get("webhook"))
+                    for item in serializer.validated_data
+                },
+            )
+        return self._answer(request)
+
+    @extend_schema(
+        request=ChannelPreferenceSerializer(many=True),
+        responses=ChannelPreferenceSerializer(many=True),
+    )
+    def put(self, request: Request) -> Response:
+        return self._change(request, partial=False)
+
+    @extend_schema(
+        request=ChannelPreferenceSerializer(many=True, partial=True),
+        responses=ChannelPreferenceSerializer(many=True),
+    )
+    def patch(self, request: Request) -> Response:
+        return self._change(request, partial=True)
+
+
+class UnitRobotView(APIView):
+    """The group robot of the caller's own unit, for its head and the office's staff and
+    admins (others: 403). The signing secret is never returned."""
+
+    permission_classes = [IsAuthenticated, MaySetUnitRobot]
+
+    def _answer(self, request: Request) -> Response:
+        unit = request.user.unit
+        webhook = selectors.unit_webhook_get(unit=unit)
+        data = {
+            "unit": unit.pk,
+            "unit_name": str(unit),
+            "url": webhook.url if webhook else "",
+            "has_secret": bool(webhook and webhook.secret),
+            "is_active": bool(webhook and webhook.is_active),
+        }
+        return Response(UnitRobotSerializer(data).data)
+
+    @extend_schema(responses=UnitRobotSerializer)
+    def get(self, request: Request) -> Response:
+        return self._answer(request)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        serializer = UnitRobotSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.unit_webhook_set(unit=request.user.unit, **serializer.validated_data)
+        return self._answer(request)
+
+    @extend_schema(request=UnitRobotSerializer, responses=UnitRobotSerializer)
+    def put(self, request: Request) -> Response:
+        return self._change(request, partial=False)
+
+    @extend_schema(request=UnitRobotSerializer, responses=UnitRobotSerializer)
+    def patch(self, request: Request) -> Response:
+        return self._change(request, partial=True)

@@ -1,10 +1,15 @@
-"""The registry of reminder sweeps.
+"""The registry of reminder sweeps and of the weekly digest's sections.
 
 A domain app registers each sweep (a function ``run(now) -> list[Draft]``) from its
 AppConfig.ready(), in a group that one beat schedule runs ("daily", "duty",
 "incidents"). The notifications app runs them and sends what they return, without
 importing the domain app. Each sweep must read a bounded number of queries whatever the
 number of due records.
+
+A domain app adds a section to the weekly digest by registering it in a ``digest``
+module of its own, which the notifications app imports at start-up (as the admin does
+with ``admin`` modules). A section's ``run(now) -> list[DigestLine]`` counts its
+records in a fixed number of queries, whatever their number.
 """
 
 from collections.abc import Callable
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from .services import Draft, notifications_create
 
@@ -49,3 +55,31 @@ def run_sweeps(group: str, *, now: datetime | None = None) -> int:
     for sweep in sweeps(group):
         drafts.extend(sweep.run(now))
     return notifications_create(drafts=drafts)
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One figure of a digest section: a label already translated, and its count."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    # Lazily translated: the digest is written in the language active when it is sent.
+    title: str | Promise
+    run: Callable[[datetime], list[DigestLine]]
+    order: int = 100
+
+
+_DIGEST_SECTIONS: dict[str, DigestSection] = {}
+
+
+def register_digest_section(section: DigestSection) -> None:
+    _DIGEST_SECTIONS[section.key] = section
+
+
+def digest_sections() -> list[DigestSection]:
+    return sorted(_DIGEST_SECTIONS.values(), key=lambda s: (s.order, s.key))

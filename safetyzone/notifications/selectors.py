@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Notification
+from .models import Notification, UnitWebhook
 
 
 def notification_list(*, user, unread: bool | None = None) -> QuerySet[Notification]:
@@ -24,3 +24,38 @@ def notification_get(*, user, pk: int) -> Notification:
 
 def unread_count(*, user) -> int:
     return notification_list(user=user, unread=True).count()
+
+
+def channel_preference_list(*, user) -> list[dict]:
+    """Every kind of reminder with the channels ``user`` wants: in-app always, email
+    and group robot as saved (both when nothing is saved). One query."""
+    from .models import ChannelPreference
+
+    saved = {p.kind: p for p in ChannelPreference.objects.filter(user=user).order_by()}
+    return [
+        {
+            "kind": kind,
+            "label": str(label),
+            "in_app": True,
+            "email": saved[kind].email if kind in saved else True,
+            "webhook": saved[kind].webhook if kind in saved else True,
+        }
+        for kind, label in Notification.Kind.choices
+    ]
+
+
+def can_set_unit_robot(user) -> bool:
+    """Whether ``user`` may set their own unit's group robot: its head, or the office's
+    staff and admins, as long as they belong to a unit."""
+    from safetyzone.org.roles import Role
+
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.unit_id is not None
+        and user.has_role(Role.DEPARTMENT_HEAD, Role.COMMITTEE_STAFF, Role.ADMIN)
+    )
+
+
+def unit_webhook_get(*, unit) -> UnitWebhook | None:
+    """``unit``'s group robot, if it has one."""
+    return UnitWebhook.objects.filter(unit=unit).first()

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Notification
@@ -25,3 +26,64 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false, nothing else: "yes", 1 or "on" are refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class ChannelPreferenceListSerializer(serializers.ListSerializer):
+    def validate(self, attrs):
+        kinds = [item["kind"] for item in attrs]
+        if len(kinds) != len(set(kinds)):
+            raise serializers.ValidationError(
+                _("Each kind of reminder may appear only once."), code="duplicate"
+            )
+        return attrs
+
+
+class ChannelPreferenceSerializer(serializers.Serializer):
+    """The channels of one kind of reminder: in-app always, email and group robot as the
+    user chooses. PUT gives both channels of each kind sent, PATCH any of them; kinds not
+    sent stay as they are."""
+
+    kind = serializers.ChoiceField(choices=Notification.Kind.choices)
+    label = serializers.CharField(read_only=True)
+    in_app = serializers.BooleanField(read_only=True, help_text=_("Always on."))
+    email = StrictBooleanField()
+    webhook = StrictBooleanField(help_text=_("The unit's group robot."))
+
+    class Meta:
+        list_serializer_class = ChannelPreferenceListSerializer
+
+    def validate(self, attrs):
+        # PATCH leaves the channels optional, never the kind they belong to.
+        if "kind" not in attrs:
+            message = self.fields["kind"].error_messages["required"]
+            raise serializers.ValidationError({"kind": [message]}, code="required")
+        return attrs
+
+
+class UnitRobotSerializer(serializers.Serializer):
+    """The group robot of the caller's own unit. The signing secret is write-only:
+    ``has_secret`` tells whether one is set; left out of a PUT or PATCH, it stays as it
+    is, an empty string removes it. With no robot set, ``url`` is empty."""
+
+    unit = serializers.IntegerField(read_only=True)
+    unit_name = serializers.CharField(read_only=True)
+    url = serializers.CharField(max_length=500, help_text=_("An http:// or https:// address."))
+    secret = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+    )
+    has_secret = serializers.BooleanField(read_only=True)
+    is_active = StrictBooleanField(required=False)

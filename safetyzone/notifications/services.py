@@ -1,8 +1,8 @@
 """Changes of state of notifications: creating them in bulk (once each) and reading."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -71,31 +71,64 @@ def notifications_mark_all_read(*, user) -> int:
     )
 
 
-def weekly_digest_send(*, now=None) -> int:
-    """To each committee staff member, once a week: how many reminders of each kind went
-    out over the past seven days and how many are still unread."""
+def weekly_digest_text(*, now: datetime) -> str:
+    """The weekly summary committee staff read on Monday: each domain app's registered
+    section (task assignments, hazards and rectification, emergency duty...), then the
+    reminders sent over the past seven days and how many are still unread. A fixed
+    number of queries, whatever the number of records."""
     from django.db.models import Count, Q
     from django.utils.translation import gettext as _
 
-    from .recipients import committee_staff_ids
+    from .registry import digest_sections
 
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    since = now - timedelta(days=7)
+    blocks = []
+    for section in digest_sections():
+        lines = section.run(now)
+        if lines:
+            blocks.append(
+                [
+                    _("[%(title)s]") % {"title": section.title},
+                    *(
+                        _("%(label)s: %(count)d") % {"label": line.label, "count": line.count}
+                        for line in lines
+                    ),
+                ]
+            )
     rows = (
-        Notification.objects.filter(created_at__gte=since)
+        Notification.objects.filter(created_at__gte=now - timedelta(days=7), created_at__lt=now)
         .exclude(kind=Notification.Kind.DIGEST)
         .values("kind")
         .annotate(sent=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)))
         .order_by("kind")
     )
     labels = dict(Notification.Kind.choices)
-    lines = [
+    reminders = [
         _("%(kind)s: %(sent)d sent, %(unread)d unread")
-        % {"kind": labels.get(row["kind"], row["kind"]), **row}
+        % {**row, "kind": labels.get(row["kind"], row["kind"])}
         for row in rows
     ]
-    message = "\n".join(lines) or _("No reminders were sent this week.")
+    blocks.append(
+        [
+            _("[%(title)s]") % {"title": _("Reminders in the past 7 days")},
+            *(reminders or [_("No reminders were sent this week.")]),
+        ]
+    )
+    return "\n\n".join("\n".join(block) for block in blocks)
+
+
+def weekly_digest_send(*, now: datetime | None = None) -> int:
+    """To each committee staff member, once a week: the weekly digest (see
+    weekly_digest_text)."""
+    from django.utils.translation import gettext as _
+
+    from .recipients import committee_staff_ids
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    staff = committee_staff_ids()
+    if not staff:
+        return 0
+    message = weekly_digest_text(now=now)
     year, week, _weekday = today.isocalendar()
     return notifications_create(
         drafts=[
@@ -109,31 +142,80 @@ def weekly_digest_send(*, now=None) -> int:
                 due_date=today,
                 message=message,
             )
-            for user_id in committee_staff_ids()
+            for user_id in staff
         ]
     )
 
 
 @transaction.atomic
-def channel_preferences_set(*, user, choices: dict[str, tuple[bool, bool]]) -> None:
-    """Save ``user``'s channels per kind: {kind: (email, webhook)}. In-app is always on."""
+def channel_preferences_set(
+    *, user, choices: Mapping[str, tuple[bool | None, bool | None]]
+) -> None:
+    """Save ``user``'s channels per kind: {kind: (email, webhook)}; None keeps what is
+    saved (every channel when nothing is). In-app is always on. An unknown kind or a
+    value that is not a boolean is refused, and nothing is saved."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
     from .models import ChannelPreference
 
-    for kind, (email, webhook) in choices.items():
-        if kind not in Notification.Kind.values:
-            continue
-        ChannelPreference.objects.update_or_create(
-            user=user, kind=kind, defaults={"email": email, "webhook": webhook}
+    unknown = sorted(set(choices) - set(Notification.Kind.values))
+    if unknown:
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    _("Unknown kind of reminder: %(kinds)s."),
+                    code="invalid_choice",
+                    params={"kinds": ", ".join(unknown)},
+                )
+            }
         )
+    for field, index in (("email", 0), ("webhook", 1)):
+        if any(not isinstance(c[index], bool | None) for c in choices.values()):
+            raise ValidationError(
+                {field: ValidationError(_("Choose true or false."), code="invalid")}
+            )
+    saved = {p.kind: p for p in ChannelPreference.objects.filter(user=user, kind__in=list(choices))}
+    rows = []
+    for kind, (email, webhook) in choices.items():
+        current = saved.get(kind) or ChannelPreference(email=True, webhook=True)
+        rows.append(
+            ChannelPreference(
+                user=user,
+                kind=kind,
+                email=current.email if email is None else email,
+                webhook=current.webhook if webhook is None else webhook,
+            )
+        )
+    ChannelPreference.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["email", "webhook"],
+    )
 
 
 @transaction.atomic
-def unit_webhook_set(*, unit, url: str, secret: str = "", is_active: bool = True):
-    """Create or change ``unit``'s group robot; a URL that is not http(s) is refused."""
+def unit_webhook_set(
+    *,
+    unit,
+    url: str | None = None,
+    secret: str | None = None,
+    is_active: bool | None = None,
+):
+    """Create or change ``unit``'s group robot; None keeps what is saved (a new robot:
+    no secret, active). A URL that is not http(s) is refused, nothing saved."""
     from .models import UnitWebhook
 
-    webhook = UnitWebhook.objects.filter(unit=unit).first() or UnitWebhook(unit=unit)
-    webhook.url, webhook.secret, webhook.is_active = url, secret, is_active
+    webhook = UnitWebhook.objects.select_for_update().filter(unit=unit).first() or UnitWebhook(
+        unit=unit
+    )
+    if url is not None:
+        webhook.url = url
+    if secret is not None:
+        webhook.secret = secret
+    if is_active is not None:
+        webhook.is_active = is_active
     webhook.full_clean()
     webhook.save()
     return webhook

@@ -8,11 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from safetyzone.org.roles import Role
-
 from . import selectors, services
 from .forms import UnitWebhookForm
-from .models import ChannelPreference, Notification, UnitWebhook
+from .models import Notification
 
 
 @login_required
@@ -21,7 +19,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread = request.GET.get("unread") == "1"
     notifications = selectors.notification_list(user=request.user, unread=True if unread else None)
     page = Paginator(notifications, 20).get_page(request.GET.get("page"))
-    context = {"page": page, "unread_only": unread, "can_set_robot": _can_set_robot(request.user)}
+    context = {
+        "page": page,
+        "unread_only": unread,
+        "can_set_robot": selectors.can_set_unit_robot(request.user),
+    }
     return render(request, "notifications/list.html", context)
 
 
@@ -57,7 +59,6 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     """Each kind of reminder with the channels the user wants on top of the app."""
-    saved = {p.kind: p for p in ChannelPreference.objects.filter(user=request.user).order_by()}
     if request.method == "POST":
         services.channel_preferences_set(
             user=request.user,
@@ -71,32 +72,17 @@ def preferences(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your notification channels are saved."))
         return redirect("notifications:preferences")
-    rows = [
-        {
-            "kind": kind,
-            "label": label,
-            "email": saved[kind].email if kind in saved else True,
-            "webhook": saved[kind].webhook if kind in saved else True,
-        }
-        for kind, label in Notification.Kind.choices
-    ]
+    rows = selectors.channel_preference_list(user=request.user)
     return render(request, "notifications/preferences.html", {"rows": rows})
-
-
-ROBOT_ROLES = (Role.DEPARTMENT_HEAD, Role.COMMITTEE_STAFF, Role.ADMIN)
-
-
-def _can_set_robot(user) -> bool:
-    return user.unit_id is not None and user.has_role(*ROBOT_ROLES)
 
 
 @login_required
 def unit_robot(request: HttpRequest) -> HttpResponse:
     """The group robot of the user's own unit, set by its head (or the office's staff)."""
-    if not _can_set_robot(request.user):
+    if not selectors.can_set_unit_robot(request.user):
         raise PermissionDenied
     unit = request.user.unit
-    current = UnitWebhook.objects.filter(unit=unit).first()
+    current = selectors.unit_webhook_get(unit=unit)
     form = UnitWebhookForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
