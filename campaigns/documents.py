@@ -113,6 +113,7 @@ register_document_kind(
         refuse=lambda meeting: (
             None if meeting.is_issued else gettext("Only an issued meeting has a notice to export.")
         ),
+        subject_related=("organiser", "document_number"),
     )
 )
 
@@ -143,5 +144,6 @@ register_document_kind(
         unit=lambda campaign: campaign.lead_unit,
         # Committee staff and admins export it; a head of the lead unit can read it.
         permission="campaigns.change_campaign",
+        subject_related=("lead_unit",),
     )
 )

@@ -26,6 +26,8 @@ class DocumentKind:
     ``permission``, when set, is a Django permission the requester must hold on top of
     seeing the subject. ``refuse(subject)``, when set, returns why this subject cannot be
     rendered now (a draft has no notice yet), or None; a refused request queues nothing.
+    ``subject_related`` names the subject's relations that ``unit``, ``filename`` and
+    ``refuse`` read: a request fetches them with the subject, in one query.
     """
 
     code: str
@@ -37,6 +39,7 @@ class DocumentKind:
     unit: Callable[[Any], Any] | None = None
     permission: str = ""
     refuse: Callable[[Any], str | None] | None = None
+    subject_related: tuple[str, ...] = ()
 
     def get_model(self) -> type[Model]:
         return apps.get_model(self.model)

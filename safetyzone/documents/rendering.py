@@ -58,13 +58,17 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesURLFetcher()).write_pdf()
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render ``template_name`` with ``context`` and turn it into PDF bytes.
+def render_html(template_name: str, context: dict[str, Any]) -> str:
+    """The HTML a PDF is made from: ``template_name`` with ``context``.
 
     The worker has no request, so the text is rendered in the site's language.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
+        return render_to_string(
             template_name, {"pdf_font_family": settings.PDF_FONT_FAMILY, **context}
         )
-    return html_to_pdf(html)
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render ``template_name`` with ``context`` and turn it into PDF bytes."""
+    return html_to_pdf(render_html(template_name, context))

@@ -56,5 +56,8 @@ def document_kind_get(*, code: str) -> DocumentKind:
 def document_subject_get(*, user: User, kind: str, object_id: Any) -> Model:
     """The subject a document of ``kind`` would be made from, through the scoping rule:
     404 when it does not exist or belongs to a unit ``user`` does not see."""
-    model = document_kind_get(code=kind).get_model()
-    return get_object_or_404(scope_queryset(model._default_manager.all(), user), pk=object_id)
+    doc_kind = document_kind_get(code=kind)
+    subjects = doc_kind.get_model()._default_manager.all()
+    if doc_kind.subject_related:
+        subjects = subjects.select_related(*doc_kind.subject_related)
+    return get_object_or_404(scope_queryset(subjects, user), pk=object_id)

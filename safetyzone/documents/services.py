@@ -71,7 +71,6 @@ def _abandon(document: GeneratedDocument) -> None:
     )
 
 
-@transaction.atomic
 def document_request_get_or_create(
     *, user: User, kind: str, subject: Model
 ) -> tuple[GeneratedDocument, bool]:
@@ -80,6 +79,10 @@ def document_request_get_or_create(
 
     Precondition: ``subject`` came through a selector scoped to ``user``; it is checked
     again here, and a subject outside the scope is reported as not found.
+
+    The one write, the insert, is its own atomic block (a savepoint inside a caller's
+    transaction); the task is sent once it commits. Nothing before it needs a
+    transaction: the partial unique constraint keeps a second active job out.
     """
     try:
         doc_kind = get_document_kind(kind)
@@ -94,12 +97,6 @@ def document_request_get_or_create(
 
     content_type = ContentType.objects.get_for_model(subject)
     lookup = {"kind": kind, "content_type": content_type, "object_id": subject.pk}
-    existing = _active_job(**lookup)
-    if existing is not None:
-        if existing.created_at > timezone.now() - ACTIVE_JOB_ABANDONED_AFTER:
-            return existing, False
-        _abandon(existing)
-
     document = GeneratedDocument(
         **lookup,
         unit=doc_kind.unit_of(subject),
@@ -107,17 +104,29 @@ def document_request_get_or_create(
         status=GeneratedDocument.Status.QUEUED,
         filename=_safe_filename(doc_kind.filename(subject)),
     )
-    # The partial unique constraint is checked by the database on insert.
-    document.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:
-        # A concurrent request inserted its job between our check and our insert.
-        existing = _active_job(**lookup)
-        if existing is None:
-            raise
-        return existing, False
+    # The related objects are rows just read: no query to check that they exist. The
+    # partial unique constraint is checked by the database on insert.
+    document.full_clean(
+        exclude=["content_type", "unit", "requested_by"], validate_constraints=False
+    )
+    # Insert first: the partial unique constraint says in the same statement whether a
+    # job is already active, so the usual request (none is) looks nothing up beforehand.
+    failure: IntegrityError | None = None
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                document.save()
+            break
+        except IntegrityError as exc:
+            failure = exc
+            existing = _active_job(**lookup)
+            if existing is None:
+                continue  # the active job finished between our insert and the look-up
+            if existing.created_at > timezone.now() - ACTIVE_JOB_ABANDONED_AFTER:
+                return existing, False
+            _abandon(existing)
+    else:
+        raise IntegrityError(f"No {kind} job could be queued for {subject!r}") from failure
 
     from .tasks import render_document_task
 
@@ -140,19 +149,31 @@ def _claim(document: GeneratedDocument) -> bool:
     claimed = GeneratedDocument.objects.filter(
         pk=document.pk, status__in=GeneratedDocument.ACTIVE_STATUSES
     ).update(status=GeneratedDocument.Status.RUNNING, started_at=now, error="")
-    document.refresh_from_db()
+    if claimed:
+        # What the update wrote is all that changed: no second query to read it back.
+        document.status = GeneratedDocument.Status.RUNNING
+        document.started_at = now
+        document.error = ""
+    else:
+        document.refresh_from_db()
     return bool(claimed)
 
 
-def _render(document: GeneratedDocument) -> bytes:
+def document_file_render(*, kind: str, subject: Model) -> bytes:
+    """The file of a document of ``kind`` made from ``subject``: its template with its
+    context, through WeasyPrint. What the worker stores; it changes no state."""
     # WeasyPrint is heavy to import: only the worker (and eager mode) pays for it.
     from .rendering import render_pdf
 
-    doc_kind = get_document_kind(document.kind)
+    doc_kind = get_document_kind(kind)
+    return render_pdf(doc_kind.template, doc_kind.context(subject))
+
+
+def _render(document: GeneratedDocument) -> bytes:
     subject = document.subject
     if subject is None:
         raise LookupError(_("The document's subject no longer exists."))
-    return render_pdf(doc_kind.template, doc_kind.context(subject))
+    return document_file_render(kind=document.kind, subject=subject)
 
 
 def document_render(*, document: GeneratedDocument) -> GeneratedDocument:

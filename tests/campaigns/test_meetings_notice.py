@@ -204,3 +204,28 @@ def test_the_meeting_page_offers_the_pdf_to_staff_only_once_issued(client, staff
     marker = 'data-testid="generate-meeting_notice"'
     assert marker in client.get(issued.get_absolute_url()).content.decode()
     assert marker not in client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_a_notice_request_reads_organiser_and_number_with_the_meeting(issued, staff):
+    """The owning unit and the file name come from the meeting's organiser and number:
+    the request fetches them with the meeting (the kind's subject_related)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safetyzone.documents import selectors
+
+    with CaptureQueriesContext(connection) as queries:
+        meeting = selectors.document_subject_get(
+            user=staff, kind="meeting_notice", object_id=issued.pk
+        )
+        document = documents.document_request(user=staff, kind="meeting_notice", subject=meeting)
+    assert document.unit == issued.organiser
+    assert document.filename.startswith(issued.document_number.text)
+    statements = [q["sql"] for q in queries.captured_queries]
+    alone = [
+        sql
+        for sql in statements
+        if sql.startswith("SELECT")
+        and sql.split(" FROM ")[1].split()[0] in ('"org_unit"', '"campaigns_documentnumber"')
+    ]
+    assert alone == [], statements

@@ -4,7 +4,8 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from safetyzone.documents import services
@@ -266,3 +267,48 @@ def test_task_has_time_limits_and_acks_late():
     assert render_document_task.time_limit and render_document_task.soft_time_limit
     assert render_document_task.soft_time_limit < render_document_task.time_limit
     assert render_document_task.acks_late is True
+
+
+def test_request_without_an_active_job_inserts_without_looking_first(alice, unit_a):
+    """The partial unique constraint decides whether a job is active: the usual request
+    reads no document before its insert (nor the rows it holds, to validate them)."""
+    with CaptureQueriesContext(connection) as queries:
+        document, created = services.document_request_get_or_create(
+            user=alice, kind="unit_profile", subject=unit_a
+        )
+    assert created is True
+    statements = [q["sql"] for q in queries.captured_queries]
+    touching = [sql.split()[0] for sql in statements if "documents_generateddocument" in sql]
+    assert touching == ["INSERT"], statements
+    # One existence check: the subject's scope, checked again; none for the rows held.
+    exists = [sql for sql in statements if sql.startswith('SELECT 1 AS "a"')]
+    assert len(exists) == 1, exists
+
+
+def test_render_claims_the_job_in_one_statement(alice, unit_a):
+    """Outside the rendering itself the worker spends two writes: the claim and the
+    result."""
+    register_document_kind(
+        DocumentKind(
+            code="test_light",
+            label="Light",
+            template="documents/pdf/unit_profile.html",
+            model="org.Unit",
+            context=lambda unit: {"unit": unit, "enterprises": [], "grade_counts": []},
+            filename=lambda unit: "light.pdf",
+        )
+    )
+    try:
+        document = services.document_request(user=alice, kind="test_light", subject=unit_a)
+        with CaptureQueriesContext(connection) as queries:
+            services.document_render(document=document)
+    finally:
+        unregister_document_kind("test_light")
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    on_documents = [sql.split()[0] for sql in statements if "documents_generateddocument" in sql]
+    assert on_documents == ["UPDATE", "UPDATE"], statements
+    assert document.status == Status.DONE
+    document.refresh_from_db()
+    assert document.status == Status.DONE
+    assert document.started_at is not None and document.error == ""
