@@ -62,10 +62,10 @@ def pairs() -> list[Pair]:
     combos = list(
         Hazard.objects.values("responsible_unit", "status", "level")
         .annotate(n=Count("pk"))
-        .filter(n__gte=40)
         .order_by("n")
     )
-    combo = combos[len(combos) // 2]
+    full = [c for c in combos if c["n"] >= 40] or combos[-1:]
+    combo = full[len(full) // 2]
     filtered = f"unit={combo['responsible_unit']}&status={combo['status']}&level={combo['level']}"
     baseline_filter = filtered
     name = Hazard.objects.select_related("enterprise").order_by("pk").first().enterprise.name

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safetyzone.core.api import FilterBackend
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions, service_errors
 from safetyzone.org.models import Unit
@@ -54,7 +55,7 @@ class ScopedViewPermissions(ScopedModelPermissions):
 
 
 class _ClockMixin:
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -300,7 +301,7 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ExtensionRequestSerializer
     permission_classes = [ScopedViewPermissions]
     filterset_class = ExtensionRequestFilter
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["requested_at", "requested_deadline"]
 
     def get_queryset(self):
@@ -339,7 +340,7 @@ class ChaserViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ChaserSerializer
     permission_classes = [ScopedViewPermissions]
     filterset_class = ChaserFilter
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["sent_at"]
 
     def get_queryset(self):
@@ -365,7 +366,7 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     serializer_class = ProgressReportSerializer
     permission_classes = [ScopedModelPermissions]
     filterset_class = ProgressReportFilter
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["period_end", "submitted_at"]
 
     def get_queryset(self):

@@ -1,5 +1,8 @@
 """Pieces every API view shares."""
 
+from django.utils.functional import lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import label_for_filter
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -7,3 +10,39 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend without its per-request introspection.
+
+    A filter without an explicit label finds one on every request by walking the model's
+    fields (``label_for_filter``), for every filter of the set, although no JSON answer
+    shows it; and a view with ``filterset_fields`` gets a new FilterSet class built on
+    every request. Here both happen once per class: the labels become lazy (computed
+    only when a form shows them, in the language of that request) and the generated
+    class is kept."""
+
+    _generated: dict = {}  # noqa: RUF012 (one cache for the process)
+
+    def get_filterset_class(self, view, queryset=None):
+        if getattr(view, "filterset_class", None) or queryset is None:
+            filterset_class = super().get_filterset_class(view, queryset)
+        else:
+            key = (type(view), queryset.model)
+            filterset_class = self._generated.get(key)
+            if filterset_class is None:
+                filterset_class = super().get_filterset_class(view, queryset)
+                self._generated[key] = filterset_class
+        if filterset_class is not None and "_labels_ready" not in filterset_class.__dict__:
+            lazy_labels(filterset_class)
+        return filterset_class
+
+
+def lazy_labels(filterset_class) -> None:
+    model = filterset_class._meta.model
+    for item in filterset_class.base_filters.values():
+        if item._label is None and model is not None:
+            item._label = lazy(label_for_filter, str)(
+                model, item.field_name, item.lookup_expr, item.exclude
+            )
+    filterset_class._labels_ready = True
