@@ -113,7 +113,8 @@ def _inspections(options, rng, org, templates, areas, tz):
                 "other_participants": "区应急管理局专家" if rng.random() < 0.1 else "",
                 "conclusion": rng.choice(CONCLUSIONS),
                 "recorded_by_id": team[0],
-                "created_at": _at(day, 17, tz),
+                # today's are recorded as they happen, never later than now
+                "created_at": min(_at(day, 17, tz), options["now"]),
                 # not columns: what the hazards need
                 "_code": code,
                 "_team": team,
@@ -139,7 +140,7 @@ def _code_counters(years) -> dict[int, int]:
 def _timeline(rng, found_on, status, now, tz, today):
     """The steps that brought a hazard to ``status``: [(event, moment)], cut where a
     step would fall after now (the hazard then stays at the step reached)."""
-    t = _at(found_on, 16, tz)
+    t = min(_at(found_on, 16, tz), now)
     events = [("recorded", t)]
     if status == Hazard.Status.REPORTED:
         return events

@@ -117,6 +117,13 @@ def test_hazards_are_spread_realistically_with_reports_and_history(catalogues):
     assert len(due_today) == round(len(open_) * 0.05)
     assert min(h.found_on for h in hazards) < today.replace(year=today.year - 2)
     assert len({h.responsible_unit_id for h in hazards}) > 5
+    # Nothing happened after now, even what was found today.
+    now = timezone.now()
+    assert max(h.created_at for h in hazards) <= now
+    assert not Inspection.objects.filter(created_at__gt=now).exists()
+    assert not Hazard.history.filter(history_date__gt=now).exists()
+    assert not Notification.objects.filter(created_at__gt=now).exists()
+    assert not Notification.objects.filter(read_at__gt=now).exists()
     # Every status but "reported" has its report; every hazard its history from "+".
     submitted = Hazard.objects.filter(status=Hazard.Status.SUBMITTED)
     assert all(

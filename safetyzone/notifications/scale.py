@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from itertools import accumulate
 
 from django.utils import timezone
 
@@ -24,34 +25,37 @@ OVERDUE_EVERY = 2
 OVERDUE_STEPS = 20
 
 
-# The ladder's steps for a deadline: (reason, days from the deadline, to the staff).
-LADDER = [
-    (Reason.DUE_SOON, -3, False),
-    (Reason.DUE_SOON, -1, False),
-    (Reason.DUE_TODAY, 0, False),
-    *[(Reason.OVERDUE, OVERDUE_EVERY * n, False) for n in range(1, OVERDUE_STEPS + 1)],
-    (Reason.ESCALATED, 0, True),
-]
-DAYS = {n: dt.timedelta(days=n) for n in range(-3, OVERDUE_STEPS * OVERDUE_EVERY + 1)}
+BEFORE = [(Reason.DUE_SOON, -3), (Reason.DUE_SOON, -1), (Reason.DUE_TODAY, 0)]
 
 
 def _draw(rng: random.Random, subject, today: dt.date, staff: list[int]):
-    """One step of the subject's ladder, drawn at random: (reason, due date, sent on,
-    recipients), or None when the drawn step was not reached before today (or after
-    the subject closed)."""
+    """One step of the subject's ladder reached before today (and before the subject
+    closed), drawn at random among those: (reason, due date, sent on, recipients), or
+    None when it reached none."""
     kind, _key, _label, _url, recipients, deadline, closed_on, _message = subject
-    last = today - DAYS[1]
+    last = today - dt.timedelta(days=1)
     if closed_on is not None and closed_on < last:
         last = closed_on
     if kind == "shift":
-        sent_on = deadline - DAYS[1]
+        sent_on = deadline - dt.timedelta(days=1)
         return (Reason.DUTY_TOMORROW, deadline, sent_on, recipients) if sent_on <= last else None
-    reason, days, to_staff = LADDER[rng.randrange(len(LADDER))]
-    if to_staff:
-        sent_on = deadline + DAYS[ESCALATE_AFTER]
-        return (reason, deadline, sent_on, staff) if sent_on <= last else None
-    due = deadline + DAYS[days]
-    return (reason, due, due, recipients) if due <= last else None
+    late = (last - deadline).days
+    before = sum(1 for _reason, days in BEFORE if days <= late)
+    overdue = min(OVERDUE_STEPS, max(0, late // OVERDUE_EVERY))
+    escalated = 1 if staff and late >= ESCALATE_AFTER else 0
+    total = before + overdue + escalated
+    if not total:
+        return None
+    n = rng.randrange(total)
+    if n < before:
+        reason, days = BEFORE[n]
+        due = deadline + dt.timedelta(days=days)
+        return (reason, due, due, recipients)
+    n -= before
+    if n < overdue:
+        due = deadline + dt.timedelta(days=OVERDUE_EVERY * (n + 1))
+        return (Reason.OVERDUE, due, due, recipients)
+    return (Reason.ESCALATED, deadline, deadline + dt.timedelta(days=ESCALATE_AFTER), staff)
 
 
 def bulk_models() -> list:
@@ -70,14 +74,14 @@ def seed(options: dict, rng: random.Random) -> dict:
     kinds = [k for k in KIND_WEIGHTS if by_kind.get(k)]
     if not kinds:
         return {}
-    weights = [KIND_WEIGHTS[k] for k in kinds]
+    cumulative = list(accumulate(KIND_WEIGHTS[k] for k in kinds))
     wanted = options["notifications"]
     taken: set[tuple] = set()
     rows = []
     misses = 0
     # Give up after many draws in a row find nothing new (tiny data sets run out).
     while len(rows) < wanted and misses < 1000:
-        kind = rng.choices(kinds, weights)[0]
+        kind = rng.choices(kinds, cum_weights=cumulative)[0]
         subject = rng.choice(by_kind[kind])
         step = _draw(rng, subject, today, staff)
         if step is None or not step[3]:
