@@ -29,6 +29,7 @@ from .serializers import (
     ChecklistTemplateSerializer,
     EnforcementActionSerializer,
     FromKeyPeriodSerializer,
+    HazardListSerializer,
     HazardSerializer,
     HazardUpdateSerializer,
     InspectionListSerializer,
@@ -255,9 +256,13 @@ class HazardViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.hazard_list(user=self.request.user).prefetch_related("photos")
+        hazards = selectors.hazard_list(user=self.request.user)
+        # The list shows no photos (HazardListSerializer); one hazard shows them all.
+        return hazards if self.action == "list" else hazards.prefetch_related("photos")
 
     def get_serializer_class(self):
+        if self.action == "list":
+            return HazardListSerializer
         if self.action in ("update", "partial_update"):
             return HazardUpdateSerializer
         return {

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import KeyPeriod
+from safetyzone.core.api import FieldsBuiltOnce
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 
 from .models import (
@@ -166,6 +167,42 @@ class HazardPhotoSerializer(serializers.ModelSerializer):
         from django.urls import reverse
 
         return reverse("api:hazard-photo", args=[photo.hazard_id, photo.pk])
+
+
+class HazardListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+    """A hazard as a row of the ledger: what the list needs to show and filter on. The
+    whole record (plan, supervision, photos) is at ``/api/v1/hazards/{id}/``."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    key_area_name = serializers.CharField(source="key_area.name", read_only=True)
+    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "code",
+            "enterprise",
+            "enterprise_name",
+            "place",
+            "key_area",
+            "key_area_name",
+            "description",
+            "level",
+            "found_on",
+            "responsible_unit",
+            "responsible_unit_name",
+            "responsible_person",
+            "deadline",
+            "status",
+            "overdue",
+            "is_supervised",
+            "is_recurrence",
+            "closed_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
 
 
 class HazardSerializer(serializers.ModelSerializer):

@@ -1,5 +1,7 @@
 """Pieces every API view shares."""
 
+import copy
+
 from django.utils.functional import lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import label_for_filter
@@ -46,3 +48,16 @@ def lazy_labels(filterset_class) -> None:
                 model, item.field_name, item.lookup_expr, item.exclude
             )
     filterset_class._labels_ready = True
+
+
+class FieldsBuiltOnce:
+    """For read-only list serializers whose fields depend on nothing but their class:
+    DRF builds a ModelSerializer's fields from the model on every request; this builds
+    them once per class and hands each serializer its own copy."""
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()
+            type(self)._fields_built_once = built
+        return copy.deepcopy(built)
