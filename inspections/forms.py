@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Directive, KeyPeriod
+from safetyzone.core.forms import ListedModelChoiceField
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.scoping import scope_queryset, sees_all_units, unit_choices_for
@@ -344,8 +345,8 @@ YES_NO = [("", _("All")), ("1", _("Yes")), ("0", _("No"))]
 
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    key_area = forms.ModelChoiceField(
+    unit = ListedModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    key_area = ListedModelChoiceField(
         label=_("Key area"), queryset=KeyArea.objects.all(), required=False
     )
     level = forms.ChoiceField(
@@ -359,11 +360,16 @@ class LedgerFilterForm(forms.Form):
     overdue = forms.ChoiceField(label=_("Overdue"), choices=YES_NO, required=False)
     date_from = forms.DateField(label=_("Found from"), widget=DATE, required=False)
     date_to = forms.DateField(label=_("Found until"), widget=DATE, required=False)
-    key_period = forms.ModelChoiceField(
+    key_period = ListedModelChoiceField(
         label=_("Key period"), queryset=KeyPeriod.objects.order_by("-start_date"), required=False
     )
+    # Kept from a link (an enterprise's page) and shown as a chip, never listed: a select
+    # of every enterprise would be thousands of options; the search box matches names.
     enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False
+        label=_("Enterprise"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
     )
     supervised = forms.ChoiceField(label=_("Listed supervision"), choices=YES_NO, required=False)
     recurrence = forms.ChoiceField(label=_("Recurrence"), choices=YES_NO, required=False)
@@ -371,7 +377,13 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_choices_for(user)
-        self.fields["enterprise"].queryset = enterprise_choices(user)
+        self.fields["enterprise"].queryset = scope_queryset(Enterprise.objects.all(), user)
+
+    def chosen_enterprise(self) -> Enterprise | None:
+        """The enterprise the ledger is narrowed to, when it is one the user may see."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data.get("enterprise")
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -381,10 +393,10 @@ class LedgerFilterForm(forms.Form):
 
 class InspectionFilterForm(forms.Form):
     q = forms.CharField(label=_("Enterprise"), required=False)
-    key_area = forms.ModelChoiceField(
+    key_area = ListedModelChoiceField(
         label=_("Key area"), queryset=KeyArea.objects.all(), required=False
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = ListedModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     method = forms.ChoiceField(
         label=_("Method"),
         choices=[("", _("All methods")), *Inspection.Method.choices],

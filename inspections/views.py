@@ -304,10 +304,17 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     hazards = selectors.hazard_list(user=request.user, filters=form.filters())
     query = request.GET.copy()
     query.pop("page", None)
+    without_enterprise = query.copy()
+    without_enterprise.pop("enterprise", None)
     return render(
         request,
         "inspections/hazard_list.html",
-        {"page": _page(request, hazards), "filter_form": form, "query": query.urlencode()},
+        {
+            "page": _page(request, hazards),
+            "filter_form": form,
+            "query": query.urlencode(),
+            "query_without_enterprise": without_enterprise.urlencode(),
+        },
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safetyzone.core.forms import ListedModelChoiceField
 from safetyzone.org.models import Unit, User
 from safetyzone.org.scoping import sees_all_units, unit_choices_for
 
@@ -85,10 +86,10 @@ class TaskForm(forms.Form):
 
 class TaskFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    campaign = forms.ModelChoiceField(
+    campaign = ListedModelChoiceField(
         label=_("Campaign"), queryset=Campaign.objects.all(), required=False
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = ListedModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("All statuses")), *TaskAssignment.Status.choices],

@@ -79,6 +79,47 @@ def test_ledger_filters(client, staff, alice, enterprise_a, unit_a, unit_b, ente
     assert codes(q=major.code) == {major.code}
 
 
+def test_ledger_keeps_an_enterprise_from_a_link_as_a_chip(
+    client, staff, enterprise_a, enterprise_b
+):
+    mine = make_hazard(staff, enterprise_a)
+    other = make_hazard(staff, enterprise_b)
+    client.force_login(staff)
+    response = client.get(reverse("inspections:hazard-list"), {"enterprise": enterprise_a.pk})
+    body = response.content.decode()
+    assert {h.code for h in response.context["page"].object_list} == {mine.code}
+    assert other.code not in body
+    assert 'data-testid="enterprise-chip"' in body and enterprise_a.name in body
+    # Kept when the filters are sent again, never a select of every enterprise.
+    assert f'<input type="hidden" name="enterprise" value="{enterprise_a.pk}"' in body
+    assert '<select name="enterprise"' not in body and enterprise_b.name not in body
+
+
+def test_head_cannot_filter_the_ledger_on_another_units_enterprise(
+    client, alice, staff, enterprise_a, enterprise_b
+):
+    mine = make_hazard(staff, enterprise_a)
+    other = make_hazard(staff, enterprise_b)
+    client.force_login(alice)
+    response = client.get(reverse("inspections:hazard-list"), {"enterprise": enterprise_b.pk})
+    body = response.content.decode()
+    assert response.context["filter_form"].errors["enterprise"]
+    assert 'data-testid="enterprise-chip"' not in body and enterprise_b.name not in body
+    assert 'data-testid="enterprise-error"' in body
+    codes = {h.code for h in response.context["page"].object_list}
+    assert mine.code in codes and other.code not in codes
+
+
+def test_ledger_filters_are_drawn_with_the_chosen_values(client, staff, unit_b):
+    client.force_login(staff)
+    body = client.get(
+        reverse("inspections:hazard-list"), {"unit": unit_b.pk, "level": "major", "q": "火"}
+    ).content.decode()
+    assert f'<option value="{unit_b.pk}" selected>{unit_b.name}</option>' in body
+    assert '<option value="major" selected>' in body
+    assert '<input type="text" name="q" value="火" class="textinput form-control"' in body
+
+
 def queries_for(client, url, params=None) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
