@@ -38,13 +38,15 @@ class SeedRun(models.Model):
     rows it inserted, so that a second run with the same arguments leaves the data as it
     is, and a run with other arguments removes exactly its own rows before seeding."""
 
-    name = models.CharField(max_length=50, unique=True)
-    arguments = models.JSONField(default=dict)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    arguments = models.JSONField(_("arguments"), default=dict)
     # [["app_label.model", "raw" | "orm", first pk, last pk], ...] in insertion order.
-    rows = models.JSONField(default=list)
-    finished_at = models.DateTimeField()
+    rows = models.JSONField(_("inserted rows"), default=list)
+    finished_at = models.DateTimeField(_("finished at"))
 
-    # Bookkeeping of a command, shown nowhere: no translated names.
+    class Meta:
+        verbose_name = _("seed run")
+        verbose_name_plural = _("seed runs")
 
     def __str__(self) -> str:
         return self.name
