@@ -51,7 +51,7 @@ def seed(options: dict, rng: random.Random) -> dict:
         role = Role.DUTY_LEADER if leader else Role.DUTY_OFFICER
         title = "带班领导" if leader else "值班员"
         people.append(
-            scale_user(f"scale-duty-{n:02d}", f"{person_name(rng)}（{title}）", unit, [role], False)
+            scale_user(f"scale-duty-{n:02d}", f"{person_name(rng)}（{title}）", unit, [role])
         )
     leaders, officers = people[:leaders_count], people[leaders_count:]
     per_shift = 2 if len(officers) >= 8 else 1

@@ -8,6 +8,7 @@ import datetime as dt
 import random
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from .demo import EMA, OFFICE, UNITS
 from .models import Enterprise, KeyArea, Unit, User
@@ -107,21 +108,27 @@ def _units() -> list[Unit]:
     return units
 
 
-def scale_user(username: str, display: str, unit: Unit, roles: list[str], password: bool) -> User:
+def scale_user(
+    username: str, display: str, unit: Unit, roles: list[str], password_hash: str | None = None
+) -> User:
+    """The user of that name, made or brought up to date. ``password_hash`` (made once
+    by the caller: hashing is slow on purpose) lets the user log in; without it a new
+    user cannot."""
     user, created = User.objects.get_or_create(
         username=username, defaults={"display_name": display, "unit": unit}
     )
     changed = created
     if user.unit_id != unit.pk or user.display_name != display:
         user.unit, user.display_name, changed = unit, display, True
-    if password and (created or not user.has_usable_password()):
-        user.set_password(settings.DEMO_PASSWORD)
+    if password_hash and (created or not user.has_usable_password()):
+        user.password = password_hash
         changed = True
-    elif not password and created:
+    elif not password_hash and created:
         user.set_unusable_password()
     if changed:
         user.save()
-    if set(user.roles) != set(roles):
+    held = set() if created else set(user.groups.values_list("name", flat=True))
+    if held != set(roles):
         user_set_roles(user=user, roles=roles)
     return user
 
@@ -141,18 +148,22 @@ def seed(options: dict, rng: random.Random) -> dict:
     # People: the two benchmark users, two more committee staff, a head and two
     # inspectors for each member unit (the benchmark head is the Emergency Management
     # Agency's second head).
-    staff = [scale_user(BENCH_STAFF, "李静（安委办）", office, [Role.COMMITTEE_STAFF], True)]
+    demo_password = make_password(settings.DEMO_PASSWORD)
+    staff = [
+        scale_user(BENCH_STAFF, "李静（安委办）", office, [Role.COMMITTEE_STAFF], demo_password)
+    ]
     staff += [
         scale_user(
             f"scale-staff-{n}",
             f"{person_name(rng)}（安委办）",
             office,
             [Role.COMMITTEE_STAFF],
-            False,
         )
         for n in (1, 2)
     ]
-    bench_head = scale_user(BENCH_HEAD, "刘建国（应急管理局）", ema, [Role.DEPARTMENT_HEAD], True)
+    bench_head = scale_user(
+        BENCH_HEAD, "刘建国（应急管理局）", ema, [Role.DEPARTMENT_HEAD], demo_password
+    )
     heads: dict[int, list[int]] = {}
     inspectors: dict[int, list[int]] = {}
     for n, unit in enumerate(members, start=1):
@@ -162,7 +173,6 @@ def seed(options: dict, rng: random.Random) -> dict:
             f"{person_name(rng)}（{label}）",
             unit,
             [Role.DEPARTMENT_HEAD],
-            False,
         )
         heads[unit.pk] = [head.pk]
         inspectors[unit.pk] = [
@@ -171,7 +181,6 @@ def seed(options: dict, rng: random.Random) -> dict:
                 f"{person_name(rng)}（{label}）",
                 unit,
                 [Role.INSPECTOR],
-                False,
             ).pk
             for k in (1, 2)
         ]
