@@ -38,22 +38,39 @@ def label(record, name: str):
 _SKIPPED = (forms.CheckboxInput, forms.FileInput)
 
 
-def _select(widget: dict) -> str:
-    options = []
-    for group_name, group, _index in widget["optgroups"]:
-        rendered = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((o["value"], flatatt(o["attrs"]), o["label"]) for o in group),
+def _options(choices, chosen: set[str], multiple: bool, found: list) -> str:
+    parts = []
+    for value, text in choices:
+        if isinstance(text, list | tuple):  # a group of choices
+            inner = _options(text, chosen, multiple, found)
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, inner))
+            continue
+        value = "" if value is None else str(value)
+        selected = value in chosen and (multiple or not found)
+        if selected:
+            found.append(value)
+        parts.append(
+            format_html(
+                '<option value="{}"{}>{}</option>', value, " selected" if selected else "", text
+            )
         )
-        if group_name:
-            rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
-        options.append(rendered)
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped above)
+
+
+def _select(bound: forms.BoundField, attrs: dict) -> str:
+    """What ``Select.render`` draws (the first matching option selected, or every one
+    of a multiple select), without a template and a dictionary per option."""
+    widget = bound.field.widget
+    multiple = widget.allow_multiple_selected
+    chosen = set(widget.format_value(bound.value()))
+    if multiple:
+        attrs["multiple"] = True
+    attrs = widget.build_attrs(widget.attrs, attrs)
     return format_html(
         '<select name="{}"{}>{}</select>',
-        widget["name"],
-        flatatt(widget["attrs"]),
-        mark_safe("".join(options)),  # noqa: S308 (each part escaped above)
+        bound.html_name,
+        flatatt(attrs),
+        _options(widget.choices, chosen, multiple, []),
     )
 
 
@@ -84,7 +101,11 @@ def filter_field(bound: forms.BoundField) -> str:
     attrs = bound.build_widget_attrs({"class": css})
     if bound.auto_id:
         attrs["id"] = bound.auto_id
-    context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    drawn = (
+        _select(bound, attrs)
+        if is_select
+        else _input(widget.get_context(bound.html_name, bound.value(), attrs)["widget"])
+    )
     errors = format_html_join(
         "", '<div class="invalid-feedback"><strong>{}</strong></div>', ((e,) for e in bound.errors)
     )
@@ -96,7 +117,7 @@ def filter_field(bound: forms.BoundField) -> str:
         bound.auto_id,
         bound.auto_id,
         bound.label,
-        _select(context) if is_select else _input(context),
+        drawn,
         errors,
         help_text,
     )
