@@ -312,3 +312,14 @@ def test_render_claims_the_job_in_one_statement(alice, unit_a):
     document.refresh_from_db()
     assert document.status == Status.DONE
     assert document.started_at is not None and document.error == ""
+
+
+def test_staff_request_asks_the_scope_nothing_again(staff, unit_a):
+    """Staff see every unit: the subject they name is in scope without a query."""
+    with CaptureQueriesContext(connection) as queries:
+        document, created = services.document_request_get_or_create(
+            user=staff, kind="unit_profile", subject=unit_a
+        )
+    assert created is True
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith('SELECT 1 AS "a"')], statements
