@@ -109,6 +109,24 @@ def test_head_sets_own_units_robot(client, alice, bob):
     assert UnitWebhook.objects.get().unit == alice.unit
 
 
+def test_robot_secret_never_shown_kept_when_blank_removed_on_request(client, alice):
+    url = "https://oapi.dingtalk.com/robot/send?access_token=t"
+    UnitWebhook.objects.create(unit=alice.unit, url=url, secret="SEC-very-secret")
+    client.force_login(alice)
+    assert "SEC-very-secret" not in client.get(reverse("notifications:robot")).content.decode()
+
+    client.post(reverse("notifications:robot"), {"url": url, "is_active": "on", "secret": ""})
+    assert UnitWebhook.objects.get().secret == "SEC-very-secret"  # blank keeps it
+
+    client.post(reverse("notifications:robot"), {"url": url, "is_active": "on", "secret": "new"})
+    assert UnitWebhook.objects.get().secret == "new"
+
+    client.post(
+        reverse("notifications:robot"), {"url": url, "is_active": "on", "clear_secret": "on"}
+    )
+    assert UnitWebhook.objects.get().secret == ""
+
+
 def test_robot_url_not_http_is_refused_and_nothing_saved(client, alice):
     client.force_login(alice)
     response = client.post(
