@@ -73,3 +73,24 @@ def test_row_url_and_isodate_draw_as_reverse_and_the_date_filter():
     day = dt.date(2024, 3, 5)
     assert render("{{ d|isodate }}", d=day) == render('{{ d|date:"Y-m-d" }}', d=day)
     assert render("{{ d|isodate }}", d=None) == ""
+
+
+def test_filter_selects_draw_as_djangos_select():
+    units = [UnitFactory(name=f"单位{i}") for i in range(3)]
+
+    class Filter(forms.Form):
+        unit = ListedModelChoiceField(queryset=Unit.objects.order_by("name"), required=False)
+        level = forms.ChoiceField(choices=[("", "全部"), ("a", "<A>"), ("b", "B")])
+        grouped = forms.ChoiceField(choices=[("G", [("x", "X"), ("y", "Y")]), ("z", "Z")])
+
+    for data in (None, {"unit": units[2].pk, "level": "a", "grouped": "y"}):
+        form = Filter(data)
+        for bound in form:
+            drawn = render("{{ f|filter_field }}", f=bound)
+            start, end = drawn.index("<select"), drawn.index("</select>") + len("</select>")
+            mine, django = drawn[start:end], bound.as_widget(attrs={"class": "select form-select"})
+            # The same attributes (in any order), then the same options.
+            tag, options = mine.split(">", 1)
+            django_tag, django_options = django.split(">", 1)
+            assert sorted(tag.split()) == sorted(django_tag.split())
+            assert "".join(options.split()) == "".join(django_options.split())
