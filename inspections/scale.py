@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safetyzone.org.models import KeyArea
+
 from .demo import DEFAULT_PLACES, FIVE, FREE_HAZARDS, PLACES, RETURN_REASONS
 from .models import (
     ChecklistTemplate,
@@ -62,10 +64,10 @@ def _open_probability(age_days: int) -> float:
     if age_days < 15:
         return 0.85
     if age_days < 60:
-        return 0.4
+        return 0.5
     if age_days < 365:
-        return 0.1
-    return 0.04
+        return 0.08
+    return 0.03
 
 
 def _at(day: dt.date, hour: int, tz) -> dt.datetime:
@@ -137,7 +139,7 @@ def _code_counters(years) -> dict[int, int]:
     return counters
 
 
-def _timeline(rng, found_on, status, now, tz, today):
+def _timeline(rng, found_on, status, now, tz):
     """The steps that brought a hazard to ``status``: [(event, moment)], cut where a
     step would fall after now (the hazard then stays at the step reached)."""
     t = min(_at(found_on, 16, tz), now)
@@ -193,8 +195,6 @@ def seed(options: dict, rng: random.Random) -> dict:
     org = options["made"]["org"]
     today, now = options["today"], options["now"]
     tz = timezone.get_current_timezone()
-    from safetyzone.org.models import KeyArea
-
     areas = {a.code: a.pk for a in KeyArea.objects.all()}
     templates = _templates()
     staff = org["staff"]
@@ -279,10 +279,18 @@ def seed(options: dict, rng: random.Random) -> dict:
     url = reverse("inspections:hazard-detail", args=[987654321])
     message = _("Hazard %(code)s must be rectified by %(deadline)s.")
     open_hazards = [h for h in hazards if h["status"] != Hazard.Status.ACCEPTED]
+    due_today = sum(1 for h in open_hazards if h["deadline"] == today)
+    writer.log(
+        f"    {len(hazards):,} hazards, "
+        f"{sum(1 for h in hazards if h['level'] == HazardLevel.MAJOR):,} major; "
+        f"{len(open_hazards):,} open, of which "
+        f"{sum(1 for h in open_hazards if h['deadline'] < today):,} overdue and "
+        f"{due_today:,} due today"
+    )
     return {
         "hazards": len(hazards),
         "open_hazards": len(open_hazards),
-        "due_today": sum(1 for h in open_hazards if h["deadline"] == today),
+        "due_today": due_today,
         # What the notifications remind of: kind, key, label, link, recipients,
         # deadline, the day it closed (None while open), message.
         "reminder_subjects": [
@@ -335,7 +343,7 @@ def _hazards(rng, inspections, found_by, failed_items, org, today, now, tz):
                 target = Hazard.Status.REPORTED if age < 2 else rng.choices(statuses, weights)[0]
             else:
                 target = Hazard.Status.ACCEPTED
-            events = _timeline(rng, found_on, target, now, tz, today)
+            events = _timeline(rng, found_on, target, now, tz)
             status = STATUS_AFTER[events[-1][0]]
             hazard = {
                 "enterprise_id": inspection["enterprise_id"],
