@@ -323,3 +323,41 @@ def test_staff_request_asks_the_scope_nothing_again(staff, unit_a):
     assert created is True
     statements = [q["sql"] for q in queries.captured_queries]
     assert not [sql for sql in statements if sql.startswith('SELECT 1 AS "a"')], statements
+
+
+# --- Outside any transaction, as the web and the worker run ---------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_second_request_gets_the_active_job(alice, unit_a):
+    """The insert is refused by the constraint on its own (no transaction around it to
+    spoil): the active job comes back, and the connection goes on working."""
+    active = GeneratedDocumentFactory(unit=unit_a, status=Status.QUEUED)
+
+    document, created = services.document_request_get_or_create(
+        user=alice, kind="unit_profile", subject=unit_a
+    )
+
+    assert (document.pk, created) == (active.pk, False)
+    assert GeneratedDocument.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_claim_does_not_wait_for_the_disk_but_the_result_does(alice, unit_a):
+    """On PostgreSQL the worker's claim commits without waiting for the write-ahead log
+    (a lost claim only means the job is handed out again); the result's commit waits."""
+    from ..conftest import database_is_postgres
+
+    if not database_is_postgres():
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    document = GeneratedDocumentFactory(unit=unit_a, status=Status.QUEUED)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.document_render(document=document)
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    relaxed = statements.index("SET LOCAL synchronous_commit TO OFF")
+    assert statements[relaxed + 1].startswith('UPDATE "documents_generateddocument"')
+    assert statements.count("SET LOCAL synchronous_commit TO OFF") == 1
+    document.refresh_from_db()
+    assert document.status == Status.DONE
