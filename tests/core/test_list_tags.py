@@ -73,6 +73,8 @@ def test_row_url_and_isodate_draw_as_reverse_and_the_date_filter():
     day = dt.date(2024, 3, 5)
     assert render("{{ d|isodate }}", d=day) == render('{{ d|date:"Y-m-d" }}', d=day)
     assert render("{{ d|isodate }}", d=None) == ""
+    late = dt.datetime(2024, 3, 5, 20, 30, tzinfo=dt.UTC)  # the 6th in Beijing
+    assert render("{{ d|isodate }}", d=late) == render('{{ d|date:"Y-m-d" }}', d=late)
 
 
 def test_filter_selects_draw_as_djangos_select():

@@ -10,14 +10,17 @@ a list; crispy renders each field through a dozen nested templates and Django ea
 option of a select through its own template, which cost a list page more than its rows.
 Widgets other than text-like inputs and selects are left to crispy."""
 
+import datetime as dt
 import functools
 
 from django import forms, template
 from django.forms.utils import flatatt
 from django.forms.widgets import Input
+from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -144,5 +147,8 @@ def row_url(name: str, pk: int) -> str:
 
 @register.filter
 def isodate(value) -> str:
-    """``|date:"Y-m-d"`` without the format lookups (a list draws several per row)."""
-    return value.isoformat()[:10] if value else ""
+    """``|date:"Y-m-d"`` of a date without the format lookups (a list draws several per
+    row). A datetime goes through ``|date``, which moves it to the current time zone."""
+    if isinstance(value, dt.datetime):
+        return date_filter(template_localtime(value), "Y-m-d")
+    return value.isoformat() if value else ""
