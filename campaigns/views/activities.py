@@ -6,7 +6,6 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from campaigns.forms.activities import ActivityFilterForm, ActivityForm, Activit
 from campaigns.models import Activity, ActivityPhoto
 from campaigns.selectors import activities as selectors
 from campaigns.services import activities as services
+from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
 
 from .planning import PAGE_SIZE, errors_to_forms

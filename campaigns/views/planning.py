@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +28,7 @@ from campaigns.models import Activity, Campaign, KeyPeriod
 from campaigns.selectors import activities as activity_selectors
 from campaigns.selectors import planning as selectors
 from campaigns.services import planning as services
+from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import sees_all_units
 
 PAGE_SIZE = 20

@@ -6,12 +6,49 @@ from django.utils.functional import lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import label_for_filter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from .pagination import Paginator
 
 
 class Pagination(PageNumberPagination):
+    """Pages of 20 (``page_size`` up to 100). The count stops at the cap of
+    :mod:`safetyzone.core.pagination` (10,000): beyond it ``count`` is the cap and
+    ``count_is_capped`` is true; ``next`` still leads on while there are rows."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = Paginator
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_is_capped": self.page.paginator.count_is_capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["description"] = (
+            "The number of results, counted up to a cap (10,000): when there are more, "
+            "this is the cap and count_is_capped is true."
+        )
+        response["properties"] = {
+            "count": response["properties"].pop("count"),
+            "count_is_capped": {
+                "type": "boolean",
+                "description": "True when there are more results than count says.",
+                "example": False,
+            },
+            **response["properties"],
+        }
+        response["required"] = ["count", "count_is_capped", "results"]
+        return response
 
 
 class FilterBackend(DjangoFilterBackend):

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from safetyzone.core.pagination import Paginator
 
 from . import selectors, services
 from .forms import EnterpriseFilterForm, EnterpriseForm
