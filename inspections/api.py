@@ -11,11 +11,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.models import KeyPeriod
+from safetyzone.core.api import FilterBackend
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions, as_drf_error
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
@@ -235,6 +237,15 @@ class HazardFilter(filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
+class HazardSearchFilter(SearchFilter):
+    """The search of ``search_fields`` (code, description, enterprise's name), run as the
+    ledger runs it (``selectors.hazard_search``) so that indexes can serve it."""
+
+    def filter_queryset(self, request, queryset, view):
+        terms = self.get_search_terms(request)
+        return selectors.hazard_search(queryset, terms) if terms else queryset
+
+
 class HazardViewSet(
     ScopedRelationsMixin,
     mixins.CreateModelMixin,
@@ -246,6 +257,7 @@ class HazardViewSet(
 
     permission_classes = [ScopedModelPermissions]
     filterset_class = HazardFilter
+    filter_backends = [FilterBackend, HazardSearchFilter, OrderingFilter]
     search_fields = ["code", "description", "enterprise__name"]
     ordering_fields = ["found_on", "deadline", "code", "created_at"]
     scoped_fields = {

@@ -291,6 +291,8 @@ class Inspection(models.Model):
         indexes = [
             models.Index(fields=["unit", "date"]),
             models.Index(fields=["enterprise", "date"]),
+            models.Index(fields=["-date", "-id"], name="inspection_list_order"),
+            models.Index(fields=["created_at"], name="inspection_created"),
         ]
 
     def __str__(self) -> str:
@@ -533,6 +535,33 @@ class Hazard(models.Model):
             models.Index(fields=["key_area", "level"]),
             models.Index(fields=["enterprise", "key_area", "closed_at"]),
             models.Index(fields=["-found_on", "-id"], name="hazard_ledger_order"),
+            # The ledger's filters, each in the ledger's order, so that a page is read
+            # straight from the index: a unit's hazards (every head's ledger), by status
+            # and level too, and the office's status and level filters.
+            models.Index(
+                fields=["responsible_unit", "-found_on", "-id"], name="hazard_unit_ledger"
+            ),
+            models.Index(
+                fields=["responsible_unit", "status", "level", "-found_on", "-id"],
+                name="hazard_unit_status_level",
+            ),
+            models.Index(
+                fields=["status", "level", "-found_on", "-id"], name="hazard_status_level"
+            ),
+            # Few hazards are supervised or recurrences: partial indexes.
+            models.Index(
+                fields=["-found_on", "-id"],
+                condition=Q(is_supervised=True),
+                name="hazard_supervised",
+            ),
+            models.Index(
+                fields=["-found_on", "-id"],
+                condition=Q(is_recurrence=True),
+                name="hazard_recurrence",
+            ),
+            # The API's other orderings.
+            models.Index(fields=["deadline"], name="hazard_deadline"),
+            models.Index(fields=["created_at"], name="hazard_created"),
         ]
 
     def __str__(self) -> str:
@@ -675,7 +704,11 @@ class RectificationReport(models.Model):
                 violation_error_message=_("Funds spent cannot be negative."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "filed_at"])]
+        indexes = [
+            models.Index(fields=["status", "filed_at"]),
+            models.Index(fields=["-filed_at", "-id"], name="report_list_order"),
+            models.Index(fields=["reviewed_at"], name="report_reviewed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hazard} · {self.filed_at:%Y-%m-%d}"

@@ -11,9 +11,13 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
+    IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -22,7 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safetyzone.org.models import Unit, User
+from safetyzone.org.models import Enterprise, Unit, User
 from safetyzone.org.scoping import scope_queryset, sees_all_units
 
 from .models import (
@@ -38,10 +42,19 @@ from .models import (
     InspectionTaskUnit,
     QuarterlyReport,
     RectificationReport,
+    ReportEvidence,
     Violation,
 )
 
 OPEN = Hazard.OPEN_STATUSES
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """The number of rows of ``queryset`` (filtered on an ``OuterRef``) as a subquery:
+    each row of a page counts its own, instead of the whole list being joined and grouped
+    before the page is cut from it."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 def overdue_q(today: dt.date | None = None) -> Q:
@@ -183,10 +196,12 @@ def inspection_list(*, user: User, filters: dict[str, Any] | None = None) -> Que
         scope_queryset(Inspection.objects.all(), user)
         .select_related("enterprise", "unit", "key_area", "task")
         .annotate(
-            failed_count=Count(
-                "answers", filter=Q(answers__result=InspectionAnswer.Result.FAIL), distinct=True
+            failed_count=_count(
+                InspectionAnswer.objects.filter(
+                    inspection=OuterRef("pk"), result=InspectionAnswer.Result.FAIL
+                )
             ),
-            hazard_count=Count("hazards", distinct=True),
+            hazard_count=_count(Hazard.objects.filter(inspection=OuterRef("pk"))),
         )
     )
     if q := (filters.get("q") or "").strip():
@@ -255,9 +270,7 @@ def hazard_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
         )
     )
     if q := (filters.get("q") or "").strip():
-        qs = qs.filter(
-            Q(code__icontains=q) | Q(description__icontains=q) | Q(enterprise__name__icontains=q)
-        )
+        qs = hazard_search(qs, q.split())
     if unit := filters.get("unit"):
         qs = qs.filter(responsible_unit=unit)
     if area := filters.get("key_area"):
@@ -293,6 +306,23 @@ def hazard_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
             | Q(found_on__range=(period.start_date, period.end_date))
         )
     return qs.order_by("-found_on", "-pk")
+
+
+def hazard_search(queryset: QuerySet[Hazard], terms: list[str]) -> QuerySet[Hazard]:
+    """The hazards of ``queryset`` whose code, description or enterprise's name contains
+    every term (case-insensitive). The enterprises whose names match are looked up first
+    (one query per term): the hazards are then searched with one condition per column of
+    their own table, each served by an index on PostgreSQL (trigrams on the code and the
+    description, the enterprise's key), which an OR across the join to the enterprises
+    would not allow: the database would read every hazard."""
+    for term in terms:
+        enterprises = list(
+            Enterprise.objects.filter(name__icontains=term).values_list("pk", flat=True)
+        )
+        queryset = queryset.filter(
+            Q(code__icontains=term) | Q(description__icontains=term) | Q(enterprise__in=enterprises)
+        )
+    return queryset
 
 
 def hazard_get(*, user: User, pk: Any, for_update: bool = False) -> Hazard:
@@ -405,7 +435,9 @@ def report_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
         qs = qs.filter(hazard=hazard)
     if unit := filters.get("unit"):
         qs = qs.filter(hazard__responsible_unit=unit)
-    return qs.annotate(evidence_count=Count("evidence")).order_by("-filed_at", "-pk")
+    return qs.annotate(
+        evidence_count=_count(ReportEvidence.objects.filter(report=OuterRef("pk")))
+    ).order_by("-filed_at", "-pk")
 
 
 def report_get(*, user: User, pk: Any) -> RectificationReport:

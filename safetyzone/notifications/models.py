@@ -58,7 +58,13 @@ class Notification(models.Model):
                 name="notification_once_per_step",
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # A person's list, newest first, read from the index however many they have.
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="notification_recipient_list"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_label}: {self.get_reason_display()}"
