@@ -210,7 +210,7 @@ def main() -> None:
         _staff()
         # Warm PostgreSQL's cache, so that the first run of either is not the one paying.
         total = len(Hazard.objects.values_list("pk", "code", "description"))
-        repeat = 5 if ctx.quick else 3
+        repeat = 7 if ctx.quick else 3
         runs: dict[str, list[dict]] = {"product": [], "baseline": []}
         for i in range(repeat):
             order = ("product", "baseline") if i % 2 == 0 else ("baseline", "product")

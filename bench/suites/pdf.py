@@ -222,6 +222,19 @@ class Worker:
             self.process.wait(timeout=5)
 
 
+def forget_queue(queue: str) -> None:
+    """Delete the worker's queue and the binding sets kombu keeps in Redis for it (the
+    exchange is named after the queue), so that a run leaves no keys behind."""
+    import redis
+
+    from safetyzone.celery import app as celery_app
+
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_delete(queue)
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
 def wait_for(worker: Worker, check, timeout: float):
     """Poll ``check`` every few ms until it returns something; the time it did, and that."""
     deadline = time.perf_counter() + timeout
@@ -312,8 +325,7 @@ def measure_job(ctx, meeting, staff, media: Path) -> list[Result]:
         worker.stop()
         celery_app.conf.task_default_queue = default_queue
         try:
-            with celery_app.connection_for_write() as conn:
-                conn.default_channel.queue_delete(worker.queue)
+            forget_queue(worker.queue)
         except Exception as exc:  # noqa: BLE001 - cleaning up; the figures stand
             print(f"could not delete the queue {worker.queue}: {exc}", flush=True)
         with connection.cursor() as cursor:
