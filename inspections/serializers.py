@@ -169,13 +169,18 @@ class HazardPhotoSerializer(serializers.ModelSerializer):
         return reverse("api:hazard-photo", args=[photo.hazard_id, photo.pk])
 
 
-class HazardListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
-    """A hazard as a row of the ledger: what the list needs to show and filter on. The
-    whole record (plan, supervision, photos) is at ``/api/v1/hazards/{id}/``."""
+class HazardNames(serializers.Serializer):
+    """The names beside a hazard's keys, in its list row and in its record."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     key_area_name = serializers.CharField(source="key_area.name", read_only=True)
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
+
+
+class HazardListSerializer(FieldsBuiltOnce, HazardNames, serializers.ModelSerializer):
+    """A hazard as a row of the ledger: what the list needs to show and filter on. The
+    whole record (plan, supervision, photos) is at ``/api/v1/hazards/{id}/``."""
+
     overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -205,7 +210,7 @@ class HazardListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HazardSerializer(serializers.ModelSerializer):
+class HazardSerializer(HazardNames, serializers.ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     photos = HazardPhotoSerializer(many=True, read_only=True)
     photo_files = serializers.ListField(
@@ -215,9 +220,6 @@ class HazardSerializer(serializers.ModelSerializer):
     responsible_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False
     )
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    key_area_name = serializers.CharField(source="key_area.name", read_only=True)
-    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:

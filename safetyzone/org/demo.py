@@ -296,9 +296,9 @@ def demo_credit_code(n: int) -> str:
     return first17 + uscc_check_character(first17)
 
 
-@transaction.atomic
-def seed() -> list[tuple[str, str]]:
-    roles_sync()
+def units_seed() -> dict[str, Unit]:
+    """The zone's units, by name, created or brought up to date (the demo's and
+    seed_scale's)."""
     units = {}
     for order, (name, short, kind, membership, prefix, person, phone) in enumerate(UNITS):
         units[name], _created = Unit.objects.update_or_create(
@@ -313,6 +313,13 @@ def seed() -> list[tuple[str, str]]:
                 "order": order * 10,
             },
         )
+    return units
+
+
+@transaction.atomic
+def seed() -> list[tuple[str, str]]:
+    roles_sync()
+    units = units_seed()
     areas = {a.code: a for a in KeyArea.objects.all()}
     for n, (name, codes, industry, unit, grade, address) in enumerate(ENTERPRISES, start=1):
         enterprise, _created = Enterprise.objects.update_or_create(

@@ -10,7 +10,7 @@ import random
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from .demo import EMA, OFFICE, UNITS
+from .demo import EMA, OFFICE, units_seed
 from .models import Enterprise, KeyArea, Unit, User
 from .roles import Role
 from .services import roles_sync, user_set_roles
@@ -90,22 +90,7 @@ def scale_credit_code(n: int) -> str:
 
 
 def _units() -> list[Unit]:
-    units = []
-    for order, (name, short, kind, membership, prefix, person, phone) in enumerate(UNITS):
-        unit, _created = Unit.objects.update_or_create(
-            name=name,
-            defaults={
-                "short_name": short,
-                "kind": kind,
-                "membership": membership,
-                "doc_number_prefix": prefix,
-                "contact_person": person,
-                "contact_phone": phone,
-                "order": order * 10,
-            },
-        )
-        units.append(unit)
-    return units
+    return list(units_seed().values())
 
 
 def scale_user(
