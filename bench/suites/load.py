@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,6 @@ def pairs() -> list[Pair]:
     full = [c for c in combos if c["n"] >= 40] or combos[-1:]
     combo = full[len(full) // 2]
     filtered = f"unit={combo['responsible_unit']}&status={combo['status']}&level={combo['level']}"
-    baseline_filter = filtered
     name = Hazard.objects.select_related("enterprise").order_by("pk").first().enterprise.name
     term = name[:4]
     deep = max(1, min(total // 20 - 1, 2500))
@@ -76,7 +76,7 @@ def pairs() -> list[Pair]:
         Pair(
             "API hazards, unit+status+level",
             f"/api/v1/hazards/?{filtered}",
-            f"/bench/hazards.json?{baseline_filter}",
+            f"/bench/hazards.json?{filtered}",
         ),
         Pair(
             f"API hazards, search {term!r}",
@@ -94,7 +94,7 @@ def pairs() -> list[Pair]:
         Pair(
             "Ledger page, unit+status+level",
             f"/inspections/hazards/?{filtered}",
-            f"/bench/hazards.html?{baseline_filter}",
+            f"/bench/hazards.html?{filtered}",
         ),
         Pair("Inspections page (HTML)", "/inspections/inspections/", "/bench/inspections.html"),
         Pair("Campaign tasks page (HTML)", "/campaigns/tasks/", "/bench/tasks.html"),

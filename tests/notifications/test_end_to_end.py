@@ -6,8 +6,6 @@ in the app, in the mail and at the group robot, once each."""
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -15,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -25,7 +22,7 @@ from tests.factories import TaskAssignmentFactory, TaskFactory
 
 from ..conftest import database_is_postgres, need_service
 from ..documents.test_worker import test_database_url
-from .test_worker import stop
+from .test_worker import start_celery, start_worker, stop
 
 pytestmark = pytest.mark.usefixtures("seed_again_after_module")
 
@@ -53,18 +50,6 @@ def set_clock(path, moment: dt.datetime) -> None:
     staged = path.with_suffix(".new")
     staged.write_text(moment.isoformat())
     staged.replace(path)
-
-
-def start_clocked(args: list[str], log_path, env) -> subprocess.Popen:
-    log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.notifications.clocked"]
-        + ["-A", "tests.notifications.worker_app", *args, "--loglevel=INFO"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def sweeps_done(log_path) -> int:
@@ -118,22 +103,18 @@ def test_beat_and_worker_across_a_deadline_remind_once_in_app_mail_and_robot(
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DJANGO_SETTINGS_MODULE": "safetyzone.settings",
         "VAR_DIR": str(tmp_path / "var"),
-        "TEST_CELERY_QUEUE": queue,
+        "TEST_CELERY_QUEUE": queue,  # beat sends to it too
         "TEST_CLOCK_FILE": str(clock),
     }
     env.pop("EMAIL_URL", None)
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
-    worker = start_clocked(
-        ["worker", "--pool=solo", "-c", "1", "--without-gossip", "--without-mingle"]
-        + ["--without-heartbeat", "-Q", queue],
-        worker_log,
-        env,
-    )
-    beat = start_clocked(
+    worker = start_worker(queue, worker_log, env, clock=True)
+    beat = start_celery(
         ["beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
         + ["--max-interval", "1", "--schedule", str(tmp_path / "beat-schedule")],
         beat_log,
         env,
+        clock=True,
     )
 
     def logs() -> str:

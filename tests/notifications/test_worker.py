@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -52,28 +53,33 @@ class SlowThenFastRobot(BaseHTTPRequestHandler):
         pass
 
 
-def start_worker(queue: str, log_path, env) -> subprocess.Popen:
+WORKER_ARGS = ["worker", "--pool=solo", "-c", "1", "--without-gossip", "--without-mingle"]
+
+
+def start_celery(args: list[str], log_path, env, *, clock: bool = False) -> subprocess.Popen:
+    """``celery -A tests.notifications.worker_app <args>``, its output in ``log_path``;
+    with ``clock``, on the test's clock (tests/notifications/clocked.py)."""
+    launcher = (
+        [sys.executable, "-m", "tests.notifications.clocked"]
+        if clock
+        else [str(VENV_BIN / "celery")]
+    )
     log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(
-        [
-            str(VENV_BIN / "celery"),
-            "-A",
-            "tests.notifications.worker_app",
-            "worker",
-            "--pool=solo",
-            "-c",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-        ],
+        [*launcher, "-A", "tests.notifications.worker_app", *args, "--loglevel=INFO"],
         cwd=settings.BASE_DIR,
-        env={**env, "TEST_CELERY_QUEUE": queue},
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+    )
+
+
+def start_worker(queue: str, log_path, env, *, clock: bool = False) -> subprocess.Popen:
+    return start_celery(
+        [*WORKER_ARGS, "--without-heartbeat", "-Q", queue],
+        log_path,
+        {**env, "TEST_CELERY_QUEUE": queue},
+        clock=clock,
     )
 
 
