@@ -2,7 +2,13 @@
 action of the past three years with a Safety Production Month and special
 rectifications each year, and thousands of tasks assigned to the member units with
 deadlines around today (about 5% due today), each assignment in a state its deadline
-makes likely, with the history (``AssignmentEvent``) the services would have written."""
+makes likely, chasers to the units that have not signed for work due within days, with
+the history (``AssignmentEvent``) the services would have written.
+
+Whatever the size, the first page of the task and assignment lists, of staff and of the
+benchmark head alike, shows an assignment still open and not overdue (issue 7): the
+earliest task holds the head's unit's assignment with an extension granted, and the
+first task due from today on its assignment chased."""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from safetyzone.org.models import KeyArea
 
-from .models import AssignmentEvent, Campaign, Task, TaskAssignment
+from .models import AssignmentEvent, Campaign, Chaser, ExtensionRequest, Task, TaskAssignment
 
 TASK_TITLES = [
     "{area}领域安全隐患大排查",
@@ -29,6 +35,10 @@ TASK_TITLES = [
 PERIODS = ["元旦", "春节", "清明", "五一", "端午", "汛期", "中考", "国庆", "岁末年初"]
 FEEDBACK = ["已按要求完成，报送工作情况。", "已组织检查并建立隐患台账。", "相关材料已报送安委办。"]
 RETURNS = ["请补充检查记录和现场照片。", "报送材料不完整，请补充隐患整改台账。"]
+CHASERS = ["请尽快签收并按期报送工作情况。", "该事项即将到期，请抓紧落实并报送。"]
+EXTENSION_REASON = "整改工程量大，需协调相关单位配合施工，申请延期。"
+# Staff chase the units that have not signed for work due within this many days.
+CHASE_WITHIN_DAYS = 3
 Status = TaskAssignment.Status
 Action = AssignmentEvent.Action
 STEPS = {
@@ -105,7 +115,28 @@ def _campaigns(options, org, writer) -> list[dict]:
 
 
 def bulk_models() -> list:
-    return [Campaign, Task, TaskAssignment, AssignmentEvent]
+    return [Campaign, Task, TaskAssignment, AssignmentEvent, ExtensionRequest, Chaser]
+
+
+def _showcase(tasks: list[dict], today: dt.date, unit: int) -> tuple[int | None, int | None]:
+    """The tasks that give ``unit`` (the benchmark head's) an open assignment on the
+    first page of every list, whatever the size: the earliest task (the lists go by
+    deadline), on which the unit was granted more time, and the first task due from
+    today on (or, where none is, the last one, moved to a few days ahead), on which it
+    is chased (chased assignments come first). The unit joins either task if not in it;
+    returns their indices (None where there are too few tasks)."""
+    if not tasks:
+        return None, None
+    order = sorted(range(len(tasks)), key=lambda n: (tasks[n]["deadline"], n))
+    extended, rest = order[0], order[1:]
+    chased = next((n for n in rest if tasks[n]["deadline"] >= today), None)
+    if chased is None and rest:
+        chased = rest[-1]
+        tasks[chased]["deadline"] = today + dt.timedelta(days=CHASE_WITHIN_DAYS)
+    for n in (extended, chased):
+        if n is not None and unit not in tasks[n]["_units"]:
+            tasks[n]["_units"].append(unit)
+    return extended, chased
 
 
 def seed(options: dict, rng: random.Random) -> dict:
@@ -156,13 +187,20 @@ def seed(options: dict, rng: random.Random) -> dict:
             "_units": involved,
         }
         tasks.append(task)
+    bench_unit = next(
+        (u for u, people in org["heads"].items() if org["bench_head"] in people), units[0]
+    )
+    extended, chased = _showcase(tasks, today, bench_unit)
     writer.insert(Task, tasks)
 
-    events = []
-    for task in tasks:
+    events, extensions, chasers = [], [], []
+    for index, task in enumerate(tasks):
         created = task["created_at"]
         for position, unit in enumerate(task["_units"]):
             status = _status(rng, task["deadline"], today)
+            showcase = unit == bench_unit and index in (extended, chased)
+            if showcase:
+                status = Status.IN_PROGRESS if index == extended else Status.ISSUED
             head = org["heads"].get(unit, org["staff"])[-1]
             assignment = {
                 "task_id": task["id"],
@@ -186,8 +224,20 @@ def seed(options: dict, rng: random.Random) -> dict:
                     actor = task["created_by_id"]
                     assignment.update(return_reason=note, done_at=None)
                 assignment["_events"].append((action, AFTER[action], actor, moment, note))
+            if showcase and index == extended and task["deadline"] < today:
+                asked_at = at(task["deadline"] - dt.timedelta(days=2), 10)
+                extensions.append(
+                    _extend(rng, assignment, head, task["created_by_id"], asked_at, today, now)
+                )
+            due_soon = today <= task["deadline"] <= today + dt.timedelta(days=CHASE_WITHIN_DAYS)
+            if status == Status.ISSUED and (due_soon or (showcase and index == chased)):
+                chasers.append(_chase(rng, assignment, task["created_by_id"], at(today, 10)))
             assignments.append(assignment)
     writer.insert(TaskAssignment, assignments)
+    for row in extensions + chasers:
+        row["assignment_id"] = row.pop("_assignment")["id"]
+    writer.insert(ExtensionRequest, extensions)
+    writer.insert(Chaser, chasers)
     for assignment in assignments:
         events += [
             {
@@ -221,6 +271,53 @@ def seed(options: dict, rng: random.Random) -> dict:
             for a in assignments
         ],
     }
+
+
+def _extend(rng, assignment: dict, head: int, staff: int, asked_at, today, now) -> dict:
+    """The unit asked for more time at ``asked_at`` (or after its last step) and was
+    granted a deadline ahead of today: the request, and the assignment's deadline and
+    history moved as ``extension_request`` and ``extension_decide`` would."""
+    previous = assignment["deadline"]
+    asked = today + dt.timedelta(days=rng.randint(7, 30))
+    requested_at = max(asked_at, assignment["_events"][-1][3])
+    decided_at = min(requested_at + dt.timedelta(days=1), now)
+    status = assignment["status"]
+    assignment.update(deadline=asked, extension_count=1)
+    assignment["_events"] += [
+        (
+            Action.EXTENSION_REQUESTED,
+            status,
+            head,
+            requested_at,
+            f"{asked.isoformat()} · {EXTENSION_REASON}",
+        ),
+        (
+            Action.EXTENSION_GRANTED,
+            status,
+            staff,
+            decided_at,
+            f"{previous.isoformat()} → {asked.isoformat()}",
+        ),
+    ]
+    return {
+        "_assignment": assignment,
+        "reason": EXTENSION_REASON,
+        "requested_deadline": asked,
+        "requested_by_id": head,
+        "requested_at": requested_at,
+        "status": ExtensionRequest.Status.GRANTED,
+        "decided_by_id": staff,
+        "decided_at": decided_at,
+    }
+
+
+def _chase(rng, assignment: dict, staff: int, sent_at: dt.datetime) -> dict:
+    """A chaser sent this morning (or now, if earlier) that the unit has not signed for
+    yet, recorded as ``assignment_chase`` would."""
+    sent_at = max(sent_at, assignment["_events"][-1][3])
+    message = rng.choice(CHASERS)
+    assignment["_events"].append((Action.CHASED, assignment["status"], staff, sent_at, message))
+    return {"_assignment": assignment, "message": message, "sent_by_id": staff, "sent_at": sent_at}
 
 
 def _status(rng: random.Random, deadline: dt.date, today: dt.date) -> str:

@@ -2,7 +2,8 @@
 the past three years answered against the checklists, the hazards they found (mostly
 general, some major, most closed, an open backlog partly overdue, about 5% of the open
 ones due today), their rectification reports, and the simple-history rows the services
-would have written for each step.
+would have written for each step. Whatever the size, the first hazards of the benchmark
+head's unit (or the next units') hold each open status, one a report waiting for review.
 
 Rows go in through ``safetyzone.core.bulk`` (COPY on PostgreSQL); hazard codes are
 taken from the year's ``HazardCodeSequence`` in the order the hazards were found, and
@@ -56,6 +57,11 @@ OPEN_STATUSES = [
     (Hazard.Status.SUBMITTED, 20),
     (Hazard.Status.RETURNED, 15),
 ]
+
+
+# Hazards found at least this long ago have had time for every step to an open status
+# (start, file, return: at most 18 days and some hours).
+SHOWCASE_MIN_AGE = 20
 
 
 def _open_probability(age_days: int) -> float:
@@ -309,10 +315,35 @@ def seed(options: dict, rng: random.Random) -> dict:
     }
 
 
+def _showcase(inspections, found_by, org, today) -> dict[int, str]:
+    """Which hazards (by the order they are made in) are held at each open status,
+    whatever the size: the first ones found long enough ago to have reached it, of the
+    benchmark head's unit, or where it has too few, of the next units in order (those
+    whose heads the benchmark reads instead). Drawn by chance alone, a small data set
+    may miss a status (no report waiting for review, say), and its pages would then be
+    measured without the rows the large one shows (issue 7)."""
+    bench_unit = next(
+        (u for u, people in org["heads"].items() if org["bench_head"] in people), None
+    )
+    rank = {unit: n for n, unit in enumerate(org["units"])}
+    candidates = []
+    number = 0
+    for index, inspection in enumerate(inspections):
+        count = found_by.get(index, 0)
+        if (today - inspection["date"]).days >= SHOWCASE_MIN_AGE:
+            unit = inspection["unit_id"]
+            key = (unit != bench_unit, rank.get(unit, len(rank)))
+            candidates += [(key, n) for n in range(number, number + count)]
+        number += count
+    picked = [n for _key, n in sorted(candidates)[: len(OPEN_STATUSES)]]
+    return {n: status for n, (status, _weight) in zip(picked, OPEN_STATUSES, strict=False)}
+
+
 def _hazards(rng, inspections, found_by, failed_items, org, today, now, tz):
     heads = org["heads"]
     staff = org["staff"]
     statuses, weights = zip(*OPEN_STATUSES, strict=True)
+    showcase = _showcase(inspections, found_by, org, today)
     hazards, timelines = [], []
     for index, inspection in enumerate(inspections):
         count = found_by.get(index, 0)
@@ -343,6 +374,7 @@ def _hazards(rng, inspections, found_by, failed_items, org, today, now, tz):
                 target = Hazard.Status.REPORTED if age < 2 else rng.choices(statuses, weights)[0]
             else:
                 target = Hazard.Status.ACCEPTED
+            target = showcase.get(len(hazards), target)
             events = _timeline(rng, found_on, target, now, tz)
             status = STATUS_AFTER[events[-1][0]]
             hazard = {

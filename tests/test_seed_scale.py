@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from campaigns.models import Task, TaskAssignment
+from campaigns.models import Chaser, ExtensionRequest, Task, TaskAssignment
+from campaigns.selectors import tasks as task_selectors
 from duty.models import DutyRoster, Shift
 from inspections import services as inspection_services
 from inspections.models import (
@@ -136,6 +137,46 @@ def test_hazards_are_spread_realistically_with_reports_and_history(catalogues):
     # Key areas as in the demo; tasks due today for the reminder sweep.
     assert KeyArea.objects.filter(pk__in=[h.key_area_id for h in hazards]).count() >= 5
     assert TaskAssignment.objects.filter(deadline=today).exclude(status="done").exists()
+
+
+# The tiny data set ``make bench`` compares query counts against (bench/__main__.py).
+BENCH_SMALL = {
+    "enterprises": 20,
+    "inspections": 30,
+    "hazards": 50,
+    "tasks": 10,
+    "notifications": 50,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("counts", [BENCH_SMALL, {}], ids=["bench-small", "small"])
+def test_every_state_the_lists_show_is_there_at_any_size(catalogues, counts):
+    """At any size the first page of each list shows the states that change what it
+    reads: a report waiting for review, and an assignment open and not overdue (its
+    traffic light reads the working-day calendar), for staff and for the benchmark
+    head; otherwise the benchmark compares pages that differ by their data (issue 7)."""
+    seed_scale(**counts)
+    today = timezone.localdate()
+    assert set(Hazard.OPEN_STATUSES) <= set(Hazard.objects.values_list("status", flat=True))
+    submitted = Hazard.objects.filter(status=Hazard.Status.SUBMITTED)
+    assert RectificationReport.objects.filter(
+        status=RectificationReport.Status.PENDING, hazard__in=submitted
+    ).exists()
+    assert ExtensionRequest.objects.filter(status=ExtensionRequest.Status.GRANTED).exists()
+    assert Chaser.objects.filter(acknowledged_at__isnull=True).exists()
+
+    def open_not_overdue(assignments) -> bool:
+        return any(
+            a.status != TaskAssignment.Status.DONE and a.deadline >= today for a in assignments
+        )
+
+    for username in ("bench-staff", "bench-head"):
+        user = User.objects.get(username=username)
+        tasks = task_selectors.task_list(user=user)[:20]
+        assert open_not_overdue(a for task in tasks for a in task.visible_assignments), username
+        assert open_not_overdue(task_selectors.assignment_list(user=user)[:20]), username
+    assert Notification.objects.filter(recipient__username="bench-staff").exists()
 
 
 @pytest.mark.django_db

@@ -5,8 +5,8 @@ The domain apps hand over what may be reminded of (``reminder_subjects`` in what
 ``scale.seed`` returned: kind, key, label, link, recipients, deadline, the day it
 closed, message), so this app need not import them. Each reminder follows the office's
 ladder (3 and 1 days before, on the day, every 2 days overdue, escalated to the
-committee staff after 7 days), lies before today, and is unique per person, subject,
-reason and day, as the sweeps' own are."""
+committee staff after 7 days), goes to each of its recipients, lies before today, and
+is unique per person, subject, reason and day, as the sweeps' own are."""
 
 from __future__ import annotations
 
@@ -88,34 +88,37 @@ def seed(options: dict, rng: random.Random) -> dict:
             misses += 1
             continue
         reason, due_date, sent_on, recipients = step
-        recipient = rng.choice(recipients)
-        key = (recipient, subject[1], reason, due_date)
-        if key in taken:
+        # Every recipient gets it, as the sweeps send a reminder to each head of the unit
+        # and an escalation to each member of the committee staff.
+        keys = [(recipient, subject[1], reason, due_date) for recipient in recipients]
+        keys = [key for key in keys if key not in taken][: wanted - len(rows)]
+        if not keys:
             misses += 1
             continue
         misses = 0
-        taken.add(key)
         created = dt.datetime.combine(sent_on, dt.time(8, 0), tzinfo=tz) + dt.timedelta(
             seconds=rng.randrange(600)
         )
         age = (today - sent_on).days
-        read_at = created + dt.timedelta(hours=rng.randint(1, 72))
-        if rng.random() >= (0.9 if age > 7 else 0.4) or read_at > options["now"]:
-            read_at = None
-        rows.append(
-            {
-                "recipient_id": recipient,
-                "kind": kind,
-                "reason": reason,
-                "subject_key": subject[1],
-                "subject_label": subject[2][:255],
-                "subject_url": subject[3],
-                "due_date": due_date,
-                "message": subject[7],
-                "read_at": read_at,
-                "created_at": created,
-            }
-        )
+        for key in keys:
+            taken.add(key)
+            read_at = created + dt.timedelta(hours=rng.randint(1, 72))
+            if rng.random() >= (0.9 if age > 7 else 0.4) or read_at > options["now"]:
+                read_at = None
+            rows.append(
+                {
+                    "recipient_id": key[0],
+                    "kind": kind,
+                    "reason": reason,
+                    "subject_key": subject[1],
+                    "subject_label": subject[2][:255],
+                    "subject_url": subject[3],
+                    "due_date": due_date,
+                    "message": subject[7],
+                    "read_at": read_at,
+                    "created_at": created,
+                }
+            )
     rows.sort(key=lambda r: r["created_at"])
     writer.insert_chunked(Notification, rows)
     return {"notifications": len(rows)}
