@@ -3,6 +3,7 @@
 import copy
 
 from django.utils.functional import lazy
+from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import label_for_filter
 from rest_framework.pagination import PageNumberPagination
@@ -59,9 +60,27 @@ class FilterBackend(DjangoFilterBackend):
     shows it; and a view with ``filterset_fields`` gets a new FilterSet class built on
     every request. Here both happen once per class: the labels become lazy (computed
     only when a form shows them, in the language of that request) and the generated
-    class is kept."""
+    class is kept. And a request that names none of the set's filters skips the set (its
+    form and validation), as filtering by nothing returns the queryset as it is; a set
+    with its own ``filter_queryset`` or a required filter always runs."""
 
     _generated: dict = {}  # noqa: RUF012 (one cache for the process)
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and self._nothing_asked(request, filterset_class):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+    @staticmethod
+    def _nothing_asked(request, filterset_class) -> bool:
+        if filterset_class.filter_queryset is not FilterSet.filter_queryset:
+            return False
+        names = filterset_class.base_filters
+        if any(item.extra.get("required") for item in names.values()):
+            return False
+        # A range filter's parameters carry a suffix (``found_on_after``): a prefix counts.
+        return not any(key.startswith(name) for key in request.query_params for name in names)
 
     def get_filterset_class(self, view, queryset=None):
         if getattr(view, "filterset_class", None) or queryset is None:

@@ -39,6 +39,18 @@ class ScopedModelPermissions(DjangoModelPermissions):
 
     perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
 
+    _models: dict = {}  # noqa: RUF012 (one cache for the process)
+
+    def _queryset(self, view):
+        """DRF builds the view's whole scoped queryset (subqueries, annotations) on every
+        request only to read its model; the model of a view's action never changes, so
+        it is found once per view class and action."""
+        key = (type(view), getattr(view, "action", None))
+        model = self._models.get(key)
+        if model is None:
+            model = self._models[key] = super()._queryset(view).model
+        return model._default_manager.none()
+
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
