@@ -57,17 +57,21 @@ def _raising_warning_over(start_field: str, end_field: str) -> Exists:
     )
 
 
-def roster_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[DutyRoster]:
+def _visible_rosters(user: User) -> QuerySet[DutyRoster]:
+    """The rosters ``user`` may read, as a bare queryset (no joins, no annotations)."""
     if not getattr(user, "is_authenticated", False):
         return DutyRoster.objects.none()
     if sees_all_units(user):
-        qs = DutyRoster.objects.all()
-    else:
-        mine = scope_queryset(DutyRoster.objects.all(), user).values("pk")
-        qs = DutyRoster.objects.filter(
-            Q(pk__in=mine)
-            | Q(status=DutyRoster.Status.PUBLISHED, unit__membership=Unit.Membership.OFFICE)
-        )
+        return DutyRoster.objects.all()
+    mine = scope_queryset(DutyRoster.objects.all(), user).values("pk")
+    return DutyRoster.objects.filter(
+        Q(pk__in=mine)
+        | Q(status=DutyRoster.Status.PUBLISHED, unit__membership=Unit.Membership.OFFICE)
+    )
+
+
+def roster_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[DutyRoster]:
+    qs = _visible_rosters(user)
     filters = filters or {}
     if status := filters.get("status"):
         qs = qs.filter(status=status)
@@ -94,7 +98,10 @@ def _with_people(qs: QuerySet[Shift]) -> QuerySet[Shift]:
 
 
 def shift_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Shift]:
-    qs = Shift.objects.filter(roster__in=roster_list(user=user).values("pk"))
+    if sees_all_units(user):
+        qs = Shift.objects.all()  # every shift is on some roster
+    else:
+        qs = Shift.objects.filter(roster__in=_visible_rosters(user).values("pk"))
     filters = filters or {}
     if roster := filters.get("roster"):
         qs = qs.filter(roster=roster)

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from campaigns.models import KeyPeriod
+from safetyzone.core.api import FieldsBuiltOnce
 from safetyzone.org.models import Unit, User
 
 from . import selectors
@@ -72,15 +73,15 @@ class CheckResultSerializer(serializers.Serializer):
     issues = CheckIssueSerializer(many=True)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.__str__", read_only=True)
+class AssignmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person", read_only=True)  # str(person)
 
     class Meta:
         model = ShiftAssignment
         fields = ["person", "person_name", "role"]
 
 
-class ShiftSerializer(serializers.ModelSerializer):
+class ShiftSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     assignments = AssignmentSerializer(many=True, read_only=True)
     roster_title = serializers.CharField(source="roster.title", read_only=True)
     is_closed = serializers.BooleanField(read_only=True)
