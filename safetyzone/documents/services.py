@@ -85,7 +85,8 @@ def document_request_get_or_create(
     again here, and a subject outside the scope is reported as not found.
 
     The one write, the insert, is a transaction of its own (a savepoint inside a
-    caller's transaction); the task is sent once it commits. Nothing before it needs a
+    caller's transaction) whose commit does not wait for the disk; the task is sent
+    once it commits. Nothing before it needs a
     transaction: the partial unique constraint keeps a second active job out.
     """
     try:
@@ -118,12 +119,11 @@ def document_request_get_or_create(
     failure: IntegrityError | None = None
     for _attempt in range(3):
         try:
-            if connection.in_atomic_block:
-                # A savepoint: a refused insert leaves the caller's transaction usable.
-                with transaction.atomic():
-                    document.save()
-            else:
-                document.save()  # autocommit: the insert is a transaction of its own
+            # A transaction of its own, or a savepoint inside a caller's (a refused insert
+            # leaves it usable). A job lost in a database crash costs a second click on
+            # the button: its commit does not wait for the disk.
+            with _commit_without_waiting_for_the_disk():
+                document.save()
             break
         except IntegrityError as exc:
             failure = exc
