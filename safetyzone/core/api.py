@@ -3,7 +3,8 @@
 import copy
 
 from django.utils.functional import lazy
-from django_filters import FilterSet
+from django_filters import FilterSet, utils
+from django_filters.filterset import BaseFilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import label_for_filter
 from rest_framework.pagination import PageNumberPagination
@@ -66,11 +67,34 @@ class FilterBackend(DjangoFilterBackend):
 
     _generated: dict = {}  # noqa: RUF012 (one cache for the process)
 
+    _without_layout: dict = {}  # noqa: RUF012 (one cache for the process)
+
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None and self._nothing_asked(request, filterset_class):
+        if filterset_class is None or self._nothing_asked(request, filterset_class):
             return queryset
-        return super().filter_queryset(request, queryset, view)
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        filterset = self._plain_form(filterset_class)(**kwargs)
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        return filterset.qs
+
+    @classmethod
+    def _plain_form(cls, filterset_class):
+        """The set with django-filter's plain ``form``: the DRF set lays its form out for
+        crispy-forms (a helper and a layout) on each access of ``form``, for the browsable
+        API's filter box (``to_html``, which keeps it); filtering reads ``form`` many
+        times and draws nothing."""
+        plain = cls._without_layout.get(filterset_class)
+        if plain is None:
+            plain = type(
+                filterset_class.__name__,
+                (filterset_class,),
+                {"form": BaseFilterSet.form, "__module__": filterset_class.__module__},
+            )
+            lazy_labels(plain)
+            cls._without_layout[filterset_class] = plain
+        return plain
 
     @staticmethod
     def _nothing_asked(request, filterset_class) -> bool:
