@@ -269,8 +269,11 @@ class HazardViewSet(
 
     def get_queryset(self):
         hazards = selectors.hazard_list(user=self.request.user)
-        # The list shows no photos (HazardListSerializer); one hazard shows them all.
-        return hazards if self.action == "list" else hazards.prefetch_related("photos")
+        if self.action == "list":
+            # The row's columns only (HazardListSerializer): a hazard's plan, supervision
+            # and photos, and the related records' other columns, are read for one hazard.
+            return hazards.only(*selectors.LEDGER_ROW_COLUMNS)
+        return hazards.prefetch_related("photos")
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -252,6 +252,28 @@ def answer_get(*, user: User, pk: Any) -> InspectionAnswer:
 # --- Hazards --------------------------------------------------------------------------
 
 
+# The columns a row of the ledger (page and API list) is drawn from, for
+# ``QuerySet.only()``: not a hazard's plan, supervision and history, nor the related
+# records' other columns.
+LEDGER_ROW_COLUMNS = (
+    "code",
+    "enterprise__name",
+    "place",
+    "key_area__name",
+    "description",
+    "level",
+    "found_on",
+    "responsible_unit__name",
+    "responsible_person",
+    "deadline",
+    "status",
+    "is_supervised",
+    "is_recurrence",
+    "closed_at",
+    "updated_at",
+)
+
+
 def hazard_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Hazard]:
     """The ledger (台账): hazards the user sees, filtered by unit, key area, level,
     status, overdue, period (found between two dates), enterprise, supervision and

@@ -301,7 +301,9 @@ def answer_photo(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required("inspections.view_hazard", raise_exception=True)
 def hazard_list(request: HttpRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET or None, user=request.user)
-    hazards = selectors.hazard_list(user=request.user, filters=form.filters())
+    hazards = selectors.hazard_list(user=request.user, filters=form.filters()).only(
+        *selectors.LEDGER_ROW_COLUMNS
+    )
     query = request.GET.copy()
     query.pop("page", None)
     without_enterprise = query.copy()
