@@ -10,11 +10,23 @@ row more than the page.
 
 The cap is ``settings.PAGINATION_COUNT_CAP`` (default 10,000), or a subclass's
 ``count_cap``. The pages and the API (``safetyzone.core.api.Pagination``) both use it.
+
+Counting up to the cap still reads 10,001 rows, on every request of a large list's
+first page. A count that reached the cap is therefore remembered in the cache for
+``CAPPED_COUNT_SECONDS`` (a minute), keyed by its SQL (the same list, as the same
+scope sees it): for that minute "more than 10,000" is said without counting. A count
+below the cap is never remembered, so a list of fewer rows always shows its exact
+count; a capped list that shrinks below the cap says so within the minute.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator as DjangoPaginator
@@ -23,6 +35,23 @@ from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 
 DEFAULT_COUNT_CAP = 10_000
+CAPPED_COUNT_SECONDS = 60
+_GENERATION_KEY = "pagination:capped:generation"
+
+
+def _capped_key(rows: QuerySet) -> str:
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(_GENERATION_KEY)
+    sql = f"{rows.db}:{rows.query}".encode()
+    return f"pagination:capped:{generation}:{hashlib.sha256(sql).hexdigest()}"
+
+
+def forget_capped_counts() -> None:
+    """Count every list again from the next request on (the remembered capped counts
+    are dropped)."""
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 class Page(DjangoPage):
@@ -62,7 +91,17 @@ class Paginator(DjangoPaginator):
             # Rows of model instances: count their keys, so that the annotations the
             # page shows (a subquery per row...) are not computed for the count.
             rows = rows.values("pk")
-        return rows[: self.cap + 1].count()
+        rows = rows[: self.cap + 1]
+        try:
+            key = _capped_key(rows)
+        except EmptyResultSet:  # a list that cannot have rows (``none()``, ``__in=[]``)
+            return 0
+        if cache.get(key):
+            return self.cap + 1
+        counted = rows.count()
+        if counted > self.cap:
+            cache.set(key, True, CAPPED_COUNT_SECONDS)
+        return counted
 
     @property
     def count_is_capped(self) -> bool:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from inspections import services
 from inspections.models import HazardLevel
-from safetyzone.core.pagination import Paginator
+from safetyzone.core.pagination import Paginator, forget_capped_counts
 from safetyzone.org.models import KeyArea
 
 from ..factories import EnterpriseFactory, KeyAreaFactory
@@ -62,6 +62,42 @@ def test_pages_past_the_cap_are_reached_and_the_last_one_knows_it(twelve_areas):
         paginator.page(4)
     assert paginator.get_page(4).number == 1  # out of range: the last page counted
     assert paginator.get_page("x").number == 1
+
+
+def count_queries(rows, paginator_class=CapFive) -> tuple[int, bool, int]:
+    """(count, capped, queries run to count) of a new paginator, as a new request's."""
+    with CaptureQueriesContext(connection) as ctx:
+        paginator = paginator_class(rows, 2)
+        count, capped = paginator.count, paginator.count_is_capped
+    return count, capped, len(ctx.captured_queries)
+
+
+def test_a_capped_count_is_remembered_for_a_minute(twelve_areas, time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
+    assert count_queries(twelve_areas) == (5, True, 1)
+    assert count_queries(twelve_areas) == (5, True, 0)  # the next request does not count
+    # Another list (another scope or filter) is counted on its own.
+    assert count_queries(twelve_areas.filter(order__lt=11)) == (5, True, 1)
+    time_machine.shift(61)
+    assert count_queries(twelve_areas) == (5, True, 1)
+
+
+def test_a_count_below_the_cap_is_counted_on_every_request(twelve_areas):
+    three = twelve_areas.filter(order__lt=3)
+    assert count_queries(three) == (3, False, 1)
+    assert count_queries(three) == (3, False, 1)
+
+
+def test_a_list_shrinking_below_the_cap_is_counted_exactly_once_forgotten(twelve_areas):
+    assert count_queries(twelve_areas) == (5, True, 1)
+    KeyArea.objects.filter(code__startswith="test-area-", order__gte=3).delete()
+    forget_capped_counts()
+    assert count_queries(twelve_areas) == (3, False, 1)
+
+
+def test_a_list_that_cannot_have_rows_counts_none(twelve_areas):
+    assert count_queries(twelve_areas.none()) == (0, False, 0)
+    assert count_queries(twelve_areas.filter(pk__in=[])) == (0, False, 0)
 
 
 def test_a_page_exactly_full_at_the_end_has_no_next(twelve_areas):
