@@ -18,7 +18,7 @@ from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
@@ -52,10 +52,11 @@ def _options(choices, chosen: set[str], multiple: bool, found: list) -> str:
         selected = value in chosen and (multiple or not found)
         if selected:
             found.append(value)
+        # format_html's work without its per-call formatting: a select of units or
+        # enterprises has dozens of options, drawn on every request of a list.
         parts.append(
-            format_html(
-                '<option value="{}"{}>{}</option>', value, " selected" if selected else "", text
-            )
+            f'<option value="{conditional_escape(value)}"{" selected" if selected else ""}>'
+            f"{conditional_escape(text)}</option>"
         )
     return mark_safe("".join(parts))  # noqa: S308 (each part escaped above)
 
