@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import selectors
 from .models import Hazard, HazardLevel
 
 # Rows of the PDF ledger; beyond it the office uses the Excel export.
@@ -42,22 +43,7 @@ def ledger_columns() -> list[tuple[str, int]]:
 
 # The ledger's columns as the database gives them: plain values, no model instances, so
 # that 100,000 rows cost a fetch and a loop, not 100,000 objects and their lazy labels.
-LEDGER_VALUES = (
-    "code",
-    "enterprise__name",
-    "place",
-    "key_area__name",
-    "level",
-    "description",
-    "found_on",
-    "responsible_unit__name",
-    "responsible_person",
-    "deadline",
-    "status",
-    "is_supervised",
-    "is_recurrence",
-    "closed_at",
-)
+LEDGER_VALUES = selectors.LEDGER_COLUMNS
 LEDGER_CHUNK_SIZE = 2000
 
 

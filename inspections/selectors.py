@@ -252,16 +252,15 @@ def answer_get(*, user: User, pk: Any) -> InspectionAnswer:
 # --- Hazards --------------------------------------------------------------------------
 
 
-# The columns a row of the ledger (page and API list) is drawn from, for
-# ``QuerySet.only()``: not a hazard's plan, supervision and history, nor the related
-# records' other columns.
-LEDGER_ROW_COLUMNS = (
+# The columns of a ledger row, in the order of the ledger's export (``inspections.exports``
+# reads them as plain values)...
+LEDGER_COLUMNS = (
     "code",
     "enterprise__name",
     "place",
     "key_area__name",
-    "description",
     "level",
+    "description",
     "found_on",
     "responsible_unit__name",
     "responsible_person",
@@ -270,8 +269,11 @@ LEDGER_ROW_COLUMNS = (
     "is_supervised",
     "is_recurrence",
     "closed_at",
-    "updated_at",
 )
+# ...and, with the API row's last change, what the ledger page and the API list read, for
+# ``QuerySet.only()``: not a hazard's plan, supervision and history, nor the related
+# records' other columns.
+LEDGER_ROW_COLUMNS = (*LEDGER_COLUMNS, "updated_at")
 
 
 def hazard_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Hazard]:
