@@ -86,8 +86,8 @@ def document_request_get_or_create(
 
     The one write, the insert, is a transaction of its own (a savepoint inside a
     caller's transaction) whose commit does not wait for the disk; the task is sent
-    once it commits. Nothing before it needs a
-    transaction: the partial unique constraint keeps a second active job out.
+    once it commits. Nothing before it needs a transaction: the partial unique
+    constraint keeps a second active job out.
     """
     try:
         doc_kind = get_document_kind(kind)
