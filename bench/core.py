@@ -11,6 +11,7 @@ import gc
 import json
 import os
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -173,6 +174,16 @@ def reset_peak_rss() -> None:
     """Start VmHWM again from the current RSS (Linux: write 5 to clear_refs)."""
     with open("/proc/self/clear_refs", "w") as refs:
         refs.write("5")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server or worker a suite started: SIGTERM, then SIGKILL after 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 def setup_django() -> Context:

@@ -21,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.core import Context, Result, emit, setup_django
+from bench.core import Context, Result, emit, setup_django, stop_process
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 WORKERS = 4
@@ -133,11 +133,7 @@ class Server:
         raise RuntimeError("gunicorn did not answer within 60 s")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 def check(base: str, url: str, cookie: str) -> None:

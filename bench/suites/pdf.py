@@ -29,7 +29,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.core import Result, emit, interleaved_medians, setup_django
+from bench.core import Result, emit, interleaved_medians, setup_django, stop_process
 
 STAFF = "bench-staff"
 KIND = "meeting_notice"
@@ -214,12 +214,7 @@ class Worker:
             raise RuntimeError(f"the worker exited ({self.process.returncode}): {tail}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        stop_process(self.process)
 
 
 def forget_queue(queue: str) -> None:
