@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from .authcache import forget
 from .models import Enterprise, KeyArea, Unit, User
 from .roles import Role, role_permissions
-from .scoping import sees_all_units
+from .scoping import require_record, require_unit, sees_all_units
 from .validators import normalise_phone
 
 
@@ -52,10 +52,12 @@ def user_set_roles(*, user: User, roles: Iterable[str]) -> User:
 
 
 def _check_unit_allowed(*, actor: User, unit: Unit) -> None:
-    if not sees_all_units(actor) and unit.pk != actor.unit_id:
-        raise ValidationError(
-            {"supervising_unit": _("You can only assign enterprises to your own unit.")}
-        )
+    require_unit(
+        actor,
+        unit,
+        field="supervising_unit",
+        message=_("You can only assign enterprises to your own unit."),
+    )
 
 
 _ENTERPRISE_FIELDS = (
@@ -102,6 +104,7 @@ def enterprise_update(
     """Precondition: ``enterprise`` came through a selector scoped to ``actor``."""
     if not actor.has_perm("org.change_enterprise"):
         raise PermissionDenied
+    require_record(actor, enterprise)
     _enterprise_apply(enterprise, data)
     _check_unit_allowed(actor=actor, unit=enterprise.supervising_unit)
     enterprise.full_clean()
