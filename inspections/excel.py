@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safetyzone.documents.spreadsheets import new_workbook
 from safetyzone.org.models import Enterprise, KeyArea, User
 from safetyzone.org.scoping import scope_queryset, unit_choices_for
 
@@ -347,7 +347,7 @@ def template_response(kind: str) -> FileResponse:
     """An empty spreadsheet with the import's header row and one example row."""
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
-    workbook = xlsxwriter.Workbook(path)
+    workbook = new_workbook(path)
     sheet = workbook.add_worksheet()
     bold = workbook.add_format({"bold": True, "bg_color": "#DDDDDD"})
     for index, (_key, label, required) in enumerate(columns_for(kind)):

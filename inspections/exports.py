@@ -8,11 +8,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from safetyzone.documents.spreadsheets import SafeWorkbook, new_workbook
 
 from . import selectors
 from .models import Hazard, HazardLevel
@@ -105,16 +106,14 @@ def _xlsx_response(path: str, filename: str) -> FileResponse:
     )
 
 
-def _new_workbook() -> tuple[xlsxwriter.Workbook, str]:
+def _new_workbook() -> tuple[SafeWorkbook, str]:
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
-    workbook = xlsxwriter.Workbook(
+    workbook = new_workbook(
         path,
-        {
-            "constant_memory": True,
-            "default_date_format": "yyyy-mm-dd",
-            "tmpdir": tempfile.gettempdir(),
-        },
+        constant_memory=True,
+        default_date_format="yyyy-mm-dd",
+        tmpdir=tempfile.gettempdir(),
     )
     return workbook, path
 
@@ -128,9 +127,7 @@ def write_ledger_xlsx(
     if path is None:
         workbook, path = _new_workbook()
     else:
-        workbook = xlsxwriter.Workbook(
-            path, {"constant_memory": True, "default_date_format": "yyyy-mm-dd"}
-        )
+        workbook = new_workbook(path, constant_memory=True, default_date_format="yyyy-mm-dd")
     sheet = workbook.add_worksheet(_("Hazard ledger")[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
     title = workbook.add_format({"bold": True, "font_size": 14})
