@@ -12,6 +12,7 @@ through them (role permissions stay ``user.has_perm``); nothing compares
 ``unit.pk != actor.unit_id`` by hand.
 """
 
+from collections.abc import Iterable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,15 +30,23 @@ def sees_all_units(user) -> bool:
 
 
 def scope_queryset(
-    queryset: QuerySet[M], user, *, unit_field: str | tuple[str, ...] | None = None
+    queryset: QuerySet[M],
+    user,
+    *,
+    unit_field: str | tuple[str, ...] | None = None,
+    perms: Iterable[str] = (),
 ) -> QuerySet[M]:
     """Narrow ``queryset`` to what ``user`` may see.
 
     ``unit_field`` is the lookup path from the model to its owning Unit, or a tuple of
     paths of which any may match; it defaults to the model's ``scope_unit_field``
-    attribute ("pk" for Unit itself).
+    attribute ("pk" for Unit itself). ``perms`` are role permissions the user must hold
+    as well (a file of a hazard needs ``inspections.view_hazard``): without them nothing
+    is found, so a record of the user's own unit is a 404 to a role that may not read it.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if perms and not user.has_perms(list(perms)):
         return queryset.none()
     if sees_all_units(user):
         return queryset
