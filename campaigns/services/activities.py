@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Activity, ActivityPhoto, Campaign
 from safetyzone.core.uploads import IMAGE, IMAGE_FORMATS, validate_upload
 from safetyzone.org.models import Unit, User
-from safetyzone.org.scoping import sees_all_units
+from safetyzone.org.scoping import can_act_for, require_record, sees_all_units
 
 from .planning import full_clean_with, require_perm
 
@@ -49,11 +49,7 @@ def _normalise(activity: Activity) -> None:
 
 def _activity_errors(activity: Activity, *, actor: User) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if (
-        activity.unit_id is not None
-        and not sees_all_units(actor)
-        and activity.unit_id != actor.unit_id
-    ):
+    if activity.unit_id is not None and not can_act_for(actor, activity.unit_id):
         errors["unit"] = [_("You can only report your own unit's activities.")]
     if activity.kind == Activity.Kind.DRILL and not activity.drill_plan:
         errors["drill_plan"] = [_("A drill must name the plan it rehearses.")]
@@ -167,6 +163,7 @@ def activity_create(
     photos = list(photos)
     errors = _activity_errors(activity, actor=actor)
     if photo_errors := _photo_errors(photos):
+    require_record(actor, activity)
         errors["photos"] = photo_errors
     full_clean_with(activity, errors, exclude=["created_by"])
     activity.save()
@@ -203,8 +200,7 @@ def activity_photos_add(
     """Add photos to an activity; all are checked before any is stored. Precondition:
     ``activity`` came through a selector scoped to ``actor``."""
     require_perm(actor, "campaigns.add_activityphoto")
-    if not sees_all_units(actor) and activity.unit_id != actor.unit_id:
-        raise PermissionDenied
+    require_record(actor, activity)
     photos = list(photos)
     if not photos:
         raise ValidationError({"photos": [_("Choose at least one photo.")]})

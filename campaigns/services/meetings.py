@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from safetyzone.core.uploads import IMAGE, PDF, validate_upload
 from safetyzone.org.models import Unit, User
+from safetyzone.org.scoping import require_record, require_unit
 
 from ..models import (
     Campaign,
@@ -238,6 +239,8 @@ def meeting_create(
     if not actor.has_perm("campaigns.add_meeting"):
         raise PermissionDenied
     data = {
+    if organiser is not None:
+        require_unit(actor, organiser, field="organiser")
         "title": title,
         "kind": kind,
         "starts_at": starts_at,
@@ -283,6 +286,9 @@ def meeting_update(
     if not actor.has_perm("campaigns.change_meeting"):
         raise PermissionDenied
     # Lock the row: an issue running at the same time either sees this change or
+    require_record(actor, meeting)
+    if data.get("organiser") is not None:
+        require_unit(actor, data["organiser"], field="organiser")
     # makes it fail here, never a half-changed notice.
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status != Meeting.Status.DRAFT:
@@ -306,6 +312,7 @@ def meeting_issue(*, meeting: Meeting, actor: User, issued_at: datetime | None =
     if not actor.has_perm("campaigns.issue_meeting"):
         raise PermissionDenied
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    require_record(actor, meeting)
     if locked.status != Meeting.Status.DRAFT:
         raise ValidationError(
             {"status": ValidationError(_("This notice has already been issued."), code="issued")}
@@ -353,6 +360,7 @@ def meeting_record_minutes(*, meeting: Meeting, actor: User, minutes: str) -> Me
     if not actor.has_perm("campaigns.change_meeting"):
         raise PermissionDenied
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    require_record(actor, meeting)
     locked.minutes = (minutes or "").strip()
     locked.minutes_recorded_at = timezone.now() if locked.minutes else None
     locked.full_clean(exclude=_SYSTEM_FIELDS)

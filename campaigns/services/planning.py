@@ -18,6 +18,7 @@ from campaigns.models import (
     TaskAssignment,
 )
 from safetyzone.org.models import KeyArea, Unit, User
+from safetyzone.org.scoping import require_record, require_unit
 
 CAMPAIGN_FIELDS = (
     "name",
@@ -241,6 +242,8 @@ def campaign_create(
     """Create a campaign with its phases (each a mapping of kind, name, start_date,
     end_date, description). Nothing is saved unless all of it is valid."""
     require_perm(actor, "campaigns.add_campaign")
+    if lead_unit is not None:
+        require_unit(actor, lead_unit, field="lead_unit")
     campaign = Campaign(
         name=name,
         kind=kind,
@@ -267,7 +270,10 @@ def campaign_update(
     ``id`` updates that phase, one without creates a phase, and a phase left out is
     removed. Without ``phases`` the existing ones must still fit the campaign's dates."""
     require_perm(actor, "campaigns.change_campaign")
+    require_record(actor, campaign)
     _apply(campaign, CAMPAIGN_FIELDS, changes)
+    if campaign.lead_unit_id is not None:
+        require_unit(actor, campaign.lead_unit_id, field="lead_unit")
     return _campaign_save(campaign, None if phases is None else list(phases))
 
 
@@ -278,6 +284,7 @@ def campaign_copy_to_year(*, campaign: Campaign, year: int, actor: User) -> Camp
     Each task is created anew through the tasks service, issued to the same units; like
     any new task, none may fall due in the past. All or nothing."""
     require_perm(actor, "campaigns.add_campaign")
+    require_record(actor, campaign)
     # Copies of one campaign are made one at a time, so two cannot both pass the check.
     source = (
         Campaign.objects.select_for_update(of=("self",))

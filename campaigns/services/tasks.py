@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from safetyzone.calendar import WorkingCalendar
 from safetyzone.core.uploads import IMAGE, PDF, validate_upload
 from safetyzone.org.models import Unit, User
-from safetyzone.org.scoping import sees_all_units
+from safetyzone.org.scoping import can_act_on, require_record, sees_all_units
 
 from ..models import (
     AssignmentAttachment,
@@ -70,14 +70,9 @@ def is_task_manager(user: User) -> bool:
 
 
 def acts_for_unit(user: User, assignment: TaskAssignment, perm: str) -> bool:
-    """Only people of the assignment's own unit act on it (sign for, report...)."""
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.unit_id is not None
-        and user.unit_id == assignment.unit_id
-        and user.has_perm(perm)
-    )
+    """Only people of the assignment's own unit act on it (sign for, report...):
+    committee staff too only for their own unit's."""
+    return can_act_on(user, assignment, as_member=True) and user.has_perm(perm)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -86,10 +81,9 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _require_unit(user: User, assignment: TaskAssignment, perm: str) -> None:
-    _require(
-        acts_for_unit(user, assignment, perm),
-        _("Only the assigned unit can do this for its assignment."),
-    )
+    message = _("Only the assigned unit can do this for its assignment.")
+    require_record(user, assignment, as_member=True, message=message)
+    _require(user.has_perm(perm), message)
 
 
 def assignment_actions(*, assignment: TaskAssignment, user: User) -> frozenset[str]:
