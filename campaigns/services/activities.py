@@ -163,7 +163,6 @@ def activity_create(
     photos = list(photos)
     errors = _activity_errors(activity, actor=actor)
     if photo_errors := _photo_errors(photos):
-    require_record(actor, activity)
         errors["photos"] = photo_errors
     full_clean_with(activity, errors, exclude=["created_by"])
     activity.save()
@@ -176,6 +175,7 @@ def activity_update(*, actor: User, activity: Activity, **changes: Any) -> Activ
     """Change an activity. Precondition: ``activity`` came through a selector scoped to
     ``actor``; a head cannot move it to another unit."""
     require_perm(actor, "campaigns.change_activity")
+    require_record(actor, activity)
     unknown = set(changes) - set(ACTIVITY_FIELDS)
     if unknown:
         raise TypeError(f"Unknown activity fields: {sorted(unknown)}")

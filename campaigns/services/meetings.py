@@ -238,9 +238,9 @@ def meeting_create(
     afterwards); agenda and requirements keep the order given."""
     if not actor.has_perm("campaigns.add_meeting"):
         raise PermissionDenied
-    data = {
     if organiser is not None:
         require_unit(actor, organiser, field="organiser")
+    data = {
         "title": title,
         "kind": kind,
         "starts_at": starts_at,
@@ -285,10 +285,10 @@ def meeting_update(
     ``actor``."""
     if not actor.has_perm("campaigns.change_meeting"):
         raise PermissionDenied
-    # Lock the row: an issue running at the same time either sees this change or
     require_record(actor, meeting)
     if data.get("organiser") is not None:
         require_unit(actor, data["organiser"], field="organiser")
+    # Lock the row: an issue running at the same time either sees this change or
     # makes it fail here, never a half-changed notice.
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status != Meeting.Status.DRAFT:
@@ -311,8 +311,8 @@ def meeting_issue(*, meeting: Meeting, actor: User, issued_at: datetime | None =
     (default now) records a notice issued earlier, e.g. when entering past ones."""
     if not actor.has_perm("campaigns.issue_meeting"):
         raise PermissionDenied
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     require_record(actor, meeting)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status != Meeting.Status.DRAFT:
         raise ValidationError(
             {"status": ValidationError(_("This notice has already been issued."), code="issued")}
@@ -359,8 +359,8 @@ def meeting_record_minutes(*, meeting: Meeting, actor: User, minutes: str) -> Me
     """Record (or correct) the minutes of a meeting, issued or not."""
     if not actor.has_perm("campaigns.change_meeting"):
         raise PermissionDenied
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     require_record(actor, meeting)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     locked.minutes = (minutes or "").strip()
     locked.minutes_recorded_at = timezone.now() if locked.minutes else None
     locked.full_clean(exclude=_SYSTEM_FIELDS)
