@@ -5,7 +5,6 @@ or English; each cell that cannot be read becomes an error of its row."""
 import datetime as dt
 import os
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,7 +15,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safetyzone.documents.spreadsheets import new_workbook
+from safetyzone.documents.spreadsheets import (
+    SpreadsheetRefused,
+    new_workbook,
+    uploaded_sheet_rows,
+)
 from safetyzone.org.models import Enterprise, KeyArea, User
 from safetyzone.org.scoping import scope_queryset, unit_choices_for
 
@@ -138,26 +141,20 @@ def _choice(value: Any, choices) -> str | None:
     return None
 
 
-def _open_sheet(upload):
-    from openpyxl import load_workbook
-
-    if upload.size and upload.size > MAX_BYTES:
-        raise ValidationError({"file": _("The file is too large (at most 10 MB).")})
-    upload.seek(0)
-    if not zipfile.is_zipfile(upload):
-        raise ValidationError({"file": _("This is not an Excel (.xlsx) file.")})
-    upload.seek(0)
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
-        raise ValidationError({"file": _("The Excel file cannot be read.")}) from exc
-    return workbook.worksheets[0]
-
-
 def read_rows(upload, *, kind: str, user: User) -> list[tuple[int, Row]]:
     """The data rows of the first sheet as (row number, Row). The header row is the
-    first row naming every required column."""
-    sheet = _open_sheet(upload)
+    first row naming every required column. A file that cannot be read is a
+    ValidationError on ``file``."""
+    if upload.size and upload.size > MAX_BYTES:
+        raise ValidationError({"file": _("The file is too large (at most 10 MB).")})
+    try:
+        with uploaded_sheet_rows(upload) as sheet_rows:
+            return _read_rows(sheet_rows, kind=kind, user=user)
+    except SpreadsheetRefused as exc:
+        raise ValidationError({"file": exc.message}) from exc
+
+
+def _read_rows(sheet_rows, *, kind: str, user: User) -> list[tuple[int, Row]]:
     columns = columns_for(kind)
     wanted = {
         key: _header_names(label) | set(ALIASES.get(key, ())) for key, label, _required in columns
@@ -165,7 +162,7 @@ def read_rows(upload, *, kind: str, user: User) -> list[tuple[int, Row]]:
     positions: dict[str, int] | None = None
     rows: list[tuple[int, Row]] = []
     resolver = _Resolver(user)
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(sheet_rows, start=1):
         if positions is None:
             found = {}
             for index, cell in enumerate(values):

@@ -712,7 +712,11 @@ def import_view(request: HttpRequest) -> HttpResponse:
                     if kind == ImportForm.ENTERPRISES
                     else "inspections:hazard-list"
                 )
-    return render(request, "inspections/import.html", {"form": form, "result": result})
+    # A refused file (not a workbook, too large, unreadable) is the client's error.
+    status = 400 if form.errors else 200
+    return render(
+        request, "inspections/import.html", {"form": form, "result": result}, status=status
+    )
 
 
 @login_required

@@ -249,6 +249,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Largest upload accepted (photos, evidence files), in bytes.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# An uploaded .xlsx (the imports) is refused before it is read when its zip parts add up
+# to more than this many bytes once expanded, or number more than XLSX_MAX_PARTS.
+XLSX_MAX_UNCOMPRESSED_BYTES = env.int("XLSX_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+XLSX_MAX_PARTS = env.int("XLSX_MAX_PARTS", default=1000)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="safety2024")
 

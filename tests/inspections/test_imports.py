@@ -186,7 +186,7 @@ def test_another_units_enterprise_is_not_found(client, bob, enterprise_a):
 def test_a_file_that_is_not_excel_is_refused(client, staff):
     client.force_login(staff)
     response = post(client, "hazards", SimpleUploadedFile("x.xlsx", b"name,code\n1,2\n"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["file"]
 
 
@@ -210,3 +210,149 @@ def test_duty_officer_cannot_import(client, roles, unit_a):
 
     client.force_login(UserFactory(unit=unit_a, roles=[Role.DUTY_OFFICER]))
     assert client.get(reverse("inspections:import")).status_code == 403
+
+
+# --- Hostile files (issue 12): refused with a message and a 400, never a 500 -----------
+
+
+def rezip(content: bytes, *, replace: dict[str, bytes] | None = None, add=None) -> bytes:
+    """``content`` (an xlsx) with some parts replaced and others added."""
+    import zipfile
+
+    replace = replace or {}
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, replace.get(info.filename, source.read(info)))
+        for name, data in (add or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def good_enterprise_file(unit) -> bytes:
+    rows = [ENTERPRISE_HEADER]
+    rows += [[f"企业{i}", valid_credit_code(5100 + i), unit.name, "", "", ""] for i in range(3)]
+    return xlsx(rows).read()
+
+
+def assert_refused(response, message: str) -> None:
+    assert response.status_code == 400
+    errors = response.context["form"].errors["file"]
+    assert any(message in error for error in errors), errors
+    assert message in response.content.decode()
+    assert not Enterprise.objects.exists()
+    assert not Hazard.objects.exists()
+
+
+def test_random_bytes_named_xlsx_are_refused(client, staff):
+    client.force_login(staff)
+    upload = SimpleUploadedFile("import.xlsx", bytes(range(256)) * 40)
+    assert_refused(post(client, "enterprises", upload), "not an Excel")
+
+
+def test_a_truncated_xlsx_is_refused(client, staff, unit_a):
+    content = good_enterprise_file(unit_a)
+    client.force_login(staff)
+    upload = SimpleUploadedFile("import.xlsx", content[: len(content) // 2])
+    assert_refused(post(client, "enterprises", upload), "not an Excel")
+
+
+def test_a_zip_that_is_no_workbook_is_refused(client, staff):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    client.force_login(staff)
+    upload = SimpleUploadedFile("import.xlsx", buffer.getvalue())
+    assert_refused(post(client, "enterprises", upload), "cannot be read")
+
+
+def test_a_workbook_whose_sheet_breaks_after_good_rows_imports_nothing(client, staff, unit_a):
+    """openpyxl reads a sheet lazily: the broken XML surfaces only after the first rows."""
+    import zipfile
+
+    content = good_enterprise_file(unit_a)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    broken = sheet[: sheet.index(b"</sheetData>")] + b"<row r='9'><c r='A9' t='s'><v>"
+    client.force_login(staff)
+    upload = SimpleUploadedFile(
+        "import.xlsx", rezip(content, replace={"xl/worksheets/sheet1.xml": broken})
+    )
+    assert_refused(post(client, "enterprises", upload), "cannot be read")
+
+
+def test_a_part_whose_data_is_corrupt_is_refused(client, staff, unit_a):
+    """A part whose compressed bytes are damaged (its CRC fails) while the zip directory
+    is intact."""
+    import zipfile
+
+    content = bytearray(good_enterprise_file(unit_a))
+    with zipfile.ZipFile(io.BytesIO(bytes(content))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 5, start + info.compress_size - 5):
+        content[offset] ^= 0x5A
+    client.force_login(staff)
+    upload = SimpleUploadedFile("import.xlsx", bytes(content))
+    assert_refused(post(client, "enterprises", upload), "cannot be read")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(client, staff, unit_a):
+    zeros = bytes(60 * 1024 * 1024)
+    content = rezip(good_enterprise_file(unit_a), add={"xl/media/zeros.bin": zeros})
+    del zeros
+    assert len(content) < 1024 * 1024
+    client.force_login(staff)
+    upload = SimpleUploadedFile("import.xlsx", content)
+    assert_refused(post(client, "enterprises", upload), "expands to more than 50 MB")
+
+
+def test_the_expanded_size_limit_is_a_setting(client, staff, unit_a, settings):
+    settings.XLSX_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
+    content = rezip(good_enterprise_file(unit_a), add={"xl/media/pad.bin": bytes(2 * 1024 * 1024)})
+    client.force_login(staff)
+    upload = SimpleUploadedFile("import.xlsx", content)
+    assert_refused(post(client, "enterprises", upload), "expands to more than 1 MB")
+
+
+def test_a_workbook_of_too_many_parts_is_refused(client, staff, unit_a, settings):
+    settings.XLSX_MAX_PARTS = 20
+    parts = {f"xl/media/part{i}.bin": b"x" for i in range(30)}
+    content = rezip(good_enterprise_file(unit_a), add=parts)
+    client.force_login(staff)
+    upload = SimpleUploadedFile("import.xlsx", content)
+    assert_refused(post(client, "enterprises", upload), "too many parts")
+
+
+def test_xml_entities_are_refused(client, staff, unit_a):
+    """openpyxl parses with defusedxml: a DTD's entity (the root of billion laughs) in a
+    part refuses the file instead of being expanded."""
+    import zipfile
+
+    content = good_enterprise_file(unit_a)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    assert "<t>企业0</t>".encode() in sheet
+    doctype = (
+        b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    )
+    sheet = doctype + sheet.replace("<t>企业0</t>".encode(), b"<t>&b;</t>")
+    client.force_login(staff)
+    upload = SimpleUploadedFile(
+        "import.xlsx", rezip(content, replace={"xl/worksheets/sheet1.xml": sheet})
+    )
+    assert_refused(post(client, "enterprises", upload), "cannot be read")
+
+
+def test_a_good_file_still_imports_after_the_checks(client, staff, unit_a):
+    client.force_login(staff)
+    upload = SimpleUploadedFile("import.xlsx", good_enterprise_file(unit_a))
+    response = post(client, "enterprises", upload)
+    assert response.status_code == 302
+    assert Enterprise.objects.count() == 3
