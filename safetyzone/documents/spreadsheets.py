@@ -21,7 +21,7 @@ from typing import Any
 import xlsxwriter
 from django.conf import settings
 from django.utils.translation import gettext as _
-from xlsxwriter.worksheet import Worksheet, convert_cell_args
+from xlsxwriter.worksheet import Worksheet
 
 # First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,25 +40,15 @@ def safe_text(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def _write_text(worksheet: Worksheet, row: int, col: int, *args: Any) -> Any:
-    # XlsxWriter's write handler for str: None lets it write the string as usual.
-    text = args[0]
-    if text.startswith(FORMULA_TRIGGERS):
-        return worksheet.write_string(row, col, "'" + text, *args[1:])
-    return None
-
-
 class SafeWorksheet(Worksheet):
-    """A worksheet whose ``write``, ``write_row``, ``write_column`` and ``write_string``
-    never write user text as a formula."""
+    """A worksheet that never writes text as a formula, whichever method writes it."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.add_write_handler(str, _write_text)
-
-    @convert_cell_args
-    def write_string(self, row: int, col: int, string: str, *args: Any) -> Any:
-        return super().write_string(row, col, safe_text(string), *args)
+    # Every string cell goes through _write_string (write, write_row, write_column,
+    # write_string; str subclasses such as SafeString too, which the public
+    # add_write_handler(str, ...) would miss). XlsxWriter is pinned and
+    # tests/documents/test_spreadsheets.py reads the cells back, so a rename shows.
+    def _write_string(self, row: int, col: int, string: str, *args: Any) -> Any:
+        return super()._write_string(row, col, safe_text(string), *args)
 
 
 class SafeWorkbook(xlsxwriter.Workbook):

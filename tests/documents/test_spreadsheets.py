@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils.safestring import SafeString
 from openpyxl import load_workbook
 
 from safetyzone.documents.spreadsheets import new_workbook
@@ -39,9 +40,10 @@ def test_text_that_would_start_a_formula_is_written_as_text(typed, constant_memo
         sheet.write_column(2, 0, [typed])
         sheet.write_string(3, 0, typed)
         sheet.write_string("A5", typed)
+        sheet.write(5, 0, SafeString(typed))
 
     sheet = read_back(write, constant_memory=constant_memory)
-    for row in range(1, 6):
+    for row in range(1, 7):
         cell = sheet.cell(row=row, column=1)
         assert cell.data_type == "s", (cell.coordinate, cell.value)
         assert cell.value.startswith("'")
