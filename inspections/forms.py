@@ -9,7 +9,7 @@ from campaigns.models import Campaign, Directive, KeyPeriod
 from safetyzone.core.forms import ListedModelChoiceField
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.roles import Role
-from safetyzone.org.scoping import scope_queryset, sees_all_units, unit_choices_for
+from safetyzone.org.scoping import scope_queryset, unit_choices_for
 
 from .models import (
     ChecklistTemplate,
@@ -70,13 +70,7 @@ def inspector_choices(user: User):
     qs = User.objects.filter(
         is_active=True, groups__name__in=[Role.INSPECTOR, Role.DEPARTMENT_HEAD]
     ).distinct()
-    if not sees_all_units(user):
-        qs = (
-            qs.filter(unit_id=getattr(user, "unit_id", None))
-            if user.is_authenticated
-            else qs.none()
-        )
-    return qs.select_related("unit").order_by("unit__order", "username")
+    return scope_queryset(qs, user).select_related("unit").order_by("unit__order", "username")
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):

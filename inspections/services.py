@@ -27,7 +27,7 @@ from safetyzone.calendar import WorkingCalendar
 from safetyzone.core.uploads import IMAGE, PDF, validate_upload
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.roles import Role
-from safetyzone.org.scoping import scope_queryset, sees_all_units
+from safetyzone.org.scoping import can_act_on, require_record, require_unit, sees_all_units
 
 from .models import (
     ChecklistItem,
@@ -96,14 +96,15 @@ def _require(actor: User, perm: str) -> None:
 def _check_unit(actor: User, unit: Unit | None, field_name: str) -> None:
     if unit is None:
         raise ValidationError({field_name: _("Choose a unit.")})
-    if not sees_all_units(actor) and unit.pk != actor.unit_id:
-        raise ValidationError({field_name: _("You can only record this for your own unit.")})
+    require_unit(
+        actor, unit, field=field_name, message=_("You can only record this for your own unit.")
+    )
 
 
 def _check_enterprise(actor: User, enterprise: Enterprise | None) -> None:
     if enterprise is None:
         raise ValidationError({"enterprise": _("Choose an enterprise.")})
-    if not scope_queryset(Enterprise.objects.filter(pk=enterprise.pk), actor).exists():
+    if not can_act_on(actor, enterprise):
         raise ValidationError({"enterprise": _("This enterprise is not supervised by your unit.")})
 
 
@@ -276,6 +277,7 @@ def hazard_from_answer(*, actor: User, answer: InspectionAnswer, **overrides: An
     """Turn a failed checklist answer into a hazard in one step, pre-filled from the
     item (question, legal basis, implied level) and the inspection (enterprise, date,
     key area); ``overrides`` replace any of those. The answer's photo is copied."""
+    require_record(actor, answer)
     if answer.result != InspectionAnswer.Result.FAIL:
         raise ValidationError(_("Only a failed checklist item becomes a hazard."))
     if Hazard.objects.filter(answer=answer).exists():
@@ -310,6 +312,7 @@ def hazard_from_answer(*, actor: User, answer: InspectionAnswer, **overrides: An
 @transaction.atomic
 def hazards_from_inspection(*, actor: User, inspection: Inspection) -> list[Hazard]:
     """Every failed item of ``inspection`` not yet a hazard becomes one, pre-filled."""
+    require_record(actor, inspection)
     answers = (
         inspection.answers.filter(result=InspectionAnswer.Result.FAIL, hazard__isnull=True)
         .select_related("item", "inspection__enterprise__supervising_unit", "inspection__key_area")
@@ -329,6 +332,7 @@ def hazard_photos_add(
     """Add photos to a hazard (as found, or after rectification). Precondition:
     ``hazard`` came through a selector scoped to ``actor``."""
     _require(actor, "inspections.add_hazardphoto")
+    require_record(actor, hazard)
     checked = _validate_files(photos, (IMAGE,), "photos")
     if not checked:
         raise ValidationError({"photos": _("Choose at least one photo.")})
@@ -361,6 +365,7 @@ def hazard_update(*, actor: User, hazard: Hazard, **data: Any) -> Hazard:
     if unknown:
         raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
     hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
+    require_record(actor, hazard)
     if not hazard.is_open:
         raise ValidationError(_("A closed hazard cannot be changed."))
     for name, value in data.items():
@@ -401,6 +406,7 @@ def hazard_start_rectification(
     implementations. Precondition: ``hazard`` came through a scoped selector."""
     _require(actor, "inspections.change_hazard")
     hazard = _lock_hazard(hazard)
+    require_record(actor, hazard)
     _transition(hazard, Hazard.Status.RECTIFYING)
     if hazard.is_major and (missing := hazard.missing_implementations()):
         raise ValidationError(
@@ -423,6 +429,7 @@ def hazard_supervise(
     """Put a major, open hazard under listed supervision (挂牌督办)."""
     _require(actor, "inspections.supervise_hazard")
     hazard = _lock_hazard(hazard)
+    require_record(actor, hazard)
     if not hazard.is_open:
         raise ValidationError(_("A closed hazard cannot be put under supervision."))
     if not hazard.is_major:
@@ -463,7 +470,7 @@ def report_file(
     Precondition: ``hazard`` came through a scoped selector."""
     _require(actor, "inspections.add_rectificationreport")
     hazard = _lock_hazard(hazard)
-    _check_unit(actor, hazard.responsible_unit, "hazard")
+    require_record(actor, hazard)
     if hazard.status == Hazard.Status.ACCEPTED:
         raise TransitionNotAllowed(
             _("This hazard is closed: no report can be filed on it."), code="hazard_closed"
@@ -519,6 +526,7 @@ def report_accept(
     """Committee staff accept the pending report: the hazard is closed (销号)."""
     _require(actor, "inspections.review_hazard")
     hazard = _lock_hazard(hazard)
+    require_record(actor, hazard)
     _transition(hazard, Hazard.Status.ACCEPTED)
     report = _pending_report(hazard)
     now = _when(at)
@@ -553,6 +561,7 @@ def report_return(
     if not reason:
         raise ValidationError({"reason": _("Say why the report is returned.")})
     hazard = _lock_hazard(hazard)
+    require_record(actor, hazard)
     _transition(hazard, Hazard.Status.RETURNED)
     report = _pending_report(hazard)
     report.status = RectificationReport.Status.RETURNED
@@ -650,7 +659,7 @@ def inspection_record(
     if template is not None and template.key_area_id != key_area.pk:
         errors["template"] = [_("This checklist belongs to another key area.")]
     if task is not None:
-        if not scope_queryset(InspectionTask.objects.filter(pk=task.pk), actor).exists():
+        if not can_act_on(actor, task):
             errors["task"] = [_("This task was not issued to your unit.")]
         elif task.key_area_id != key_area.pk:
             errors["task"] = [_("This task is for another key area.")]
