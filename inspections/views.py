@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.models import KeyArea
-from safetyzone.org.scoping import unit_choices_for
+from safetyzone.org.scoping import can_act_on, unit_choices_for
 
 from . import exports, selectors, services
 from .forms import (
@@ -358,7 +358,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and user.has_perm("inspections.change_hazard"),
         "can_file": hazard.status == Hazard.Status.RECTIFYING
         and user.has_perm("inspections.add_rectificationreport")
-        and (user.sees_all_units or user.unit_id == hazard.responsible_unit_id),
+        and can_act_on(user, hazard),
         "can_review": pending is not None and user.has_perm("inspections.review_hazard"),
         "can_supervise": hazard.is_major
         and hazard.is_open
