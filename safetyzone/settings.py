@@ -192,6 +192,27 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "safetyzone.core.api.Pagination",
+# Redis hands a task whose worker died (killed, out of memory, machine lost) back to
+# another worker after this many seconds (Celery's default: an hour). It must outlast
+# the longest task time limit (the sweeps' 600 s) and the longest retry countdown (a
+# delivery's 480 s): a task still running or waiting for its countdown would be handed
+# out twice. A document job or a delivery a dead worker had started is handed back
+# sooner by the periodic reclaim sweeps: once its claim is older than its task's time
+# limit plus WORKER_RECLAIM_MARGIN_SECONDS.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+}
+WORKER_RECLAIM_MARGIN_SECONDS = env.int("WORKER_RECLAIM_MARGIN_SECONDS", default=60)
+
+# A unit's group robot may only be on these origins (scheme://host[:port]; WeCom's and
+# DingTalk's robots by default; an intranet gateway may be added), and never at an
+# internal address (loopback, private, link-local, reserved) unless inside one of
+# WEBHOOK_ALLOWED_NETWORKS (CIDR, e.g. the gateway's 10.1.2.0/24).
+WEBHOOK_ALLOWED_ORIGINS = env.list(
+    "WEBHOOK_ALLOWED_ORIGINS",
+    default=["https://qyapi.weixin.qq.com", "https://oapi.dingtalk.com"],
+)
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "safetyzone.core.api.FilterBackend",

@@ -5,14 +5,13 @@ has a secret)."""
 import base64
 import hashlib
 import hmac
-import json
 import time
 import urllib.parse
-import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
 
+from . import outbound
 from .models import Notification, UnitWebhook
 
 WEBHOOK_TIMEOUT_SECONDS = 10
@@ -43,17 +42,14 @@ def signed_url(url: str, secret: str, now_ms: int | None = None) -> str:
 
 
 def send_webhook(notification: Notification, webhook: UnitWebhook) -> None:
-    body = json.dumps(
-        {"msgtype": "text", "text": {"content": text_of(notification)}}, ensure_ascii=False
-    ).encode()
+    """Post to the robot through ``outbound``: allowed origins and public addresses only,
+    no redirect followed (outbound.Refused when the URL may not be posted to)."""
     url = signed_url(webhook.url, webhook.secret) if webhook.secret else webhook.url
-    if not url.startswith(("http://", "https://")):
-        raise ValueError("The webhook URL is not http(s)")
-    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-        url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
+    answer = outbound.post_json(
+        url,
+        {"msgtype": "text", "text": {"content": text_of(notification)}},
+        timeout=WEBHOOK_TIMEOUT_SECONDS,
     )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-        answer = json.loads(response.read() or b"{}")
     # Both robots answer 200 with an error code of their own when they refuse.
     if answer.get("errcode", 0) != 0:
         raise RuntimeError(f"The robot refused: {answer}")

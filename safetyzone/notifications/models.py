@@ -150,6 +150,14 @@ def validate_http_url(value: str) -> None:
         raise ValidationError(message, code="invalid") from exc
 
 
+def validate_webhook_url(value: str) -> None:
+    """Only the robot hosts the settings allow, never an internal address: the one check
+    behind the API, the page, the admin and the service (see ``outbound``)."""
+    from .outbound import webhook_url_check
+
+    webhook_url_check(value)
+
+
 class UnitWebhook(models.Model):
     """A unit's group robot (群机器人) on WeCom or DingTalk: reminders to the unit's
     people are posted to its group too."""
@@ -157,7 +165,7 @@ class UnitWebhook(models.Model):
     unit = models.OneToOneField(
         "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="webhook"
     )
-    url = models.CharField(_("webhook URL"), max_length=500, validators=[validate_http_url])
+    url = models.CharField(_("webhook URL"), max_length=500, validators=[validate_webhook_url])
     secret = models.CharField(
         _("signing secret"),
         max_length=200,
@@ -204,10 +212,13 @@ class ChannelPreference(models.Model):
 
 class Delivery(models.Model):
     """The sending of one notification by email or group robot, run by a worker with
-    retries; one per notification and channel, with a record of every attempt."""
+    retries; one per notification and channel, with a record of every attempt. A worker
+    claims it (sending, ``claimed_at``) for the time of one attempt; a claim older than
+    the task's time limit is a dead worker's, handed back by a periodic sweep."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -222,6 +233,10 @@ class Delivery(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # A robot post held back by the robot's rate limit goes out at this moment (the
+    # periodic sweep enqueues it).
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

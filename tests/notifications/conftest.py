@@ -16,6 +16,9 @@ def seed_again() -> None:
     import_module("safetyzone.notifications.migrations.0004_beat_schedules").create_schedules(
         apps, None
     )
+    import_module(
+        "safetyzone.notifications.migrations.0008_beat_hand_back_deliveries"
+    ).create_schedule(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +35,22 @@ def seed_again_after_module(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         seed_again()
+
+
+def allow_local_robot(settings, url: str) -> None:
+    """Let the test's own robot (an HTTP server on 127.0.0.1) through the outbound rule:
+    its origin and the loopback network are allowed explicitly, for this test only."""
+    from safetyzone.notifications.outbound import origin_of
+
+    settings.WEBHOOK_ALLOWED_ORIGINS = [str(origin_of(url))]
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+
+
+def local_robot_env(url: str) -> dict[str, str]:
+    """The same, for a worker started in another process."""
+    from safetyzone.notifications.outbound import origin_of
+
+    return {
+        "WEBHOOK_ALLOWED_ORIGINS": str(origin_of(url)),
+        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
+    }

@@ -196,7 +196,12 @@ def test_preferences_query_count_does_not_grow(api_client, alice, saved, django_
 
 def test_anonymous_gets_401_on_robot(api_client, db):
     assert api_client.get(ROBOT).status_code == 401
-    assert api_client.put(ROBOT, {"url": "https://example.com/"}, format="json").status_code == 401
+    assert (
+        api_client.put(
+            ROBOT, {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}, format="json"
+        ).status_code
+        == 401
+    )
 
 
 def test_no_robot_yet(api_client, alice):
@@ -235,19 +240,33 @@ def test_head_sets_own_units_robot_and_the_secret_never_comes_back(api_client, a
 
 
 def test_head_cannot_reach_another_units_robot(api_client, alice, bob):
-    unit_webhook_set(unit=bob.unit, url="https://example.com/bob", secret=SECRET)
+    unit_webhook_set(
+        unit=bob.unit, url="https://oapi.dingtalk.com/robot/send?access_token=bob", secret=SECRET
+    )
     api_client.force_authenticate(alice)
-    api_client.put(ROBOT, {"url": "https://example.com/alice"}, format="json")
+    api_client.put(
+        ROBOT, {"url": "https://oapi.dingtalk.com/robot/send?access_token=alice"}, format="json"
+    )
     bobs = UnitWebhook.objects.get(unit=bob.unit)
-    assert (bobs.url, bobs.secret) == ("https://example.com/bob", SECRET)
-    assert UnitWebhook.objects.get(unit=alice.unit).url == "https://example.com/alice"
+    assert (bobs.url, bobs.secret) == (
+        "https://oapi.dingtalk.com/robot/send?access_token=bob",
+        SECRET,
+    )
+    assert (
+        UnitWebhook.objects.get(unit=alice.unit).url
+        == "https://oapi.dingtalk.com/robot/send?access_token=alice"
+    )
 
 
 def test_put_without_secret_keeps_it_and_an_empty_one_removes_it(api_client, alice):
-    unit_webhook_set(unit=alice.unit, url="https://example.com/a", secret=SECRET)
+    unit_webhook_set(
+        unit=alice.unit, url="https://oapi.dingtalk.com/robot/send?access_token=a", secret=SECRET
+    )
     api_client.force_authenticate(alice)
     response = api_client.put(
-        ROBOT, {"url": "https://example.com/b", "is_active": False}, format="json"
+        ROBOT,
+        {"url": "https://oapi.dingtalk.com/robot/send?access_token=b", "is_active": False},
+        format="json",
     )
     assert response.json()["has_secret"] is True
     assert response.json()["is_active"] is False
@@ -255,7 +274,7 @@ def test_put_without_secret_keeps_it_and_an_empty_one_removes_it(api_client, ali
     response = api_client.patch(ROBOT, {"secret": ""}, format="json")
     assert response.status_code == 200
     assert response.json()["has_secret"] is False
-    assert response.json()["url"] == "https://example.com/b"
+    assert response.json()["url"] == "https://oapi.dingtalk.com/robot/send?access_token=b"
     assert UnitWebhook.objects.get().secret == ""
 
 
@@ -263,13 +282,18 @@ def test_put_without_secret_keeps_it_and_an_empty_one_removes_it(api_client, ali
     "url", ["javascript:alert(1)", "ftp://example.com/robot", "file:///etc/passwd", "robot"]
 )
 def test_robot_url_not_http_is_refused_and_nothing_saved(api_client, alice, url):
-    unit_webhook_set(unit=alice.unit, url="https://example.com/old", secret=SECRET)
+    unit_webhook_set(
+        unit=alice.unit, url="https://oapi.dingtalk.com/robot/send?access_token=old", secret=SECRET
+    )
     api_client.force_authenticate(alice)
     response = api_client.put(ROBOT, {"url": url, "secret": "new"}, format="json")
     assert response.status_code == 400
     assert errors(response) == {("url", "invalid")}
     webhook = UnitWebhook.objects.get()
-    assert (webhook.url, webhook.secret) == ("https://example.com/old", SECRET)
+    assert (webhook.url, webhook.secret) == (
+        "https://oapi.dingtalk.com/robot/send?access_token=old",
+        SECRET,
+    )
 
 
 def test_robot_refusal_reads_in_the_users_language(api_client, alice):
@@ -292,7 +316,9 @@ def test_first_robot_needs_a_url(api_client, alice):
 def test_robot_active_must_be_a_boolean(api_client, alice):
     api_client.force_authenticate(alice)
     response = api_client.put(
-        ROBOT, {"url": "https://example.com/", "is_active": "yes"}, format="json"
+        ROBOT,
+        {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "is_active": "yes"},
+        format="json",
     )
     assert errors(response) == {("is_active", "invalid")}
     assert not UnitWebhook.objects.exists()
@@ -302,7 +328,9 @@ def test_robot_active_must_be_a_boolean(api_client, alice):
 def test_other_roles_get_403_on_robot(api_client, unit_a, roles, role):
     api_client.force_authenticate(UserFactory(unit=unit_a, roles=[role]))
     assert api_client.get(ROBOT).status_code == 403
-    response = api_client.put(ROBOT, {"url": "https://example.com/"}, format="json")
+    response = api_client.put(
+        ROBOT, {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}, format="json"
+    )
     assert response.status_code == 403
     assert not UnitWebhook.objects.exists()
 
@@ -315,7 +343,9 @@ def test_head_without_a_unit_gets_403_on_robot(api_client, roles):
 def test_staff_and_admin_set_their_own_units_robot(api_client, staff, admin_user):
     for user in (staff, admin_user):
         api_client.force_authenticate(user)
-        response = api_client.put(ROBOT, {"url": "https://example.com/"}, format="json")
+        response = api_client.put(
+            ROBOT, {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}, format="json"
+        )
         assert response.status_code == 200
         assert response.json()["unit"] == user.unit_id
     assert set(UnitWebhook.objects.values_list("unit", flat=True)) == {

@@ -20,6 +20,8 @@ from safetyzone.notifications.models import (
 )
 from safetyzone.notifications.services import Draft, notifications_create
 
+from .conftest import allow_local_robot
+
 pytestmark = pytest.mark.usefixtures("seed_again_after_module")
 
 
@@ -45,13 +47,15 @@ class Robot(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def robot():
+def robot(settings):
     Robot.received = []
     Robot.fail_first = 0
     server = HTTPServer(("127.0.0.1", 0), Robot)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=abc"
+    url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=abc"
+    allow_local_robot(settings, url)
+    yield url
     server.shutdown()
     server.server_close()
 

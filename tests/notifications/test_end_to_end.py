@@ -22,6 +22,7 @@ from tests.factories import TaskAssignmentFactory, TaskFactory
 
 from ..conftest import database_is_postgres, need_service
 from ..documents.test_worker import test_database_url
+from .conftest import local_robot_env
 from .test_worker import start_celery, start_worker, stop
 
 pytestmark = pytest.mark.usefixtures("seed_again_after_module")
@@ -105,6 +106,7 @@ def test_beat_and_worker_across_a_deadline_remind_once_in_app_mail_and_robot(
         "VAR_DIR": str(tmp_path / "var"),
         "TEST_CELERY_QUEUE": queue,  # beat sends to it too
         "TEST_CLOCK_FILE": str(clock),
+        **local_robot_env(f"http://127.0.0.1:{server.server_address[1]}/"),
     }
     env.pop("EMAIL_URL", None)
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"

@@ -21,6 +21,7 @@ from safetyzone.notifications.services import Draft, notifications_create
 
 from ..conftest import database_is_postgres, need_service
 from ..documents.test_worker import VENV_BIN, test_database_url
+from .conftest import local_robot_env
 
 pytestmark = pytest.mark.usefixtures("seed_again_after_module")
 
@@ -117,6 +118,7 @@ def test_killed_worker_loses_no_delivery(alice, tmp_path):
         "DATABASE_URL": test_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DJANGO_SETTINGS_MODULE": "safetyzone.settings",
+        **local_robot_env(f"http://127.0.0.1:{server.server_address[1]}/"),
     }
     log_path = tmp_path / "worker.log"
     default_queue = celery_app.conf.task_default_queue
@@ -144,13 +146,14 @@ def test_killed_worker_loses_no_delivery(alice, tmp_path):
         first.send_signal(signal.SIGKILL)  # in the middle of the POST
         first.wait(timeout=10)
         delivery.refresh_from_db()
-        assert delivery.status == Delivery.Status.PENDING
+        # The dead worker's claim stays until the message comes back (marked redelivered).
+        assert delivery.status == Delivery.Status.SENDING
 
         second = start_worker(queue, log_path, env)
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             delivery.refresh_from_db()
-            if delivery.status != Delivery.Status.PENDING:
+            if delivery.status not in (Delivery.Status.PENDING, Delivery.Status.SENDING):
                 break
             if second.poll() is not None:
                 pytest.fail(f"the worker exited:\n{log_path.read_text()[-4000:]}")
