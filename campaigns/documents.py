@@ -108,8 +108,9 @@ register_document_kind(
         context=meeting_notice_context,
         filename=meeting_notice_filename,
         unit=lambda meeting: meeting.organiser,
-        # Only admins and committee staff export notices.
+        # Only admins and committee staff export notices; whoever sees the meeting reads it.
         permission="campaigns.issue_meeting",
+        read_permission="campaigns.view_meeting",
         refuse=lambda meeting: (
             None if meeting.is_issued else gettext("Only an issued meeting has a notice to export.")
         ),
@@ -144,6 +145,7 @@ register_document_kind(
         unit=lambda campaign: campaign.lead_unit,
         # Committee staff and admins export it; a head of the lead unit can read it.
         permission="campaigns.change_campaign",
+        read_permission="campaigns.view_campaign",
         subject_related=("lead_unit",),
     )
 )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safetyzone.core.uploads import UploadField
 from safetyzone.org.models import KeyArea, Unit
 
 USER = settings.AUTH_USER_MODEL
@@ -203,11 +204,12 @@ class Directive(models.Model):
     issued_on = models.DateField(_("date of issue"))
     title = models.CharField(_("title"), max_length=200)
     requirements = models.TextField(_("requirements"), blank=True)
-    attachment = models.FileField(
-        _("attachment"), upload_to="directives/%Y/", blank=True, max_length=255
+    attachment = UploadField(
+        _("attachment"), upload_to="directives/%Y/", blank=True, label_field="attachment_name"
     )
     campaign = models.ForeignKey(
         Campaign,
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
         verbose_name=_("campaign"),
         on_delete=models.SET_NULL,
         related_name="directives",
@@ -550,7 +552,8 @@ class ActivityPhoto(models.Model):
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.FileField(_("image"), upload_to="activities/%Y/%m/", max_length=255)
+    image = UploadField(_("image"), upload_to="activities/%Y/%m/", label_field="original_name")
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         USER, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
@@ -565,7 +568,7 @@ class ActivityPhoto(models.Model):
         verbose_name_plural = _("activity photos")
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.original_name or self.image.name
 
 
 class Task(models.Model):
@@ -719,7 +722,8 @@ class AssignmentAttachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("file"), upload_to="tasks/%Y/%m/", max_length=255)
+    file = UploadField(_("file"), upload_to="tasks/%Y/%m/", label_field="original_name")
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         USER, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -733,7 +737,7 @@ class AssignmentAttachment(models.Model):
         verbose_name_plural = _("assignment attachments")
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.original_name or self.file.name.rsplit("/", 1)[-1]
 
 
 class ExtensionRequest(models.Model):

@@ -123,7 +123,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, obj: AssignmentAttachment) -> str:
-        return obj.file.name.rsplit("/", 1)[-1]
+        return str(obj)
 
     def get_url(self, obj: AssignmentAttachment) -> str:
         path = reverse(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from safetyzone.calendar import WorkingCalendar
 from safetyzone.org.models import Unit, User
 from safetyzone.org.roles import Role
-from safetyzone.org.scoping import sees_all_units
+from safetyzone.org.scoping import require_record, require_unit
 
 from . import checks
 from .generator import CannotCover, Day, DayFailure, period_days, plan_roster
@@ -96,8 +96,9 @@ def roster_create(
     notes: str = "",
 ) -> DutyRoster:
     _require(actor, "duty.add_dutyroster")
-    if not sees_all_units(actor) and unit.pk != actor.unit_id:
-        raise _fail(_("You can only make rosters of your own unit."), "unit")
+    require_unit(
+        actor, unit, field="unit", message=_("You can only make rosters of your own unit.")
+    )
     roster = DutyRoster(
         title=title,
         unit=unit,
@@ -188,6 +189,7 @@ def roster_generate(
     cover the period (``RosterCannotBeCovered`` says which days fail and why)."""
     _require(actor, "duty.publish_dutyroster")
     roster = DutyRoster.objects.select_for_update().get(pk=roster.pk)
+    require_record(actor, roster)
     if roster.is_published:
         raise _fail(_("A published roster is not generated again; request swaps instead."))
     errors: dict[str, list[str]] = {}
@@ -271,6 +273,7 @@ def roster_publish(*, roster: DutyRoster, actor: User) -> DutyRoster:
     failing day."""
     _require(actor, "duty.publish_dutyroster")
     roster = DutyRoster.objects.select_for_update().get(pk=roster.pk)
+    require_record(actor, roster)
     if roster.is_published:
         raise _fail(_("The roster is already published."))
     issues = checks.roster_check(roster=roster)
@@ -385,6 +388,7 @@ def shift_create(
 ) -> Shift:
     """Add a shift by hand (one duty day unless other times are given)."""
     _require(actor, "duty.add_shift")
+    require_record(actor, roster)
     default_start, default_end = shift_window(date) if date else (None, None)
     shift = Shift(
         roster=roster,
@@ -424,6 +428,7 @@ def shift_update(
     and the people affected are told."""
     _require(actor, "duty.change_shift")
     shift = Shift.objects.select_for_update().select_related("roster").get(pk=shift.pk)
+    require_record(actor, shift)
     if shift.is_closed:
         raise _fail(_("This shift is closed: it has been handed over."))
     errors = _check_people(leader=leader, officers=officers, shift=shift)
@@ -467,6 +472,7 @@ def unavailability_create(
     note: str = "",
 ) -> Unavailability:
     _require(actor, "duty.add_unavailability")
+    require_record(actor, person)
     absence = Unavailability(
         person=person,
         start_date=start_date,
@@ -688,6 +694,7 @@ def swap_approve(*, swap: SwapRequest, actor: User, note: str = "") -> SwapReque
     the people affected."""
     _require(actor, "duty.approve_swaprequest")
     swap = _locked(swap)
+    require_record(actor, swap)
     if swap.status != SwapRequest.Status.ACCEPTED:
         raise _fail(_("Only a swap both people agreed to can be approved."))
     now = timezone.now()
@@ -734,6 +741,7 @@ def swap_approve(*, swap: SwapRequest, actor: User, note: str = "") -> SwapReque
 def swap_reject(*, swap: SwapRequest, actor: User, note: str = "") -> SwapRequest:
     _require(actor, "duty.approve_swaprequest")
     swap = _locked(swap)
+    require_record(actor, swap)
     if not swap.is_open:
         raise _fail(_("Only an open request can be rejected."))
     swap.status = SwapRequest.Status.REJECTED
@@ -880,6 +888,8 @@ def open_matter_close(*, actor: User, matter: OpenMatter, note: str = "") -> Ope
     """Close a matter of the latest handover (one carried further would be a copy)."""
     _require(actor, "duty.change_openmatter")
     matter = OpenMatter.objects.select_for_update().get(pk=matter.pk)
+    # Kept by whoever keeps the duty days (the roster's unit or the people on the shift).
+    require_record(actor, matter, any_path=True)
     if matter.closed_at is not None:
         raise _fail(_("This matter is already closed."))
     if matter.carried_to.exists():
@@ -954,6 +964,8 @@ def incident_update_create(
     in order, nothing after the final report."""
     _require(actor, "duty.add_incidentupdate")
     report = IncidentReport.objects.select_for_update().get(pk=report.pk)
+    # The chain is sent up by whoever keeps the duty days, like the report itself.
+    require_record(actor, report, any_path=True)
     existing = list(report.updates.all())
     kinds = {u.kind for u in existing}
     if IncidentUpdate.Kind.FINAL in kinds:
@@ -1055,8 +1067,8 @@ _RESOURCE_FIELDS = (
 
 
 def _check_unit(actor: User, unit: Unit | None) -> None:
-    if unit is not None and not sees_all_units(actor) and unit.pk != actor.unit_id:
-        raise _fail(_("You can only choose your own unit."), "unit")
+    if unit is not None:
+        require_unit(actor, unit, field="unit", message=_("You can only choose your own unit."))
 
 
 @transaction.atomic
@@ -1086,6 +1098,7 @@ def resource_create(*, actor: User, quantity: Decimal | int = 0, **data: Any) ->
 def resource_update(*, actor: User, resource: EmergencyResource, **data: Any):
     """Change a resource's description; its stock changes only through movements."""
     _require(actor, "duty.change_emergencyresource")
+    require_record(actor, resource)
     for field in _RESOURCE_FIELDS:
         if field in data:
             setattr(resource, field, data[field])
@@ -1110,6 +1123,7 @@ def stock_move(
     by the database should anything else try."""
     _require(actor, "duty.add_stockmovement")
     resource = EmergencyResource.objects.select_for_update().get(pk=resource.pk)
+    require_record(actor, resource)
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise _fail(_("The quantity must be more than zero."), "quantity")
@@ -1171,6 +1185,7 @@ def team_member_add(
     *, actor: User, team: RescueTeam, name: str, role: str = "", phone: str = ""
 ) -> RescueTeamMember:
     _require(actor, "duty.add_rescueteammember")
+    require_record(actor, team)
     member = RescueTeamMember(team=team, name=name, role=role, phone=phone)
     member.full_clean()
     member.save()
@@ -1192,6 +1207,9 @@ def standby_create(
 ) -> StandbyAssignment:
     """Put a team or a resource on stand-by at ``place`` during a key period."""
     _require(actor, "duty.add_standbyassignment")
+    for record in (team, resource):
+        if record is not None:
+            require_record(actor, record)
     standby = StandbyAssignment(
         key_period=key_period,
         place=place,
@@ -1246,6 +1264,7 @@ def roster_feed_renew(*, actor: User, roster: DutyRoster) -> DutyRoster:
 
     _require(actor, "duty.change_dutyroster")
     roster = DutyRoster.objects.select_for_update().get(pk=roster.pk)
+    require_record(actor, roster)
     roster.ical_token = secrets.token_urlsafe()
     roster.save(update_fields=["ical_token"])
     return roster

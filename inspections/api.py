@@ -4,7 +4,6 @@ is a 409 Conflict; bad input a 400 with the field named."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -375,7 +374,8 @@ class HazardViewSet(
     def photo(self, request: Request, pk=None, photo_id=None) -> FileResponse:
         """One of the hazard's photos (the hazard is looked up in the reader's scope)."""
         hazard = self.get_object()
-        return protected_file_response(get_object_or_404(hazard.photos, pk=photo_id).image)
+        photo = selectors.hazard_photo_get(user=request.user, pk=photo_id, hazard=hazard)
+        return protected_file_response(photo.image, label=photo.original_name)
 
     @extend_schema(request=SuperviseSerializer, responses={200: HazardSerializer})
     @action(detail=True, methods=["post"])
@@ -416,8 +416,8 @@ class RectificationReportViewSet(
     def evidence_file(self, request: Request, pk=None, evidence_id=None) -> FileResponse:
         """One evidence file of the report (the report is looked up in the reader's scope)."""
         report = self.get_object()
-        evidence = get_object_or_404(report.evidence, pk=evidence_id)
-        return protected_file_response(evidence.file, download_name=evidence.original_name or None)
+        evidence = selectors.evidence_get(user=request.user, pk=evidence_id, report=report)
+        return protected_file_response(evidence.file, label=evidence.original_name)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from safetyzone.core.uploads import UploadField
 from safetyzone.org.models import Enterprise, KeyArea, Unit
 
 USER = settings.AUTH_USER_MODEL
@@ -318,7 +319,10 @@ class InspectionAnswer(models.Model):
     )
     result = models.CharField(_("result"), max_length=4, choices=Result.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    photo = models.FileField(_("photo"), upload_to="inspections/%Y/%m/", max_length=255, blank=True)
+    photo = UploadField(
+        _("photo"), upload_to="inspections/%Y/%m/", blank=True, label_field="photo_name"
+    )
+    photo_name = models.CharField(_("photo name"), max_length=200, blank=True)
 
     scope_unit_field = "inspection__unit"
 
@@ -618,7 +622,8 @@ class HazardPhoto(models.Model):
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.FileField(_("image"), upload_to="hazards/%Y/%m/", max_length=255)
+    image = UploadField(_("image"), upload_to="hazards/%Y/%m/", label_field="original_name")
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.FOUND)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
@@ -634,7 +639,7 @@ class HazardPhoto(models.Model):
         verbose_name_plural = _("hazard photos")
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.original_name or self.image.name
 
 
 class RectificationReport(models.Model):
@@ -727,7 +732,7 @@ class ReportEvidence(models.Model):
         on_delete=models.CASCADE,
         related_name="evidence",
     )
-    file = models.FileField(_("file"), upload_to="rectification/%Y/%m/", max_length=255)
+    file = UploadField(_("file"), upload_to="rectification/%Y/%m/", label_field="original_name")
     kind = models.CharField(_("kind"), max_length=10, default="image")
     original_name = models.CharField(_("original name"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

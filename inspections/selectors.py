@@ -35,6 +35,7 @@ from .models import (
     EnforcementAction,
     Hazard,
     HazardLevel,
+    HazardPhoto,
     Inspection,
     InspectionAnswer,
     InspectionTarget,
@@ -433,16 +434,33 @@ def _display(field, value, names: dict) -> str:
     return str(value)
 
 
-def hazard_photo_get(*, user: User, pk: Any):
-    from .models import HazardPhoto
+# The role permissions a file needs besides its unit: a duty officer of the unit may not
+# read its hazards, so neither their photos, evidence nor checklist photos.
+HAZARD_PHOTO_PERMS = ("inspections.view_hazard", "inspections.view_hazardphoto")
+EVIDENCE_PERMS = ("inspections.view_hazard", "inspections.view_reportevidence")
+ANSWER_PHOTO_PERMS = ("inspections.view_inspection", "inspections.view_inspectionanswer")
 
-    return get_object_or_404(scope_queryset(HazardPhoto.objects.all(), user), pk=pk)
+
+def hazard_photo_get(*, user: User, pk: Any, hazard: Hazard | None = None):
+    """A hazard photo the user may see, by unit and role (of ``hazard`` if given)."""
+    qs = scope_queryset(HazardPhoto.objects.all(), user, perms=HAZARD_PHOTO_PERMS)
+    if hazard is not None:
+        qs = qs.filter(hazard=hazard)
+    return get_object_or_404(qs, pk=pk)
 
 
-def evidence_get(*, user: User, pk: Any):
-    from .models import ReportEvidence
+def evidence_get(*, user: User, pk: Any, report: RectificationReport | None = None):
+    """An evidence file the user may see, by unit and role (of ``report`` if given)."""
+    qs = scope_queryset(ReportEvidence.objects.all(), user, perms=EVIDENCE_PERMS)
+    if report is not None:
+        qs = qs.filter(report=report)
+    return get_object_or_404(qs, pk=pk)
 
-    return get_object_or_404(scope_queryset(ReportEvidence.objects.all(), user), pk=pk)
+
+def answer_photo_get(*, user: User, pk: Any) -> InspectionAnswer:
+    """A checklist answer whose photo the user may see, by unit and role."""
+    qs = scope_queryset(InspectionAnswer.objects.all(), user, perms=ANSWER_PHOTO_PERMS)
+    return get_object_or_404(qs, pk=pk)
 
 
 # --- Reports --------------------------------------------------------------------------

@@ -304,7 +304,8 @@ def hazard_from_answer(*, actor: User, answer: InspectionAnswer, **overrides: An
         with answer.photo.open("rb") as source:
             content = ContentFile(source.read())
         photo = HazardPhoto(hazard=hazard, uploaded_by=actor, caption=item.question[:200])
-        photo.image.save(answer.photo.name.rsplit("/", 1)[-1], content, save=False)
+        # The name given is the label: the uploader's, not the answer's stored name.
+        photo.image.save(answer.photo_name or answer.photo.name, content, save=False)
         photo.save()
     return hazard
 
@@ -498,9 +499,7 @@ def report_file(
     report.full_clean()
     _save_with_history(report, actor, _("Report filed"), report.filed_at)
     for upload, kind in checked:
-        ReportEvidence.objects.create(
-            report=report, file=upload, kind=kind, original_name=upload.name[:200]
-        )
+        ReportEvidence.objects.create(report=report, file=upload, kind=kind)
     hazard.full_clean()
     _save_with_history(hazard, actor, _("Rectification report filed"), report.filed_at)
     return report

@@ -290,8 +290,8 @@ def answer_hazard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def answer_photo(request: HttpRequest, pk: int) -> FileResponse:
-    answer = selectors.answer_get(user=request.user, pk=pk)
-    return protected_file_response(answer.photo)
+    answer = selectors.answer_photo_get(user=request.user, pk=pk)
+    return protected_file_response(answer.photo, label=answer.photo_name)
 
 
 # --- Hazards --------------------------------------------------------------------------
@@ -493,14 +493,14 @@ def hazard_supervise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def hazard_photo(request: HttpRequest, pk: int) -> FileResponse:
     photo = selectors.hazard_photo_get(user=request.user, pk=pk)
-    return protected_file_response(photo.image)
+    return protected_file_response(photo.image, label=photo.original_name)
 
 
 @login_required
 @require_GET
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = selectors.evidence_get(user=request.user, pk=pk)
-    return protected_file_response(evidence.file, download_name=evidence.original_name or None)
+    return protected_file_response(evidence.file, label=evidence.original_name)
 
 
 @login_required

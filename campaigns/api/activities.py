@@ -171,7 +171,7 @@ class ActivityViewSet(
         photo = selectors.activity_photo_get(
             user=request.user, pk=photo_id, activity_pk=activity.pk
         )
-        return protected_file_response(photo.image)
+        return protected_file_response(photo.image, label=photo.original_name)
 
 
 def register(router) -> None:

@@ -283,7 +283,7 @@ class TaskAssignmentViewSet(_ClockMixin, viewsets.ReadOnlyModelViewSet):
         attachment = selectors.attachment_get(user=request.user, pk=attachment_pk)
         if attachment.assignment_id != assignment.pk:
             raise Http404
-        return protected_file_response(attachment.file)
+        return protected_file_response(attachment.file, label=attachment.original_name)
 
 
 # --- Extension requests, chasers, progress reports -------------------------------------

@@ -62,8 +62,13 @@ def activity_get(*, user: User, pk: Any) -> Activity:
 
 
 def activity_photo_get(*, user: User, pk: Any, activity_pk: Any = None) -> ActivityPhoto:
-    """A photo the user may see (through its activity's unit); 404 otherwise."""
-    qs = scope_queryset(ActivityPhoto.objects.select_related("activity"), user)
+    """A photo the user may see (through its activity's unit, and by role); 404
+    otherwise."""
+    qs = scope_queryset(
+        ActivityPhoto.objects.select_related("activity"),
+        user,
+        perms=("campaigns.view_activity", "campaigns.view_activityphoto"),
+    )
     if activity_pk is not None:
         qs = qs.filter(activity_id=activity_pk)
     return get_object_or_404(qs, pk=pk)

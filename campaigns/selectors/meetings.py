@@ -26,7 +26,7 @@ def _signed_in(user: User) -> bool:
 
 def directive_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Directive]:
     qs = Directive.objects.select_related("campaign")
-    if not _signed_in(user):
+    if not _signed_in(user) or not user.has_perm("campaigns.view_directive"):
         return qs.none()
     filters = filters or {}
     if q := (filters.get("q") or "").strip():

@@ -279,7 +279,12 @@ def assignment_detail_parts(assignment: TaskAssignment) -> dict[str, Any]:
 
 
 def attachment_get(*, user: User, pk: Any) -> AssignmentAttachment:
-    qs = scope_queryset(AssignmentAttachment.objects.all(), user)
+    """An attachment the user may see, by the assignment's unit and by role."""
+    qs = scope_queryset(
+        AssignmentAttachment.objects.all(),
+        user,
+        perms=("campaigns.view_taskassignment", "campaigns.view_assignmentattachment"),
+    )
     return get_object_or_404(qs.select_related("assignment"), pk=pk)
 
 

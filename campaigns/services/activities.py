@@ -5,7 +5,6 @@ photos."""
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
-from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.models import Activity, ActivityPhoto, Campaign
-from safetyzone.core.uploads import IMAGE, IMAGE_FORMATS, validate_upload
+from safetyzone.core.uploads import IMAGE, validate_upload
 from safetyzone.org.models import Unit, User
 from safetyzone.org.scoping import can_act_for, require_record, sees_all_units
 
@@ -91,28 +90,17 @@ def _photo_errors(photos: Sequence[UploadedFile], *, already: int = 0) -> list[V
     return errors
 
 
-def _image_extension(upload: UploadedFile) -> str:
-    from PIL import Image
-
-    upload.seek(0)
-    with Image.open(upload) as image:
-        extension = IMAGE_FORMATS[image.format]
-    upload.seek(0)
-    return extension
-
-
 def _photos_save(
     *, activity: Activity, photos: Iterable[UploadedFile], actor: User, caption: str = ""
 ) -> list[ActivityPhoto]:
-    """Store already validated photos. The stored name is random, with the extension of
-    the format found in the content, so a file is never served under the type its
-    uploader named it with. Files stored before a failure are removed again."""
+    """Store already validated photos (under names the upload field chooses, see
+    ``safetyzone.core.uploads``). Files stored before a failure are removed again."""
     saved: list[ActivityPhoto] = []
     try:
         for upload in photos:
             photo = ActivityPhoto(activity=activity, caption=caption.strip(), uploaded_by=actor)
             photo.full_clean(exclude=["image"])
-            photo.image.save(f"{uuid4().hex}{_image_extension(upload)}", upload, save=False)
+            photo.image.save(upload.name, upload, save=False)
             saved.append(photo)
             photo.full_clean()
             photo.save()

@@ -55,6 +55,7 @@ def _directive_apply(
     if attachment is False:
         # A cleared file input: the directive keeps no attachment.
         directive.attachment = ""
+        directive.attachment_name = ""
     elif attachment is not None:
         try:
             validate_upload(attachment, kinds=(IMAGE, PDF))

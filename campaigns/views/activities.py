@@ -121,7 +121,7 @@ def activity_photos_add(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The photo itself, for the activity's unit and committee staff only."""
     photo = selectors.activity_photo_get(user=request.user, pk=pk)
-    return protected_file_response(photo.image)
+    return protected_file_response(photo.image, label=photo.original_name)
 
 
 def _thumbnail(photo: ActivityPhoto) -> bytes:

@@ -72,7 +72,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def directive_attachment(request: HttpRequest, pk: int) -> FileResponse:
     directive = selectors.directive_get(user=request.user, pk=pk)
-    return protected_file_response(directive.attachment)
+    return protected_file_response(directive.attachment, label=directive.attachment_name)
 
 
 def _save_directive(request: HttpRequest, form: DirectiveForm, directive=None):

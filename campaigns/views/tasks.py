@@ -400,4 +400,4 @@ def chaser_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = selectors.attachment_get(user=request.user, pk=pk)
-    return protected_file_response(attachment.file)
+    return protected_file_response(attachment.file, label=attachment.original_name)

@@ -24,8 +24,11 @@ class DocumentKind:
     the name offered on download. ``unit(subject)`` gives the owning unit, by default
     the subject's own scope unit (its ``scope_unit_field``, or itself for a Unit).
     ``permission``, when set, is a Django permission the requester must hold on top of
-    seeing the subject. ``refuse(subject)``, when set, returns why this subject cannot be
-    rendered now (a draft has no notice yet), or None; a refused request queues nothing.
+    seeing the subject; ``read_permission`` the one a reader of a finished document
+    must hold (default: ``permission``), so a role that may not read hazards neither
+    lists nor downloads their dossiers. ``refuse(subject)``, when set, returns why this
+    subject cannot be rendered now (a draft has no notice yet), or None; a refused
+    request queues nothing.
     ``subject_related`` names the subject's relations that ``unit``, ``filename`` and
     ``refuse`` read: a request fetches them with the subject, in one query.
     """
@@ -38,11 +41,18 @@ class DocumentKind:
     filename: Callable[[Any], str]
     unit: Callable[[Any], Any] | None = None
     permission: str = ""
+    read_permission: str = ""
     refuse: Callable[[Any], str | None] | None = None
     subject_related: tuple[str, ...] = ()
 
     def get_model(self) -> type[Model]:
         return apps.get_model(self.model)
+
+    def may_read(self, user) -> bool:
+        """Whether ``user``'s role may read documents of this kind (the unit is the
+        scoping rule's part)."""
+        needed = self.read_permission or self.permission
+        return not needed or user.has_perm(needed)
 
     def unit_of(self, subject: Model) -> Any:
         if self.unit is not None:

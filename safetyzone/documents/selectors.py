@@ -12,12 +12,17 @@ from safetyzone.org.models import User
 from safetyzone.org.scoping import scope_queryset
 
 from .models import GeneratedDocument
-from .registry import DocumentKind, get_document_kind
+from .registry import DocumentKind, document_kinds, get_document_kind
 
 
 def document_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet:
-    qs = scope_queryset(GeneratedDocument.objects.all(), user).select_related(
-        "unit", "requested_by"
+    """The documents ``user`` may read: of the units they see (the scoping rule), of the
+    kinds their role may read (``DocumentKind.may_read``)."""
+    readable = [kind.code for kind in document_kinds() if kind.may_read(user)]
+    qs = (
+        scope_queryset(GeneratedDocument.objects.all(), user)
+        .filter(kind__in=readable)
+        .select_related("unit", "requested_by")
     )
     filters = filters or {}
     if kind := filters.get("kind"):

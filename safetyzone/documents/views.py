@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safetyzone.core.pagination import Paginator
+from safetyzone.core.uploads import protected_file_response
 
 from . import selectors, services
 from .models import GeneratedDocument
@@ -56,13 +57,7 @@ def file_response(document: GeneratedDocument) -> FileResponse:
     it has none. Precondition: ``document`` came through a scoped selector."""
     if not document.is_downloadable:
         raise Http404("The document has no file yet")
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The document's file is missing") from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
-    )
+    return protected_file_response(document.file, label=document.filename, attachment=True)
 
 
 @login_required

@@ -45,3 +45,81 @@ def test_empty_is_refused():
     with pytest.raises(ValidationError) as info:
         validate_upload(SimpleUploadedFile("a.png", b""))
     assert info.value.code == "file_empty"
+
+
+# --- Pixels, not only bytes -------------------------------------------------------------
+
+
+def huge_png(width: int = 8000, height: int = 5200) -> bytes:
+    """A 1-bit image of ``width`` × ``height`` pixels: tens of megapixels in a few KB."""
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_image_over_40_megapixels_is_refused_though_its_file_is_tiny():
+    data = huge_png()  # 41.6 megapixels
+    assert len(data) < 100_000
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("a.png", data))
+    assert info.value.code == "image_too_large"
+    assert "8000 × 5200" in info.value.messages[0]
+    assert "40 megapixels" in info.value.messages[0]
+
+
+def test_the_pixel_limit_is_a_setting(settings):
+    settings.MAX_IMAGE_PIXELS = 100 * 100
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("a.png", png_bytes((101, 100))))
+    assert info.value.code == "image_too_large"
+    assert validate_upload(SimpleUploadedFile("a.png", png_bytes((100, 100)))) == IMAGE
+
+
+def test_a_decompression_bomb_is_refused_as_too_large():
+    # Beyond twice Pillow's own limit Pillow refuses to open it at all.
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("a.png", huge_png(20000, 10000)))
+    assert info.value.code == "image_too_large"
+
+
+# --- Types told by content ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "extension", "content_type"),
+    [
+        (b"%PDF-1.7\n", ".pdf", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n\0\0", ".png", "image/png"),
+        (b"\xff\xd8\xff\xe0\0\x10JFIF", ".jpg", "image/jpeg"),
+        (b"GIF89a\x01\0", ".gif", "image/gif"),
+        (b"RIFF\x10\0\0\0WEBPVP8 ", ".webp", "image/webp"),
+    ],
+)
+def test_the_type_of_a_file_is_told_by_its_first_bytes(head, extension, content_type):
+    from safetyzone.core.uploads import sniff
+
+    found = sniff(head)
+    assert (found.extension, found.content_type) == (extension, content_type)
+
+
+@pytest.mark.parametrize("head", [b"<html><script>", b"", b"%!PS-Adobe", b"<svg "])
+def test_anything_else_has_no_type(head):
+    from safetyzone.core.uploads import sniff
+
+    assert sniff(head) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "extension", "expected"),
+    [
+        ("report.html", ".pdf", "report.pdf"),
+        ("现场照片.JPG", ".png", "现场照片.png"),
+        ("noextension", ".pdf", "noextension.pdf"),
+        ("../../etc/passwd", ".png", "passwd.png"),
+        ("", ".png", "file.png"),
+    ],
+)
+def test_the_download_name_is_the_label_with_the_detected_extension(label, extension, expected):
+    from safetyzone.core.uploads import download_name
+
+    assert download_name(label, extension) == expected
