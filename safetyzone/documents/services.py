@@ -6,13 +6,14 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 # Well above the task's hard time limit.
 ACTIVE_JOB_ABANDONED_AFTER = timedelta(minutes=15)
 ERROR_MAX_LENGTH = 2000
+# The rendering task's hard time limit, in seconds (tasks.py): a claim older than this
+# (plus a margin) is a dead worker's.
+RENDER_TIME_LIMIT = 180
 
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
@@ -164,17 +168,31 @@ def _commit_without_waiting_for_the_disk() -> Iterator[None]:
         yield
 
 
-def _claim(document: GeneratedDocument) -> bool:
-    """Mark ``document`` running. A queued job is claimed; so is a running one, which
-    only happens when the broker redelivers the job of a worker that died (acks_late)."""
+def _claim_stale_before(now: datetime) -> datetime:
+    """A running job claimed before this is a dead worker's: the task's hard time limit
+    has stopped any live rendering by then."""
+    return now - timedelta(seconds=RENDER_TIME_LIMIT + settings.WORKER_RECLAIM_MARGIN_SECONDS)
+
+
+def _claim(document: GeneratedDocument, *, takeover: bool = False) -> bool:
+    """Mark ``document`` running, its claim the moment in ``started_at``. A queued job
+    is claimed; a running one only when its claim is a dead worker's (older than the
+    time limit, or ``takeover``: the broker handed the message back after its worker
+    died), never while another worker is rendering it."""
     now = timezone.now()
+    dead = (
+        Q() if takeover else Q(started_at__isnull=True) | Q(started_at__lt=_claim_stale_before(now))
+    )
+    claimable = Q(status=GeneratedDocument.Status.QUEUED) | (
+        Q(status=GeneratedDocument.Status.RUNNING) & dead
+    )
     # A claim lost in a database crash costs nothing: the job is still queued and the
     # broker hands it out again; so the worker does not wait for a flush (milliseconds on
     # a busy disk) before it starts. The result's commit is durable.
     with _commit_without_waiting_for_the_disk():
-        claimed = GeneratedDocument.objects.filter(
-            pk=document.pk, status__in=GeneratedDocument.ACTIVE_STATUSES
-        ).update(status=GeneratedDocument.Status.RUNNING, started_at=now, error="")
+        claimed = GeneratedDocument.objects.filter(claimable, pk=document.pk).update(
+            status=GeneratedDocument.Status.RUNNING, started_at=now, error=""
+        )
     if claimed:
         # What the update wrote is all that changed: no second query to read it back.
         document.status = GeneratedDocument.Status.RUNNING
@@ -202,18 +220,21 @@ def _render(document: GeneratedDocument) -> bytes:
     return document_file_render(kind=document.kind, subject=subject)
 
 
-def document_render(*, document: GeneratedDocument) -> GeneratedDocument:
+def document_render(*, document: GeneratedDocument, takeover: bool = False) -> GeneratedDocument:
     """Render ``document`` and store the PDF: running, then done or failed.
 
     Runs in the worker, outside any transaction: a rendering takes seconds and must not
     hold locks. Whatever goes wrong (a template error, a missing subject, the soft time
     limit) is recorded on the document, which is never lost. A document that is no
-    longer queued or running is left as it is.
+    longer queued, or that another worker is rendering, is left as it is. The result is
+    recorded only under this worker's own claim: a worker that finishes after its job
+    was handed back and claimed again (or abandoned) discards its file.
     """
-    if not _claim(document):
+    if not _claim(document, takeover=takeover):
         logger.info("Document %s is %s; not rendering it again", document.pk, document.status)
         return document
 
+    claim = document.started_at
     started = time.monotonic()
     try:
         pdf = _render(document)
@@ -227,5 +248,59 @@ def document_render(*, document: GeneratedDocument) -> GeneratedDocument:
         document.error = ""
     document.duration = timedelta(seconds=time.monotonic() - started)
     document.finished_at = timezone.now()
-    document.save(update_fields=["status", "file", "error", "duration", "finished_at"])
+    recorded = GeneratedDocument.objects.filter(
+        pk=document.pk, status__in=GeneratedDocument.ACTIVE_STATUSES, started_at=claim
+    ).update(
+        status=document.status,
+        file=document.file.name or "",
+        error=document.error,
+        duration=document.duration,
+        finished_at=document.finished_at,
+    )
+    if not recorded:
+        logger.warning("Document %s was handed to another worker; result discarded", document.pk)
+        if document.file:
+            document.file.delete(save=False)
+        document.refresh_from_db()
     return document
+
+
+def documents_reclaim_stale(*, now: datetime | None = None) -> list[int]:
+    """The periodic sweep (every minute): a job still running although its claim is
+    older than the task's time limit plus WORKER_RECLAIM_MARGIN_SECONDS belongs to a
+    dead worker. It is handed back (queued, enqueued after commit), or failed for good
+    when it was requested longer ago than ACTIVE_JOB_ABANDONED_AFTER (a job that kills
+    its worker every time is not retried forever). Returns the ids handed back."""
+    from .tasks import render_document_task
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        stuck = list(
+            GeneratedDocument.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=GeneratedDocument.Status.RUNNING, started_at__lt=_claim_stale_before(now)
+            )
+            .values_list("pk", "created_at")
+        )
+        too_old = now - ACTIVE_JOB_ABANDONED_AFTER
+        GeneratedDocument.objects.filter(
+            pk__in=[pk for pk, created_at in stuck if created_at < too_old],
+            status=GeneratedDocument.Status.RUNNING,
+        ).update(
+            status=GeneratedDocument.Status.FAILED,
+            error=_("The job did not finish in time and was abandoned."),
+            finished_at=now,
+        )
+        handed_back = [pk for pk, created_at in stuck if created_at >= too_old]
+        # started_at stays: it is the dead worker's claim, which a late finish must match.
+        GeneratedDocument.objects.filter(
+            pk__in=handed_back, status=GeneratedDocument.Status.RUNNING
+        ).update(status=GeneratedDocument.Status.QUEUED)
+
+        def enqueue() -> None:
+            for document_id in handed_back:
+                render_document_task.delay(document_id)
+
+        if handed_back:
+            transaction.on_commit(enqueue)
+    return handed_back

@@ -10,10 +10,26 @@ logger = logging.getLogger(__name__)
 
 # A PDF takes seconds; the limits stop a runaway rendering. The soft limit raises inside
 # the rendering, which the service records as a failure.
-@shared_task(acks_late=True, time_limit=180, soft_time_limit=150, ignore_result=True)
-def render_document_task(document_id: int) -> None:
+@shared_task(
+    bind=True,
+    acks_late=True,
+    time_limit=services.RENDER_TIME_LIMIT,
+    soft_time_limit=services.RENDER_TIME_LIMIT - 30,
+    ignore_result=True,
+)
+def render_document_task(self, document_id: int) -> None:
     document = GeneratedDocument.objects.filter(pk=document_id).first()
     if document is None:
         logger.warning("Document %s no longer exists; nothing to render", document_id)
         return
-    services.document_render(document=document)
+    # Redis marks a message it hands back after its worker died.
+    takeover = bool((self.request.delivery_info or {}).get("redelivered"))
+    services.document_render(document=document, takeover=takeover)
+
+
+@shared_task(
+    name="documents.reclaim_stale", time_limit=120, soft_time_limit=100, ignore_result=True
+)
+def reclaim_stale_documents_task() -> int:
+    """Every minute (beat): hand back the jobs of workers that died while rendering."""
+    return len(services.documents_reclaim_stale())
