@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
+from safetyzone.org.scoping import can_act_for
 
 from ..forms.meetings import (
     DirectiveFilterForm,
@@ -144,7 +145,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     items = list(meeting.items.all())
     attendances = list(meeting.attendances.all())
-    own_attendance = next((a for a in attendances if a.unit_id == request.user.unit_id), None)
+    own_attendance = next(
+        (a for a in attendances if can_act_for(request.user, a.unit_id, as_member=True)), None
+    )
     context = {
         "meeting": meeting,
         "agenda": [i for i in items if i.kind == MeetingItem.Kind.AGENDA],
