@@ -737,6 +737,8 @@ def inspection_task_create(
     units = list({u.pk: u for u in units}.values())
     if not units:
         raise ValidationError({"units": _("Choose at least one unit.")})
+    for unit in units:
+        require_unit(actor, unit, field="units")
     task = InspectionTask(
         title=(title or "").strip(),
         key_area=key_area,

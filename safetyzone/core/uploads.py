@@ -16,6 +16,7 @@ from pathlib import PurePath, PureWindowsPath
 from uuid import uuid4
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
@@ -198,6 +199,23 @@ class UploadField(models.FileField):
         self.label_field = label_field
         kwargs.setdefault("max_length", 255)
         super().__init__(*args, **kwargs)
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if self.label_field:
+            names = [f.name for f in self.model._meta.local_concrete_fields]
+            if self.label_field not in names or names.index(self.label_field) < names.index(
+                self.name
+            ):
+                errors.append(
+                    checks.Error(
+                        f"label_field {self.label_field!r} must be a field of the model "
+                        f"declared after {self.name!r} (it is set while the file is saved).",
+                        obj=self,
+                        id="uploads.E001",
+                    )
+                )
+        return errors
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import isolate_apps
 from PIL import Image
 
 from safetyzone.core.uploads import IMAGE, PDF, validate_upload
@@ -123,3 +124,45 @@ def test_the_download_name_is_the_label_with_the_detected_extension(label, exten
     from safetyzone.core.uploads import download_name
 
     assert download_name(label, extension) == expected
+
+
+# --- The upload field -----------------------------------------------------------------------
+
+
+@isolate_apps("safetyzone.core")
+def test_the_label_field_must_follow_the_upload_field():
+    from django.db import models
+
+    from safetyzone.core.uploads import UploadField
+
+    class LabelFirst(models.Model):  # noqa: DJ008
+        name = models.CharField(max_length=200, blank=True)
+        file = UploadField(upload_to="x/", label_field="name")
+
+        class Meta:
+            app_label = "core"
+
+    class LabelAfter(models.Model):  # noqa: DJ008
+        file = UploadField(upload_to="x/", label_field="name")
+        name = models.CharField(max_length=200, blank=True)
+
+        class Meta:
+            app_label = "core"
+
+    assert [e.id for e in LabelFirst._meta.get_field("file").check()] == ["uploads.E001"]
+    assert LabelAfter._meta.get_field("file").check() == []
+
+
+def test_every_upload_field_of_the_project_passes_its_check():
+    from django.apps import apps
+
+    from safetyzone.core.uploads import UploadField
+
+    fields = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, UploadField)
+    ]
+    assert len(fields) == 6
+    assert [error for field in fields for error in field.check()] == []
