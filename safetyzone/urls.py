@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from safetyzone.core import views as core_views
+from safetyzone.org import api_auth
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", api_auth.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", api_auth.LogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", api_auth.LogoutAllView.as_view(), name="api-logout-all"),
     path("", include("safetyzone.org.api_urls")),
     path("", include("safetyzone.documents.api_urls")),
     path("", include("safetyzone.notifications.api_urls")),
@@ -41,7 +43,12 @@ urlpatterns = [
     path("duty/", include("duty.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -99,5 +99,13 @@ def api_client():
     return APIClient()
 
 
+def api_token(user) -> str:
+    """A fresh API token for ``user``, issued the way the token endpoint issues one."""
+    from safetyzone.org.tokens import api_token_issue
+
+    _instance, token = api_token_issue(user=user)
+    return token
+
+
 def database_is_postgres() -> bool:
     return django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from campaigns.models import Activity, ActivityPhoto
+from tests.conftest import api_token
 
 from ..factories import (
     ActivityFactory,
@@ -29,8 +29,7 @@ def api_client(api_client):
 
 
 def authenticate(api_client, user):
-    token, _created = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
 
 

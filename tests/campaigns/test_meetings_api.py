@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from campaigns.models import Directive, DocumentNumber, Meeting, MeetingAttendance
 from campaigns.services import meetings as services
+from tests.conftest import api_token
 from tests.factories import (
     CampaignFactory,
     DirectiveFactory,
@@ -29,8 +29,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def authenticate(api_client, user):
-    token, _created = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
 
 

@@ -14,13 +14,12 @@ import pytest
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from campaigns.models import DocumentNumber, DocumentNumberSequence, Meeting
 from campaigns.services import meetings as services
 from safetyzone.org.models import User
-from tests.conftest import database_is_postgres, need_service
+from tests.conftest import api_token, database_is_postgres, need_service
 from tests.factories import draft_meeting
 
 N = 8
@@ -125,12 +124,12 @@ def test_parallel_requests_to_the_issue_page_number_without_gaps(staff, meetings
 
 
 def test_parallel_api_requests_issue_one_meeting_once(staff, meetings):
-    token, _created = Token.objects.get_or_create(user=staff)
+    token = api_token(staff)
     url = f"/api/v1/meetings/{meetings[0].pk}/issue/"
 
     def post(_i: int) -> tuple[int, str | None]:
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         response = client.post(url)
         return response.status_code, response.json().get("document_number")
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from campaigns.models import Campaign, CampaignPhase, KeyPeriod
+from tests.conftest import api_token
 
 from ..factories import (
     CampaignFactory,
@@ -32,8 +32,7 @@ def api_client(api_client):
 
 
 def authenticate(api_client, user):
-    token, _created = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
 
 

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 from PIL import Image
-from rest_framework.authtoken.models import Token
 
 from campaigns.models import (
     AssignmentAttachment,
@@ -24,6 +23,7 @@ from campaigns.models import (
     TaskAssignment,
 )
 from campaigns.services import tasks as services
+from tests.conftest import api_token
 from tests.factories import (
     CampaignFactory,
     ChaserFactory,
@@ -41,8 +41,7 @@ Status = TaskAssignment.Status
 
 
 def authenticate(api_client, user):
-    token, _created = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
 
 

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
-from rest_framework.authtoken.models import Token
 
 from duty import services
 from duty.models import DutyLogEntry, DutyRoster, Shift, StockMovement, WeatherWarning
 from duty.times import shift_window
+from tests.conftest import api_token
 from tests.factories import KeyPeriodFactory, UnitFactory
 
 from .factories import (
@@ -38,8 +38,7 @@ def api(api_client):
 def as_user(api, user):
     api.credentials()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api
 
 

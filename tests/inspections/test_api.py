@@ -5,10 +5,10 @@ filters, and query counts that do not grow with the rows."""
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from inspections import services
 from inspections.models import Hazard, Inspection
+from tests.conftest import api_token
 
 from ..factories import EnterpriseFactory
 from .conftest import FIVE, make_hazard, png_upload
@@ -32,8 +32,7 @@ RESOURCES = [
 
 
 def auth(api_client, user):
-    token, _created = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
 
 

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from safetyzone.org.models import Enterprise
+from tests.conftest import api_token
 from tests.factories import (
     TEST_PASSWORD,
     EnterpriseFactory,
@@ -26,8 +27,7 @@ TOKEN = "/api/v1/auth/token/"
 
 def authenticate(api_client, user):
     """Authenticate by token, as a real client does: every request loads the user anew."""
-    token, _created = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
 
 
@@ -89,7 +89,7 @@ def test_token_from_username_and_password_authenticates_the_api(api_client, alic
     response = api_client.post(TOKEN, {"username": "alice", "password": TEST_PASSWORD})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=alice).key
+    assert AuthToken.objects.filter(user=alice).count() == 1
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = api_client.get(UNITS)
@@ -101,7 +101,7 @@ def test_wrong_password_is_a_standard_validation_error(api_client, alice):
     response = api_client.post(TOKEN, {"username": "alice", "password": "wrong"})
     error = assert_validation_error(response, "non_field_errors", "authorization")
     assert error["detail"]
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_missing_password_names_the_field(api_client, alice):
@@ -110,7 +110,7 @@ def test_missing_password_names_the_field(api_client, alice):
 
 
 def test_an_unknown_token_is_refused(api_client, alice):
-    api_client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    api_client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 64)
     response = api_client.get(UNITS)
     assert response.status_code == 401
     assert response.json()["type"] == "client_error"
@@ -122,7 +122,7 @@ def test_repeated_wrong_passwords_lock_the_token_endpoint(api_client, alice, set
     response = api_client.post(TOKEN, {"username": "alice", "password": TEST_PASSWORD})
     # Even the right password is refused now, in the usual shape.
     assert_validation_error(response, "non_field_errors", "authorization")
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 # --- Field errors on create: shape only in the serializer, rules in the service --------

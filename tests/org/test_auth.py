@@ -87,3 +87,55 @@ def test_password_change(client, alice):
 def test_password_change_requires_login(client, db):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302
+
+
+# --- Behind the reverse proxy: the lockout is per client address ------------------------
+
+
+def login(client, password: str, forwarded_for: str):
+    return client.post(
+        reverse("login"),
+        {"username": "alice", "password": password},
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_one_proxy_a_lockout_holds_one_address_not_the_whole_zone(client, alice, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        login(client, "nope", "10.0.0.1")
+    assert login(client, TEST_PASSWORD, "10.0.0.1").status_code == 429
+    # Every request reaches Django from the proxy's address: only the forwarded one differs.
+    assert login(client, TEST_PASSWORD, "10.0.0.2").status_code == 302
+
+
+def test_behind_one_proxy_an_address_forged_before_the_proxys_is_ignored(client, alice, settings):
+    # The proxy appends the address it saw; whatever the client put before it is its own.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(5):
+        login(client, "nope", f"192.0.2.{n}, 10.0.0.1")
+    assert login(client, TEST_PASSWORD, "203.0.113.9, 10.0.0.1").status_code == 429
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_is_ignored(client, alice, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(5):
+        login(client, "nope", f"10.0.0.{n}")
+    assert login(client, TEST_PASSWORD, "10.0.0.99").status_code == 429
+
+
+def test_api_token_lockout_is_per_client_address_too(api_client, alice, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        api_client.post(
+            "/api/v1/auth/token/",
+            {"username": "alice", "password": "nope"},
+            HTTP_X_FORWARDED_FOR="10.0.0.1",
+        )
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": "alice", "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.0.0.2",
+    )
+    assert response.status_code == 200
+    assert "token" in response.json()
