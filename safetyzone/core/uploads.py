@@ -85,7 +85,7 @@ def _read_head(content) -> bytes:
     return head
 
 
-def _too_large(pixels_wide: int | None = None, pixels_high: int | None = None):
+def _too_large(pixels_wide: int | None = None, pixels_high: int | None = None) -> ValidationError:
     limit = f"{max_image_pixels() / 1_000_000:g}"
     if pixels_wide is None or pixels_high is None:
         return ValidationError(
