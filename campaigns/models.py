@@ -63,6 +63,8 @@ class Campaign(models.Model):
     # Every user reads campaigns (the selectors do not scope them). The rule is here for
     # what belongs to one unit: the generated summary report is the lead unit's.
     scope_unit_field = "lead_unit"
+    # So the API's filters offer every campaign (safetyzone.core.api.scope_choices).
+    read_by_everyone = True
 
     class Meta:
         ordering = ["-start_date", "pk"]
@@ -207,9 +209,9 @@ class Directive(models.Model):
     attachment = UploadField(
         _("attachment"), upload_to="directives/%Y/", blank=True, label_field="attachment_name"
     )
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
     campaign = models.ForeignKey(
         Campaign,
-    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
         verbose_name=_("campaign"),
         on_delete=models.SET_NULL,
         related_name="directives",

@@ -2,10 +2,10 @@
 validate against the model and decide."""
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from safetyzone.core.api import ModelSerializer
 from safetyzone.org.models import Unit
 
 from .models import (
@@ -20,7 +20,7 @@ from .models import (
 from .selectors.meetings import attendable_units
 
 
-class DirectiveSerializer(serializers.ModelSerializer):
+class DirectiveSerializer(ModelSerializer):
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), allow_null=True, required=False
     )
@@ -49,7 +49,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
         # The issuer's number is unique: the service says so, beside the number.
         validators: list = []
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_attachment_url(self, directive: Directive) -> str | None:
         """The login-protected download of the attachment, if there is one."""
         if not directive.attachment:
@@ -73,7 +73,7 @@ class ItemTextsField(serializers.ListField):
         return [item.text for item in instance.items.all() if item.kind == self.kind]
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     signed_by_name = serializers.SerializerMethodField()
 
@@ -86,7 +86,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         return str(attendance.signed_by) if attendance.signed_by else None
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     organiser = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
     organiser_name = serializers.CharField(source="organiser.name", read_only=True)
     attending_units = serializers.PrimaryKeyRelatedField(
@@ -153,7 +153,7 @@ class MinutesSerializer(serializers.Serializer):
     minutes = serializers.CharField(allow_blank=True, trim_whitespace=True)
 
 
-class DocumentNumberSerializer(serializers.ModelSerializer):
+class DocumentNumberSerializer(ModelSerializer):
     text = serializers.CharField(read_only=True)
     issued_by_name = serializers.SerializerMethodField()
     meeting = serializers.SerializerMethodField()

@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from safetyzone.core.api import DateField, ModelSerializer
 from safetyzone.org.models import Unit
 
 from .models import (
@@ -42,7 +43,7 @@ class LightMixin(serializers.Serializer):
         return light_clock(self.context).light_of(obj).value
 
 
-class TaskAssignmentSummarySerializer(LightMixin, serializers.ModelSerializer):
+class TaskAssignmentSummarySerializer(LightMixin, ModelSerializer):
     """A unit's assignment as shown inside its task."""
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -62,7 +63,7 @@ class TaskAssignmentSummarySerializer(LightMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ModelSerializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     assisting_units = serializers.PrimaryKeyRelatedField(
@@ -72,7 +73,7 @@ class TaskSerializer(serializers.ModelSerializer):
         write_only=True,
         help_text="Units that assist the lead unit; each gets its own assignment.",
     )
-    deadline = serializers.DateField(
+    deadline = DateField(
         required=False,
         allow_null=True,
         help_text="A date; or leave it out and give deadline_working_days.",
@@ -113,7 +114,7 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -134,14 +135,14 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class AssignmentEventSerializer(serializers.ModelSerializer):
+class AssignmentEventSerializer(ModelSerializer):
     class Meta:
         model = AssignmentEvent
         fields = ["action", "status", "actor", "at", "note"]
         read_only_fields = fields
 
 
-class TaskAssignmentSerializer(LightMixin, serializers.ModelSerializer):
+class TaskAssignmentSerializer(LightMixin, ModelSerializer):
     task_title = serializers.CharField(source="task.title", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     open_chasers = serializers.IntegerField(
@@ -191,7 +192,7 @@ class TaskAssignmentDetailSerializer(TaskAssignmentSerializer):
         read_only_fields = fields
 
 
-class ExtensionRequestSerializer(serializers.ModelSerializer):
+class ExtensionRequestSerializer(ModelSerializer):
     class Meta:
         model = ExtensionRequest
         fields = [
@@ -209,7 +210,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ChaserSerializer(serializers.ModelSerializer):
+class ChaserSerializer(ModelSerializer):
     class Meta:
         model = Chaser
         fields = [
@@ -224,9 +225,9 @@ class ChaserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(ModelSerializer):
     assignment = serializers.PrimaryKeyRelatedField(queryset=TaskAssignment.objects.none())
-    period_end = serializers.DateField(required=False, allow_null=True)
+    period_end = DateField(required=False, allow_null=True)
     content = serializers.CharField(required=False, allow_blank=True)
 
     class Meta:
@@ -265,7 +266,7 @@ class ChaseInputSerializer(serializers.Serializer):
 
 
 class ExtensionInputSerializer(serializers.Serializer):
-    requested_deadline = serializers.DateField(required=False, allow_null=True)
+    requested_deadline = DateField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True)
 
 

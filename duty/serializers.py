@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from campaigns.models import KeyPeriod
-from safetyzone.core.api import FieldsBuiltOnce
+from safetyzone.core.api import DateField, DateTimeField, FieldsBuiltOnce, ModelSerializer
 from safetyzone.org.models import Unit, User
 
 from . import selectors
@@ -26,7 +26,7 @@ from .models import (
 )
 
 
-class RosterSerializer(serializers.ModelSerializer):
+class RosterSerializer(ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     warning_flag = serializers.BooleanField(
@@ -62,7 +62,7 @@ class GenerateSerializer(serializers.Serializer):
 
 
 class CheckIssueSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     code = serializers.CharField()
     message = serializers.CharField()
     shift_id = serializers.IntegerField(allow_null=True)
@@ -73,7 +73,7 @@ class CheckResultSerializer(serializers.Serializer):
     issues = CheckIssueSerializer(many=True)
 
 
-class AssignmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class AssignmentSerializer(FieldsBuiltOnce, ModelSerializer):
     person_name = serializers.CharField(source="person", read_only=True)  # str(person)
 
     class Meta:
@@ -81,7 +81,7 @@ class AssignmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         fields = ["person", "person_name", "role"]
 
 
-class ShiftSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class ShiftSerializer(FieldsBuiltOnce, ModelSerializer):
     assignments = AssignmentSerializer(many=True, read_only=True)
     roster_title = serializers.CharField(source="roster.title", read_only=True)
     is_closed = serializers.BooleanField(read_only=True)
@@ -106,11 +106,11 @@ class ShiftSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 class ShiftWriteSerializer(serializers.Serializer):
     roster = serializers.PrimaryKeyRelatedField(queryset=DutyRoster.objects.all(), required=False)
-    date = serializers.DateField(required=False)
+    date = DateField(required=False)
     leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True)
     officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
+    starts_at = DateTimeField(required=False)
+    ends_at = DateTimeField(required=False)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
 
 
@@ -119,7 +119,7 @@ class CurrentShiftsSerializer(serializers.Serializer):
     tonight = ShiftSerializer(many=True)
 
 
-class SwapRequestSerializer(serializers.ModelSerializer):
+class SwapRequestSerializer(ModelSerializer):
     requester = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -153,10 +153,10 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-class LogEntrySerializer(serializers.ModelSerializer):
+class LogEntrySerializer(ModelSerializer):
     author = serializers.PrimaryKeyRelatedField(read_only=True)
     author_name = serializers.CharField(source="author.__str__", read_only=True)
-    at = serializers.DateTimeField(required=False)
+    at = DateTimeField(required=False)
     corrected_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -179,13 +179,13 @@ class LogEntrySerializer(serializers.ModelSerializer):
         return [c.pk for c in entry.corrections.all()]
 
 
-class OpenMatterSerializer(serializers.ModelSerializer):
+class OpenMatterSerializer(ModelSerializer):
     class Meta:
         model = OpenMatter
         fields = ["id", "text", "carried_from", "closed_at", "closed_by", "closing_note"]
 
 
-class HandoverSerializer(serializers.ModelSerializer):
+class HandoverSerializer(ModelSerializer):
     matters = OpenMatterSerializer(many=True, read_only=True)
     outgoing = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     incoming = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -198,7 +198,7 @@ class HandoverSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Ids of carried-over matters closed now, each with how it was closed.",
     )
-    handed_over_at = serializers.DateTimeField(required=False)
+    handed_over_at = DateTimeField(required=False)
 
     class Meta:
         model = Handover
@@ -221,13 +221,13 @@ class HandoverSerializer(serializers.ModelSerializer):
 
 class DeadlineSerializer(serializers.Serializer):
     label = serializers.CharField()
-    due = serializers.DateTimeField()
-    done_at = serializers.DateTimeField(allow_null=True)
+    due = DateTimeField()
+    done_at = DateTimeField(allow_null=True)
     state = serializers.ChoiceField(choices=["met", "late", "running", "overdue"])
 
 
-class IncidentUpdateSerializer(serializers.ModelSerializer):
-    sent_at = serializers.DateTimeField(required=False)
+class IncidentUpdateSerializer(ModelSerializer):
+    sent_at = DateTimeField(required=False)
 
     class Meta:
         model = IncidentUpdate
@@ -236,7 +236,7 @@ class IncidentUpdateSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class IncidentReportSerializer(serializers.ModelSerializer):
+class IncidentReportSerializer(ModelSerializer):
     updates = IncidentUpdateSerializer(many=True, read_only=True)
     deadlines = serializers.SerializerMethodField()
 
@@ -266,7 +266,7 @@ class IncidentReportSerializer(serializers.ModelSerializer):
         return DeadlineSerializer(selectors.incident_deadlines(report), many=True).data
 
 
-class WeatherWarningSerializer(serializers.ModelSerializer):
+class WeatherWarningSerializer(ModelSerializer):
     class Meta:
         model = WeatherWarning
         fields = [
@@ -284,7 +284,7 @@ class WeatherWarningSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ResourceSerializer(serializers.ModelSerializer):
+class ResourceSerializer(ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
     is_low = serializers.BooleanField(read_only=True)
     quantity = serializers.DecimalField(
@@ -315,8 +315,8 @@ class ResourceSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class StockMovementSerializer(serializers.ModelSerializer):
-    moved_at = serializers.DateTimeField(required=False)
+class StockMovementSerializer(ModelSerializer):
+    moved_at = DateTimeField(required=False)
 
     class Meta:
         model = StockMovement
@@ -334,13 +334,13 @@ class StockMovementSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     class Meta:
         model = RescueTeamMember
         fields = ["id", "name", "role", "phone"]
 
 
-class RescueTeamSerializer(serializers.ModelSerializer):
+class RescueTeamSerializer(ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
     members = MemberSerializer(many=True, required=False)
 
@@ -362,7 +362,7 @@ class RescueTeamSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class StandbySerializer(serializers.ModelSerializer):
+class StandbySerializer(ModelSerializer):
     key_period = serializers.PrimaryKeyRelatedField(queryset=KeyPeriod.objects.all())
 
     class Meta:

@@ -1,10 +1,11 @@
 """Shapes of the inspections API. They check the shape only: the services decide."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import KeyPeriod
-from safetyzone.core.api import FieldsBuiltOnce
+from safetyzone.core.api import DateField, FieldsBuiltOnce, ModelSerializer
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 
 from .models import (
@@ -22,13 +23,13 @@ from .models import (
 )
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(ModelSerializer):
     class Meta:
         model = ChecklistItem
         fields = ["id", "order", "question", "legal_basis", "implied_level"]
 
 
-class ChecklistTemplateSerializer(serializers.ModelSerializer):
+class ChecklistTemplateSerializer(ModelSerializer):
     items = ChecklistItemSerializer(many=True, read_only=True)
     key_area_name = serializers.CharField(source="key_area.name", read_only=True)
 
@@ -37,7 +38,7 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "key_area", "key_area_name", "description", "is_active", "items"]
 
 
-class InspectionTaskSerializer(serializers.ModelSerializer):
+class InspectionTaskSerializer(ModelSerializer):
     units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
     enterprises = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.all(), many=True, required=False, write_only=True
@@ -98,11 +99,11 @@ class FromKeyPeriodSerializer(serializers.Serializer):
     key_period = serializers.PrimaryKeyRelatedField(queryset=KeyPeriod.objects.all())
     key_areas = serializers.PrimaryKeyRelatedField(queryset=KeyArea.objects.all(), many=True)
     units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
-    deadline = serializers.DateField(required=False)
-    start_date = serializers.DateField(required=False)
+    deadline = DateField(required=False)
+    start_date = DateField(required=False)
 
 
-class InspectionAnswerSerializer(serializers.ModelSerializer):
+class InspectionAnswerSerializer(ModelSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all())
     hazard = serializers.SerializerMethodField()
 
@@ -115,7 +116,7 @@ class InspectionAnswerSerializer(serializers.ModelSerializer):
         return hazard.pk if hazard else None
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ModelSerializer):
     answers = InspectionAnswerSerializer(many=True, required=False)
     inspectors = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
@@ -156,7 +157,7 @@ class InspectionListSerializer(InspectionSerializer):
         ] + ["failed_count", "hazard_count"]
 
 
-class HazardPhotoSerializer(serializers.ModelSerializer):
+class HazardPhotoSerializer(ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -177,7 +178,7 @@ class HazardNames(serializers.Serializer):
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
 
 
-class HazardListSerializer(FieldsBuiltOnce, HazardNames, serializers.ModelSerializer):
+class HazardListSerializer(FieldsBuiltOnce, HazardNames, ModelSerializer):
     """A hazard as a row of the ledger: what the list needs to show and filter on. The
     whole record (plan, supervision, photos) is at ``/api/v1/hazards/{id}/``."""
 
@@ -210,7 +211,7 @@ class HazardListSerializer(FieldsBuiltOnce, HazardNames, serializers.ModelSerial
         read_only_fields = fields
 
 
-class HazardSerializer(HazardNames, serializers.ModelSerializer):
+class HazardSerializer(HazardNames, ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     photos = HazardPhotoSerializer(many=True, read_only=True)
     photo_files = serializers.ListField(
@@ -283,19 +284,41 @@ class HazardSerializer(HazardNames, serializers.ModelSerializer):
 
 
 class HazardUpdateSerializer(HazardSerializer):
+    """A change of a recorded hazard: where and when it was found, and whose it is, stay
+    as recorded. Sending one of those with another value is a 400 naming the field (the
+    same value, as a PUT of the hazard read before sends it, is accepted)."""
+
+    FIXED = ("enterprise", "key_area", "checklist_item", "inspection", "found_on")
+    FIXED_DECLARED = ("enterprise", "key_area", "responsible_unit")
+
+    enterprise = serializers.PrimaryKeyRelatedField(read_only=True)
+    key_area = serializers.PrimaryKeyRelatedField(read_only=True)
+    responsible_unit = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(HazardSerializer.Meta):
         read_only_fields = [
             *HazardSerializer.Meta.read_only_fields,
-            "enterprise",
-            "key_area",
             "checklist_item",
             "inspection",
             "found_on",
-            "responsible_unit",
         ]
 
+    def validate(self, attrs):
+        changed = {}
+        for name in {*self.FIXED, *self.FIXED_DECLARED}:
+            if name not in self.initial_data or self.instance is None:
+                continue
+            value = getattr(self.instance, name)
+            current = "" if value is None else self.fields[name].to_representation(value)
+            given = self.initial_data[name]
+            if str("" if given is None else given) != str(current):
+                changed[name] = _("This cannot be changed once the hazard is recorded.")
+        if changed:
+            raise serializers.ValidationError(changed, code="read_only")
+        return super().validate(attrs)
 
-class ReportEvidenceSerializer(serializers.ModelSerializer):
+
+class ReportEvidenceSerializer(ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -308,7 +331,7 @@ class ReportEvidenceSerializer(serializers.ModelSerializer):
         return reverse("api:rectification-report-evidence", args=[evidence.report_id, evidence.pk])
 
 
-class RectificationReportSerializer(serializers.ModelSerializer):
+class RectificationReportSerializer(ModelSerializer):
     hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all())
     evidence = ReportEvidenceSerializer(many=True, read_only=True)
     evidence_files = serializers.ListField(
@@ -345,7 +368,7 @@ class RectificationReportSerializer(serializers.ModelSerializer):
 
 class SubmitSerializer(serializers.Serializer):
     measures_taken = serializers.CharField()
-    completed_on = serializers.DateField()
+    completed_on = DateField()
     funds_spent = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
     evidence_files = serializers.ListField(child=serializers.FileField(), required=False)
@@ -361,10 +384,10 @@ class ReturnSerializer(serializers.Serializer):
 
 class SuperviseSerializer(serializers.Serializer):
     office = serializers.CharField(max_length=100)
-    deadline = serializers.DateField()
+    deadline = DateField()
 
 
-class ViolationSerializer(serializers.ModelSerializer):
+class ViolationSerializer(ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
 
@@ -385,7 +408,7 @@ class ViolationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"required": False}}
 
 
-class EnforcementActionSerializer(serializers.ModelSerializer):
+class EnforcementActionSerializer(ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
 

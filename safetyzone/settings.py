@@ -192,15 +192,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=270
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-
-REST_FRAMEWORK = {
-    # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "safetyzone.core.api.Pagination",
 # Redis hands a task whose worker died (killed, out of memory, machine lost) back to
 # another worker after this many seconds (Celery's default: an hour). It must outlast
 # the longest task time limit (the sweeps' 600 s) and the longest retry countdown (a
@@ -222,13 +213,22 @@ WEBHOOK_ALLOWED_ORIGINS = env.list(
     default=["https://qyapi.weixin.qq.com", "https://oapi.dingtalk.com"],
 )
 WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "safetyzone.core.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "safetyzone.core.api.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "safetyzone.core.api_errors.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
 }
 # API tokens (django-rest-knox): stored as digests, expire, revoked by logout and by a new
@@ -239,7 +239,13 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 (documented on operations with a body).
+    "EXCEPTION_HANDLER_CLASS": "safetyzone.core.api_errors.ExceptionHandler",
+    "ALLOWED_ERROR_STATUS_CODES": "400 401 403 404 405 406 413 415 429 500".split(),
+    "ERROR_SCHEMAS": {"413": "safetyzone.core.api_errors.ErrorResponse413Serializer"},
+}
 _ERRORS = "drf_standardized_errors.openapi_serializers"
 SPECTACULAR_SETTINGS = {
     "TITLE": "SafetyZone API",
@@ -279,6 +285,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "safetyzone.core.api_errors.validation_errors_as_answered",
     ],
 }
 
@@ -290,6 +297,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Demo users' password (seed_demo).
 # Largest upload accepted (photos, evidence files), in bytes.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Largest uploaded image, in pixels (width × height): a few KB can decode to gigabytes.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 # An uploaded .xlsx (the imports) is refused before it is read when its zip parts add up
 # to more than this many bytes once expanded, or number more than XLSX_MAX_PARTS.
@@ -334,8 +343,6 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-# Largest uploaded image, in pixels (width × height): a few KB can decode to gigabytes.
-MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

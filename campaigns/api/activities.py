@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from campaigns.models import Activity, ActivityPhoto, Campaign
 from campaigns.selectors import activities as selectors
 from campaigns.services import activities as services
+from safetyzone.core.api import ModelSerializer
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions, service_errors
 from safetyzone.org.models import Unit
@@ -35,7 +36,7 @@ class ActivityFilter(SelectorFilterSet):
     is_exercise = filters.BooleanFilter(label="Drills only (true) or no drills (false)")
 
 
-class ActivityPhotoSerializer(serializers.ModelSerializer):
+class ActivityPhotoSerializer(ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The image, for whoever may see it.")
 
     class Meta:
@@ -48,7 +49,7 @@ class ActivityPhotoSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     """Shape only: the service checks the kind's rules and the unit."""
 
     unit = serializers.PrimaryKeyRelatedField(

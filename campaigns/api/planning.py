@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from campaigns.models import Campaign, CampaignPhase, KeyPeriod, RiskLevel
 from campaigns.selectors import planning as selectors
 from campaigns.services import planning as services
+from safetyzone.core.api import ModelSerializer, YearFilter
 from safetyzone.org.api import ScopedModelPermissions, service_errors
 from safetyzone.org.models import KeyArea, Unit
 
@@ -36,7 +37,7 @@ class CampaignFilter(SelectorFilterSet):
     apply = staticmethod(selectors.campaign_filter)
 
     kind = filters.ChoiceFilter(choices=Campaign.Kind.choices)
-    year = filters.NumberFilter(label="Running at some time in this year")
+    year = YearFilter(label="Running at some time in this year")
     lead_unit = filters.ModelChoiceFilter(queryset=Unit.objects.all())
     parent = filters.ModelChoiceFilter(queryset=Campaign.objects.all())
 
@@ -58,7 +59,7 @@ class KeyPeriodFilter(SelectorFilterSet):
 # --- Serializers: shape only; the services check the rules -------------------------------
 
 
-class CampaignPhaseSerializer(serializers.ModelSerializer):
+class CampaignPhaseSerializer(ModelSerializer):
     # Writable: on an update, a phase with its id is changed, one without is added.
     id = serializers.IntegerField(required=False)
 
@@ -67,11 +68,13 @@ class CampaignPhaseSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "start_date", "end_date", "description"]
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), allow_null=True, required=False
     )
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(
+        source="parent.name", read_only=True, default=None, allow_null=True
+    )
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     phases = CampaignPhaseSerializer(
@@ -122,7 +125,7 @@ class RiskLevelField(serializers.ChoiceField):
         super().__init__(choices=RiskLevel.choices, **kwargs)
 
 
-class KeyPeriodSerializer(serializers.ModelSerializer):
+class KeyPeriodSerializer(ModelSerializer):
     risk_level = RiskLevelField(required=False)
     key_areas = serializers.PrimaryKeyRelatedField(
         queryset=KeyArea.objects.all(), many=True, required=False

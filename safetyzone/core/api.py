@@ -1,16 +1,86 @@
 """Pieces every API view shares."""
 
 import copy
+import datetime as dt
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.functional import lazy
-from django_filters import FilterSet, utils
+from django.utils.translation import gettext_lazy as _
+from django_filters import FilterSet, NumberFilter, utils
 from django_filters.filterset import BaseFilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import label_for_filter
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from safetyzone.org.scoping import scope_queryset
+
 from .pagination import Paginator
+
+# The years a date or a date-time of the API may fall in: every record of the office is
+# of this century, and a year outside it is a typo or a probe (year 1 or 9999 overflows
+# date arithmetic, and an old year's local time has a seconds offset no client parses).
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+# The offsets of the world's time zones (PostgreSQL refuses a time beyond ±15:59).
+LARGEST_OFFSET = dt.timedelta(hours=14)
+
+
+def check_in_range(value: dt.date) -> None:
+    """The one range rule of the API's dates and date-times (serializer fields and
+    filters alike): a year from EARLIEST_YEAR to LATEST_YEAR, and a time's offset in
+    whole minutes up to LARGEST_OFFSET either way."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(earliest)s and %(latest)s."),
+            code="out_of_range",
+            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+        )
+    offset = value.utcoffset() if isinstance(value, dt.datetime) else None
+    if offset is not None and (abs(offset) > LARGEST_OFFSET or offset.seconds % 60):
+        raise ValidationError(
+            _("Enter a time zone offset between -14:00 and +14:00."), code="offset_out_of_range"
+        )
+
+
+class DateField(serializers.DateField):
+    """A date of the API: years EARLIEST_YEAR to LATEST_YEAR."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(check_in_range)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A date-time of the API: years EARLIEST_YEAR to LATEST_YEAR (any valid offset)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(check_in_range)
+
+
+class YearFilter(NumberFilter):
+    """A year, as a whole number from EARLIEST_YEAR to LATEST_YEAR."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", EARLIEST_YEAR)
+        kwargs.setdefault("max_value", LATEST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer with the API's date and date-time fields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DateField,
+        models.DateTimeField: DateTimeField,
+    }
 
 
 class Pagination(PageNumberPagination):
@@ -75,6 +145,8 @@ class FilterBackend(DjangoFilterBackend):
             return queryset
         kwargs = self.get_filterset_kwargs(request, queryset, view)
         filterset = self._plain_form(filterset_class)(**kwargs)
+        scope_choices(filterset, request.user)
+        check_dates(filterset.form)
         if not filterset.is_valid() and self.raise_exception:
             raise utils.translate_validation(filterset.errors)
         return filterset.qs
@@ -118,6 +190,32 @@ class FilterBackend(DjangoFilterBackend):
         if filterset_class is not None and "_labels_ready" not in filterset_class.__dict__:
             lazy_labels(filterset_class)
         return filterset_class
+
+
+def scope_choices(filterset, user) -> None:
+    """A filter by a record of a unit (an enterprise, an inspection, a hazard...) offers
+    only the records ``user`` may see: another unit's id is refused exactly like an id
+    that does not exist, so that filtering tells nothing of what exists elsewhere. A
+    model whose records every user reads says so with ``read_by_everyone``; the units
+    themselves (no ``scope_unit_field``) are the committee's members, known to all.
+    Call before the filter set's form is built."""
+    for item in filterset.filters.values():
+        queryset = getattr(item, "queryset", None)
+        if not isinstance(queryset, models.QuerySet):
+            continue
+        model = queryset.model
+        if getattr(model, "scope_unit_field", None) and not getattr(
+            model, "read_by_everyone", False
+        ):
+            item.queryset = scope_queryset(queryset, user)
+
+
+def check_dates(form) -> None:
+    """Every date and date-time a filter takes keeps to :func:`check_in_range`."""
+    for field in form.fields.values():
+        for part in [field, *getattr(field, "fields", ())]:
+            if isinstance(part, (forms.DateField, forms.DateTimeField)):
+                part.validators.append(check_in_range)
 
 
 def lazy_labels(filterset_class) -> None:

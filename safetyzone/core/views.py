@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from safetyzone.org.selectors import enterprise_list, unit_list
 
+from . import api_errors
 from .panels import home_panels
 
 
@@ -59,19 +60,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+# Under /api/ the error views answer the API's JSON error format (api_errors).
+
+
 def error_400(request: HttpRequest, exception=None) -> HttpResponse:
+    if api_errors.is_api(request):
+        return api_errors.api_error_400(exception)
     return render(request, "400.html", status=400)
 
 
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    if api_errors.is_api(request):
+        return api_errors.api_error_403()
     return render(request, "403.html", status=403)
 
 
 def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    if api_errors.is_api(request):
+        return api_errors.api_error_404()
     return render(request, "404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    if api_errors.is_api(request):
+        return api_errors.api_error_500()
     # No context processors that might touch the database that just failed.
     from django.template import loader
 

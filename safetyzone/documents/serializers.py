@@ -6,11 +6,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from safetyzone.core.api import ModelSerializer
+
 from .models import GeneratedDocument
 from .registry import document_kinds
 
 
-class GeneratedDocumentSerializer(serializers.ModelSerializer):
+class GeneratedDocumentSerializer(ModelSerializer):
     kind_label = serializers.CharField(read_only=True)
     subject_type = serializers.SerializerMethodField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -45,7 +47,7 @@ class GeneratedDocumentSerializer(serializers.ModelSerializer):
             ContentType.objects.get_for_id(document.content_type_id).model_class()._meta.label_lower
         )
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_download_url(self, document: GeneratedDocument) -> str | None:
         if not document.is_downloadable:
             return None

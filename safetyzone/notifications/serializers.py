@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from safetyzone.core.api import ModelSerializer
+
 from .models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:

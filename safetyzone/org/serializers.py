@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from safetyzone.core.api import ModelSerializer
+
 from .models import Enterprise, KeyArea, Unit
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     class Meta:
         model = Unit
         fields = [
@@ -19,13 +21,13 @@ class UnitSerializer(serializers.ModelSerializer):
         ]
 
 
-class KeyAreaSerializer(serializers.ModelSerializer):
+class KeyAreaSerializer(ModelSerializer):
     class Meta:
         model = KeyArea
         fields = ["id", "code", "name"]
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ModelSerializer):
     """Shape only: the service validates against the model and the user's scope."""
 
     supervising_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
