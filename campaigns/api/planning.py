@@ -72,9 +72,9 @@ class CampaignSerializer(ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), allow_null=True, required=False
     )
-    parent_name = serializers.CharField(
-        source="parent.name", read_only=True, default=None, allow_null=True
-    )
+    # allow_null, not default=None: DRF leaves a field with a default out of a partial
+    # update's answer when its source is missing.
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     phases = CampaignPhaseSerializer(

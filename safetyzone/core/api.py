@@ -73,9 +73,12 @@ class YearFilter(NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class ModelSerializer(serializers.ModelSerializer):
-    """DRF's ModelSerializer with the API's date and date-time fields."""
+# Serializers below have comments, not docstrings: drf-spectacular would publish a
+# docstring as the description of every serializer derived from them.
 
+
+# DRF's ModelSerializer with the API's date and date-time fields.
+class ModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: DateField,
@@ -228,11 +231,10 @@ def lazy_labels(filterset_class) -> None:
     filterset_class._labels_ready = True
 
 
+# For read-only list serializers whose fields depend on nothing but their class: DRF
+# builds a ModelSerializer's fields from the model on every request; this builds them
+# once per class and hands each serializer its own copy.
 class FieldsBuiltOnce:
-    """For read-only list serializers whose fields depend on nothing but their class:
-    DRF builds a ModelSerializer's fields from the model on every request; this builds
-    them once per class and hands each serializer its own copy."""
-
     def get_fields(self):
         built = type(self).__dict__.get("_fields_built_once")
         if built is None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_standardized_errors import handler, openapi, openapi_serializers
 from drf_standardized_errors.types import CLIENT_ERROR, SERVER_ERROR
 from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 
 API_PREFIX = "/api/"
@@ -95,13 +96,19 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 class AutoSchema(openapi.AutoSchema):
     """drf-standardized-errors' schema, with what the services add: every write may be
     refused by a rule of its service (a 400 validation error, ``non_field_errors`` or a
-    field's name, even an action without a body), and the 413 of a body over the size
-    limit on every operation that takes a body."""
+    field's name, even an action without a body), any signed-in operation by the role
+    (403), and the 413 of a body over the size limit on every operation that takes a
+    body."""
 
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
         if status_code == "413" and self.method not in WRITES:
             return False
         return super()._should_add_error_response(responses, status_code)
+
+    def _should_add_http403_error_response(self) -> bool:
+        # Signed in is not enough: the services and file views check the role too.
+        permissions = self.view.get_permissions()
+        return not all(type(permission) is AllowAny for permission in permissions)
 
     def _should_add_validation_error_response(self) -> bool:
         return self.method in WRITES or super()._should_add_validation_error_response()
