@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from campaigns.models import KeyPeriod
 from safetyzone.core.api import FilterBackend
+from safetyzone.core.api_errors import ErrorResponse409Serializer
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions, as_drf_error
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
@@ -43,6 +44,9 @@ from .serializers import (
     SuperviseSerializer,
     ViolationSerializer,
 )
+
+# The answer of a transition the hazard's status does not allow.
+CONFLICT = OpenApiResponse(ErrorResponse409Serializer, description="Not allowed in this state.")
 
 
 class Conflict(APIException):
@@ -311,7 +315,7 @@ class HazardViewSet(
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    @extend_schema(request=None, responses={200: HazardSerializer, 409: OpenApiResponse()})
+    @extend_schema(request=None, responses={200: HazardSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk=None) -> Response:
         """Reported or returned → rectifying (a major hazard needs its five
@@ -320,9 +324,7 @@ class HazardViewSet(
         run_service(lambda: services.hazard_start_rectification(actor=request.user, hazard=hazard))
         return self._answer(hazard.pk)
 
-    @extend_schema(
-        request=SubmitSerializer, responses={200: HazardSerializer, 409: OpenApiResponse()}
-    )
+    @extend_schema(request=SubmitSerializer, responses={200: HazardSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk=None) -> Response:
         """File the rectification report: rectifying → submitted."""
@@ -336,9 +338,7 @@ class HazardViewSet(
         )
         return self._answer(hazard.pk)
 
-    @extend_schema(
-        request=AcceptSerializer, responses={200: HazardSerializer, 409: OpenApiResponse()}
-    )
+    @extend_schema(request=AcceptSerializer, responses={200: HazardSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk=None) -> Response:
         """Accept the pending report: submitted → accepted (closed)."""
@@ -351,9 +351,7 @@ class HazardViewSet(
         )
         return self._answer(hazard.pk)
 
-    @extend_schema(
-        request=ReturnSerializer, responses={200: HazardSerializer, 409: OpenApiResponse()}
-    )
+    @extend_schema(request=ReturnSerializer, responses={200: HazardSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk=None) -> Response:
         """Return the pending report with a reason: submitted → returned."""
