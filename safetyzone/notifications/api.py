@@ -140,7 +140,9 @@ class UnitRobotView(APIView):
         serializer = UnitRobotSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.unit_webhook_set(unit=request.user.unit, **serializer.validated_data)
+            services.unit_webhook_set(
+                actor=request.user, unit=request.user.unit, **serializer.validated_data
+            )
         return self._answer(request)
 
     @extend_schema(request=UnitRobotSerializer, responses=UnitRobotSerializer)

@@ -198,14 +198,25 @@ def channel_preferences_set(
 @transaction.atomic
 def unit_webhook_set(
     *,
+    actor,
     unit,
     url: str | None = None,
     secret: str | None = None,
     is_active: bool | None = None,
 ):
-    """Create or change ``unit``'s group robot; None keeps what is saved (a new robot:
-    no secret, active). A URL that is not http(s) is refused, nothing saved."""
+    """Create or change ``unit``'s group robot as ``actor`` (its head, or the office's
+    staff); None keeps what is saved (a new robot: no secret, active). A URL off the
+    allowed origins or at an internal address is refused, nothing saved."""
+    from django.core.exceptions import PermissionDenied
+
+    from safetyzone.org.scoping import require_unit
+
     from .models import UnitWebhook
+    from .selectors import can_set_unit_robot
+
+    if not can_set_unit_robot(actor):
+        raise PermissionDenied
+    require_unit(actor, unit)
 
     webhook = UnitWebhook.objects.select_for_update().filter(unit=unit).first() or UnitWebhook(
         unit=unit

@@ -87,7 +87,7 @@ def unit_robot(request: HttpRequest) -> HttpResponse:
     form = UnitWebhookForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_webhook_set(unit=unit, **form.changes())
+            services.unit_webhook_set(actor=request.user, unit=unit, **form.changes())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -241,7 +241,10 @@ def test_head_sets_own_units_robot_and_the_secret_never_comes_back(api_client, a
 
 def test_head_cannot_reach_another_units_robot(api_client, alice, bob):
     unit_webhook_set(
-        unit=bob.unit, url="https://oapi.dingtalk.com/robot/send?access_token=bob", secret=SECRET
+        actor=bob,
+        unit=bob.unit,
+        url="https://oapi.dingtalk.com/robot/send?access_token=bob",
+        secret=SECRET,
     )
     api_client.force_authenticate(alice)
     api_client.put(
@@ -260,7 +263,10 @@ def test_head_cannot_reach_another_units_robot(api_client, alice, bob):
 
 def test_put_without_secret_keeps_it_and_an_empty_one_removes_it(api_client, alice):
     unit_webhook_set(
-        unit=alice.unit, url="https://oapi.dingtalk.com/robot/send?access_token=a", secret=SECRET
+        actor=alice,
+        unit=alice.unit,
+        url="https://oapi.dingtalk.com/robot/send?access_token=a",
+        secret=SECRET,
     )
     api_client.force_authenticate(alice)
     response = api_client.put(
@@ -283,7 +289,10 @@ def test_put_without_secret_keeps_it_and_an_empty_one_removes_it(api_client, ali
 )
 def test_robot_url_not_http_is_refused_and_nothing_saved(api_client, alice, url):
     unit_webhook_set(
-        unit=alice.unit, url="https://oapi.dingtalk.com/robot/send?access_token=old", secret=SECRET
+        actor=alice,
+        unit=alice.unit,
+        url="https://oapi.dingtalk.com/robot/send?access_token=old",
+        secret=SECRET,
     )
     api_client.force_authenticate(alice)
     response = api_client.put(ROBOT, {"url": url, "secret": "new"}, format="json")

@@ -51,7 +51,7 @@ def errors(response) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("url", REFUSED)
 def test_api_refuses_a_robot_url_outside_the_allowed_origins(api_client, alice, url):
-    unit_webhook_set(unit=alice.unit, url=WECOM)
+    unit_webhook_set(actor=alice, unit=alice.unit, url=WECOM)
     api_client.force_authenticate(alice)
     response = api_client.put(ROBOT_API, {"url": url}, format="json")
     assert response.status_code == 400
@@ -101,22 +101,22 @@ def test_admin_refuses_a_loopback_robot_url(client, admin_user, unit_a):
 def test_an_intranet_gateway_is_allowed_once_configured(alice, settings):
     gateway = "http://robot-gateway.intranet:8080/wecom/send?key=k"
     with pytest.raises(ValidationError):
-        unit_webhook_set(unit=alice.unit, url=gateway)
+        unit_webhook_set(actor=alice, unit=alice.unit, url=gateway)
     settings.WEBHOOK_ALLOWED_ORIGINS = [
         *settings.WEBHOOK_ALLOWED_ORIGINS,
         "http://robot-gateway.intranet:8080",
     ]
-    assert unit_webhook_set(unit=alice.unit, url=gateway).url == gateway
+    assert unit_webhook_set(actor=alice, unit=alice.unit, url=gateway).url == gateway
 
 
 def test_an_internal_address_needs_its_network_allowed(alice, settings):
     url = "https://10.1.2.3/wecom/send"
     settings.WEBHOOK_ALLOWED_ORIGINS = ["https://10.1.2.3"]
     with pytest.raises(ValidationError) as refused:
-        unit_webhook_set(unit=alice.unit, url=url)
+        unit_webhook_set(actor=alice, unit=alice.unit, url=url)
     assert refused.value.error_dict["url"][0].code == "internal_address"
     settings.WEBHOOK_ALLOWED_NETWORKS = ["10.1.2.0/24"]
-    assert unit_webhook_set(unit=alice.unit, url=url).url == url
+    assert unit_webhook_set(actor=alice, unit=alice.unit, url=url).url == url
 
 
 @pytest.mark.parametrize(

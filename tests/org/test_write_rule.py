@@ -619,6 +619,13 @@ CASES: dict[str, Case] = {
     "safetyzone.org.services.enterprise_update": Case(
         lambda w: {"enterprise": w.enterprise, "address": "改"}
     ),
+    # notifications: a unit's group robot
+    "safetyzone.notifications.services.unit_webhook_set": Case(
+        lambda w: {
+            "unit": w.unit_a,
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x",
+        }
+    ),
     # documents: a request is a read, refused as not found by the read rule
     "safetyzone.documents.services.document_request_get_or_create": Case(
         lambda w: {"kind": "unit_profile", "subject": w.unit_a}, ObjectDoesNotExist
