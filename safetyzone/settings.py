@@ -294,7 +294,6 @@ API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=not PRODUCTION)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Demo users' password (seed_demo).
 # Largest upload accepted (photos, evidence files), in bytes.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Largest uploaded image, in pixels (width × height): a few KB can decode to gigabytes.
@@ -305,6 +304,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 *
 XLSX_MAX_UNCOMPRESSED_BYTES = env.int("XLSX_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
 XLSX_MAX_PARTS = env.int("XLSX_MAX_PARTS", default=1000)
 
+# Demo users' password (seed_demo).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="safety2024")
 
 # Emergency duty: the daily change-over time (a duty day runs from it to the same time
