@@ -17,8 +17,17 @@ from .models import Notification, UnitWebhook
 WEBHOOK_TIMEOUT_SECONDS = 10
 
 
+def link_of(notification: Notification) -> str:
+    """The record's address as the reader's mail or chat app opens it (SITE_URL + path)."""
+    if not notification.subject_url:
+        return ""
+    return settings.SITE_URL.rstrip("/") + notification.subject_url
+
+
 def text_of(notification: Notification) -> str:
-    return f"{notification.subject_label}\n{notification.message}"
+    return "\n".join(
+        filter(None, [notification.subject_label, notification.message, link_of(notification)])
+    )
 
 
 def send_email(notification: Notification) -> None:
@@ -27,7 +36,7 @@ def send_email(notification: Notification) -> None:
         raise ValueError("The recipient has no email address")
     send_mail(
         subject=f"[SafetyZone] {notification.subject_label}",
-        message=notification.message,
+        message="\n\n".join(filter(None, [notification.message, link_of(notification)])),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[recipient.email],
     )

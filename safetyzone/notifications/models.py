@@ -15,6 +15,9 @@ class Notification(models.Model):
         SHIFT = "shift", _("Shift")
         INCIDENT_REPORT = "incident_report", _("Incident report")
         WEATHER_WARNING = "weather_warning", _("Weather warning")
+        MEETING = "meeting", _("Meeting notice")
+        ROSTER = "roster", _("Duty roster")
+        SWAP = "swap", _("Shift swap")
         DIGEST = "digest", _("Weekly digest")
 
     class Reason(models.TextChoices):
@@ -27,6 +30,25 @@ class Notification(models.Model):
         REPORT_LIMIT = "report_limit", _("Report time limit")
         WARNING_ISSUED = "warning_issued", _("Warning issued")
         DIGEST = "digest", _("Digest")
+        # Events: a change of state that puts work on the recipient's desk, sent at once.
+        ASSIGNED = "assigned", _("Assigned to you")
+        TO_SIGN = "to_sign", _("To sign for")
+        CHASED = "chased", _("Chased")
+        EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+        EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Sent back")
+        ACCEPTED = "accepted", _("Accepted")
+        LISTED = "listed", _("Listed for supervision")
+        CHANGE_REQUESTED = "change_requested", _("Change requested")
+        CHANGE_DECIDED = "change_decided", _("Change decided")
+        SWAP_REQUESTED = "swap_requested", _("Swap requested")
+        SWAP_ACCEPTED = "swap_accepted", _("Swap accepted")
+        SWAP_DECIDED = "swap_decided", _("Swap decided")
+        PUBLISHED = "published", _("Published")
+        CHANGED = "changed", _("Changed")
+        STAFFING_RAISED = "staffing_raised", _("Staffing raised")
+        HANDOVER = "handover", _("Handover to confirm")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -56,6 +56,52 @@ def notifications_create(*, drafts: Iterable[Draft]) -> int:
     return len(rows)
 
 
+def notify(
+    *,
+    recipient_ids: Iterable[int],
+    kind: str,
+    reason: str,
+    subject,
+    subject_label: str,
+    message: str,
+    subject_url: str = "",
+    event_key: str = "",
+    exclude_id: int | None = None,
+) -> int:
+    """Tell people at once that work has reached their desk (a task assigned to their
+    unit, a report to review, a swap to decide...): the one path for domain services,
+    through the outbox, so preferences, retries and the record hold as for reminders.
+
+    Call it inside the service's transaction: the notifications are rolled back with the
+    change, and their email and robot deliveries are enqueued after commit. ``subject``
+    is the record (its URL is ``subject_url``, default its ``get_absolute_url``);
+    ``event_key`` tells apart two events of one reason on one record in a day (a report
+    sent back twice: the report's pk). ``exclude_id`` is the actor, who is not told of
+    their own step. Returns the number of notifications offered."""
+    key = f"{subject._meta.label_lower}:{subject.pk}"
+    if event_key:
+        key = f"{key}#{event_key}"
+    if not subject_url and hasattr(subject, "get_absolute_url"):
+        subject_url = subject.get_absolute_url()
+    today = timezone.localdate()
+    return notifications_create(
+        drafts=[
+            Draft(
+                recipient_id=user_id,
+                kind=kind,
+                reason=reason,
+                subject_key=key,
+                subject_label=subject_label,
+                subject_url=subject_url,
+                due_date=today,
+                message=message,
+            )
+            for user_id in sorted(set(recipient_ids))
+            if user_id != exclude_id
+        ]
+    )
+
+
 @transaction.atomic
 def notification_mark_read(*, notification: Notification) -> Notification:
     if notification.read_at is None:
