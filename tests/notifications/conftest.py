@@ -2,6 +2,8 @@ from importlib import import_module
 
 import pytest
 
+from .robot import LocalRobot
+
 
 def seed_again() -> None:
     """Every catalogue the migrations seed (key areas, checklists, reminder rules, beat
@@ -35,6 +37,16 @@ def seed_again_after_module(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         seed_again()
+
+
+@pytest.fixture
+def local_robot():
+    """A group robot on 127.0.0.1 in this test's process (tests/notifications/robot.py),
+    shut down after the test. The outbound rule still refuses it: a test that means it to
+    be posted to allows it (allow_local_robot, or local_robot_env for a worker)."""
+    robot = LocalRobot().start()
+    yield robot
+    robot.close()
 
 
 def allow_local_robot(settings, url: str) -> None:

@@ -1,10 +1,7 @@
 """Email and group-robot deliveries: sent once, retried with backoff, failures kept for
 the admin, the robot tested against a local HTTP server."""
 
-import json
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core import mail
@@ -24,40 +21,14 @@ from .conftest import allow_local_robot
 
 pytestmark = pytest.mark.usefixtures("seed_again_after_module")
 
-
-class Robot(BaseHTTPRequestHandler):
-    received: list = []
-    fail_first = 0
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if Robot.fail_first > 0:
-            Robot.fail_first -= 1
-            self.send_response(500)
-            self.end_headers()
-            return
-        Robot.received.append({"path": self.path, "body": json.loads(body)})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"errcode": 0, "errmsg": "ok"}')
-
-    def log_message(self, *args):
-        pass
+ROBOT_PATH = "/cgi-bin/webhook/send?key=abc"  # a WeCom robot's path
 
 
 @pytest.fixture
-def robot(settings):
-    Robot.received = []
-    Robot.fail_first = 0
-    server = HTTPServer(("127.0.0.1", 0), Robot)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=abc"
-    allow_local_robot(settings, url)
-    yield url
-    server.shutdown()
-    server.server_close()
+def robot(local_robot, settings):
+    """The local robot (conftest), allowed through the outbound rule."""
+    allow_local_robot(settings, local_robot.url(ROBOT_PATH))
+    return local_robot
 
 
 @pytest.fixture(autouse=True)
@@ -87,14 +58,14 @@ def test_email_and_robot_deliveries_are_sent_once(alice, robot, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     alice.email = "alice@example.org"
     alice.save()
-    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    UnitWebhook.objects.create(unit=alice.unit, url=robot.url(ROBOT_PATH))
     notifications_create(drafts=[draft(alice)])
     notifications_create(drafts=[draft(alice)])  # a sweep run twice
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["alice@example.org"]
-    assert len(Robot.received) == 1
-    assert Robot.received[0]["body"]["msgtype"] == "text"
-    assert "YH-1" in Robot.received[0]["body"]["text"]["content"]
+    assert len(robot.answered) == 1
+    assert robot.answered[0].body["msgtype"] == "text"
+    assert "YH-1" in robot.answered[0].body["text"]["content"]
     assert set(Delivery.objects.values_list("channel", "status")) == {
         ("email", "sent"),
         ("webhook", "sent"),
@@ -106,19 +77,19 @@ def test_a_units_group_robot_hears_a_reminder_once_for_all_its_people(alice, rob
     from tests.factories import UserFactory
 
     deputy = UserFactory(unit=alice.unit)
-    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    UnitWebhook.objects.create(unit=alice.unit, url=robot.url(ROBOT_PATH))
     notifications_create(drafts=[draft(alice), draft(deputy)])
     assert Notification.objects.count() == 2  # each person has it in the app
-    assert len(Robot.received) == 1  # the group hears it once
+    assert len(robot.answered) == 1  # the group hears it once
     assert Delivery.objects.filter(channel="webhook").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_signed_robot_gets_dingtalk_signature(alice, robot):
-    UnitWebhook.objects.create(unit=alice.unit, url=robot, secret="SEC123")
+    UnitWebhook.objects.create(unit=alice.unit, url=robot.url(ROBOT_PATH), secret="SEC123")
     notifications_create(drafts=[draft(alice)])
-    assert "timestamp=" in Robot.received[0]["path"]
-    assert "sign=" in Robot.received[0]["path"]
+    assert "timestamp=" in robot.answered[0].path
+    assert "sign=" in robot.answered[0].path
 
 
 @pytest.mark.django_db(transaction=True)
@@ -126,23 +97,23 @@ def test_preference_turns_a_channel_off(alice, robot, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     alice.email = "alice@example.org"
     alice.save()
-    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    UnitWebhook.objects.create(unit=alice.unit, url=robot.url(ROBOT_PATH))
     ChannelPreference.objects.create(user=alice, kind="hazard", email=False, webhook=True)
     notifications_create(drafts=[draft(alice)])
     assert mail.outbox == []
-    assert len(Robot.received) == 1
+    assert len(robot.answered) == 1
     assert Notification.objects.count() == 1  # in-app is always on
 
 
 @pytest.mark.django_db(transaction=True)
 def test_robot_failure_is_retried_then_succeeds(alice, robot):
-    Robot.fail_first = 2
-    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    robot.fail_first = 2
+    UnitWebhook.objects.create(unit=alice.unit, url=robot.url(ROBOT_PATH))
     notifications_create(drafts=[draft(alice)])
     delivery = Delivery.objects.get()
     assert delivery.status == "sent"
     assert delivery.attempts == 3
-    assert len(Robot.received) == 1
+    assert len(robot.answered) == 1
     assert list(DeliveryAttempt.objects.order_by("pk").values_list("succeeded", flat=True)) == [
         False,
         False,
@@ -152,8 +123,8 @@ def test_robot_failure_is_retried_then_succeeds(alice, robot):
 
 @pytest.mark.django_db(transaction=True)
 def test_final_failure_is_kept_and_admin_can_retry(alice, admin_user, client, robot):
-    Robot.fail_first = 100
-    UnitWebhook.objects.create(unit=alice.unit, url=robot)
+    robot.fail_first = 100
+    UnitWebhook.objects.create(unit=alice.unit, url=robot.url(ROBOT_PATH))
     notifications_create(drafts=[draft(alice)])
     delivery = Delivery.objects.get()
     assert delivery.status == "failed"
@@ -162,14 +133,14 @@ def test_final_failure_is_kept_and_admin_can_retry(alice, admin_user, client, ro
     client.force_login(admin_user)
     page = client.get(reverse("admin:notifications_delivery_changelist"), {"status": "failed"})
     assert "500" in page.content.decode()
-    Robot.fail_first = 0
+    robot.fail_first = 0
     client.post(
         reverse("admin:notifications_delivery_changelist"),
         {"action": "retry", "_selected_action": [delivery.pk]},
     )
     delivery.refresh_from_db()
     assert delivery.status == "sent"
-    assert len(Robot.received) == 1
+    assert len(robot.answered) == 1
 
 
 def test_webhook_url_not_http_is_refused_in_admin(client, admin_user, unit_a):

@@ -4,12 +4,9 @@ the database each morning, the worker sweeps, and exactly the expected reminders
 in the app, in the mail and at the group robot, once each."""
 
 import datetime as dt
-import json
 import os
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,20 +29,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAILY = "Daily deadline sweep"  # the schedule the migration creates: 08:00 Asia/Shanghai
 
 
-class Robot(BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        Robot.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"errcode": 0}')
-
-    def log_message(self, *args):
-        pass
-
-
 def set_clock(path, moment: dt.datetime) -> None:
     """Move the clock of the worker and of beat (tests/notifications/clocked.py)."""
     staged = path.with_suffix(".new")
@@ -64,19 +47,14 @@ def sweeps_done(log_path) -> int:
 @pytest.mark.xdist_group("celery-worker")
 @pytest.mark.django_db(transaction=True)
 def test_beat_and_worker_across_a_deadline_remind_once_in_app_mail_and_robot(
-    alice, staff, tmp_path
+    alice, staff, tmp_path, local_robot
 ):
     if not os.environ.get("REDIS_URL"):
         need_service("Redis", "REDIS_URL is not set")
     if not database_is_postgres():
         need_service("PostgreSQL", "DATABASE_URL does not point at PostgreSQL")
 
-    Robot.received = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Robot)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    UnitWebhook.objects.create(
-        unit=alice.unit, url=f"http://127.0.0.1:{server.server_address[1]}/robot/send"
-    )
+    UnitWebhook.objects.create(unit=alice.unit, url=local_robot.url("/robot/send"))
     alice.email = "alice@example.org"
     alice.save()
     # Ahead of the real date: beat takes a schedule's last change as its last run.
@@ -106,7 +84,7 @@ def test_beat_and_worker_across_a_deadline_remind_once_in_app_mail_and_robot(
         "VAR_DIR": str(tmp_path / "var"),
         "TEST_CELERY_QUEUE": queue,  # beat sends to it too
         "TEST_CLOCK_FILE": str(clock),
-        **local_robot_env(f"http://127.0.0.1:{server.server_address[1]}/"),
+        **local_robot_env(local_robot.url("/")),
     }
     env.pop("EMAIL_URL", None)
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
@@ -168,13 +146,11 @@ def test_beat_and_worker_across_a_deadline_remind_once_in_app_mail_and_robot(
         assert not Notification.objects.filter(recipient=staff).exists()
         mails = list((tmp_path / "var" / "mail").glob("*.log"))
         assert sum(f.read_text().count("Subject: ") for f in mails) == len(expected)
-        assert len(Robot.received) == len(expected)
-        assert all("节前安全检查" in r["text"]["content"] for r in Robot.received)
+        assert len(local_robot.received) == len(expected)
+        assert all("节前安全检查" in r.body["text"]["content"] for r in local_robot.received)
         assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 2 * len(expected)
     finally:
         stop(beat)
         stop(worker)
-        server.shutdown()
-        server.server_close()
         with celery_app.connection_for_write() as conn:
             conn.default_channel.queue_delete(queue)

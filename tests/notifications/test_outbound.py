@@ -3,11 +3,8 @@ saved (API, page, admin, service), internal addresses are refused when saving an
 posting (the host is resolved then), and a redirect is never followed."""
 
 import ipaddress
-import json
 import socket
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -152,40 +149,6 @@ def test_public_addresses_are_allowed():
 # --- Posting --------------------------------------------------------------------------
 
 
-class Robot(BaseHTTPRequestHandler):
-    """A local robot: records what it receives; ``redirect`` answers 302 instead."""
-
-    received: list = []
-    redirect: str = ""
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Robot.received.append({"path": self.path, "body": json.loads(body)})
-        if Robot.redirect and not self.path.startswith("/landing"):
-            self.send_response(302)
-            self.send_header("Location", Robot.redirect)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"errcode": 0}')
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def local_robot():
-    Robot.received = []
-    Robot.redirect = ""
-    server = HTTPServer(("127.0.0.1", 0), Robot)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.fixture(autouse=True)
 def _eager_retries():
     celery_app.conf.task_eager_propagates = False
@@ -211,27 +174,27 @@ def remind(user) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_local_robot_is_posted_to_only_with_its_network_allowed(alice, local_robot, settings):
-    url = f"{local_robot}/robot/send"
+    url = local_robot.url("/robot/send")
     UnitWebhook.objects.create(unit=alice.unit, url=url)
-    settings.WEBHOOK_ALLOWED_ORIGINS = [local_robot]  # the origin, but not the network
+    settings.WEBHOOK_ALLOWED_ORIGINS = [local_robot.base_url]  # the origin, but not the network
     remind(alice)
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.FAILED
     assert delivery.attempts == 1  # refused: not retried
     assert "internal address" in delivery.error
-    assert Robot.received == []
+    assert local_robot.received == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_robot_saved_before_the_allowed_origins_changed_is_refused_when_posting(
     alice, local_robot, settings
 ):
-    UnitWebhook.objects.create(unit=alice.unit, url=f"{local_robot}/robot/send")
+    UnitWebhook.objects.create(unit=alice.unit, url=local_robot.url("/robot/send"))
     remind(alice)  # the default origins: WeCom and DingTalk only
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.FAILED
     assert "not an allowed" in delivery.error
-    assert Robot.received == []
+    assert local_robot.received == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -254,24 +217,24 @@ def test_allowed_host_resolving_to_an_internal_address_is_refused(alice, monkeyp
 
 @pytest.mark.django_db(transaction=True)
 def test_redirect_is_a_failure_and_never_followed(alice, local_robot, settings):
-    url = f"{local_robot}/robot/send"
+    url = local_robot.url("/robot/send")
     allow_local_robot(settings, url)
-    Robot.redirect = f"{local_robot}/landing"
+    local_robot.redirect = local_robot.url("/landing")
     UnitWebhook.objects.create(unit=alice.unit, url=url)
     remind(alice)
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.FAILED
     assert "redirect" in delivery.error
-    assert not [r for r in Robot.received if r["path"].startswith("/landing")]
+    assert not [r for r in local_robot.received if r.path.startswith("/landing")]
     assert not DeliveryAttempt.objects.filter(succeeded=True).exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_allowed_local_robot_is_posted_to(alice, local_robot, settings):
-    url = f"{local_robot}/robot/send?key=k"
+    url = local_robot.url("/robot/send?key=k")
     allow_local_robot(settings, url)
     UnitWebhook.objects.create(unit=alice.unit, url=url)
     remind(alice)
     assert Delivery.objects.get().status == Delivery.Status.SENT
-    assert [r["path"] for r in Robot.received] == ["/robot/send?key=k"]
-    assert "YH-1" in Robot.received[0]["body"]["text"]["content"]
+    assert [r.path for r in local_robot.received] == ["/robot/send?key=k"]
+    assert "YH-1" in local_robot.received[0].body["text"]["content"]

@@ -3,11 +3,7 @@ delivery of a worker that died while sending is handed back by the periodic swee
 recorded as delivered once."""
 
 import datetime as dt
-import json
-import threading
-import time
 from datetime import date
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,33 +22,13 @@ pytestmark = pytest.mark.usefixtures("seed_again_after_module")
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-class Robot(BaseHTTPRequestHandler):
-    """Records when each post arrived (on the test's clock) and what it said."""
-
-    received: list = []
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        Robot.received.append((time.time(), body["text"]["content"]))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"errcode": 0}')
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def robot(settings, alice):
-    Robot.received = []
-    server = HTTPServer(("127.0.0.1", 0), Robot)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=k"
+def robot(local_robot, settings, alice):
+    """The local robot (conftest), allowed through the outbound rule, as alice's unit's."""
+    url = local_robot.url("/cgi-bin/webhook/send?key=k")
     allow_local_robot(settings, url)
-    yield UnitWebhook.objects.create(unit=alice.unit, url=url)
-    server.shutdown()
-    server.server_close()
+    UnitWebhook.objects.create(unit=alice.unit, url=url)
+    return local_robot
 
 
 def drafts(user, count: int) -> list[Draft]:
@@ -82,7 +58,7 @@ def most_in_a_minute(moments: list[float]) -> int:
 def test_33_posts_for_one_robot_are_paced_and_none_lost(alice, robot, time_machine):
     time_machine.move_to(MONDAY, tick=False)
     notifications_create(drafts=drafts(alice, 33))
-    assert len(Robot.received) == 20  # the minute's share; the rest wait
+    assert len(robot.received) == 20  # the minute's share; the rest wait
     held = Delivery.objects.filter(status=Delivery.Status.PENDING)
     assert held.count() == 13
     assert not held.filter(next_attempt_at__isnull=True).exists()
@@ -93,10 +69,10 @@ def test_33_posts_for_one_robot_are_paced_and_none_lost(alice, robot, time_machi
 
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 33
     assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
-    assert sorted(text for _, text in Robot.received) == sorted(
+    assert sorted(post.body["text"]["content"] for post in robot.received) == sorted(
         f"YH-{n}\n隐患 YH-{n} 已逾期。" for n in range(33)
     )
-    assert most_in_a_minute([moment for moment, _ in Robot.received]) <= 20
+    assert most_in_a_minute([post.at for post in robot.received]) <= 20
     # Being held back spent no attempt.
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
 
@@ -112,8 +88,8 @@ def test_pacing_holds_across_sweeps_as_well(alice, robot, time_machine):
     for _step in range(12):
         time_machine.shift(dt.timedelta(seconds=10))
         deliveries_hand_back_task.delay()
-    assert len(Robot.received) == 40
-    assert most_in_a_minute([moment for moment, _ in Robot.received]) <= 20
+    assert len(robot.received) == 40
+    assert most_in_a_minute([post.at for post in robot.received]) <= 20
 
 
 def claimed(delivery: Delivery, at: dt.datetime) -> None:
@@ -140,7 +116,7 @@ def test_a_dead_workers_delivery_is_handed_back_and_sent_once(alice, robot, time
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT
     assert delivery.attempts == 2
-    assert len(Robot.received) == 1
+    assert len(robot.received) == 1
     assert DeliveryAttempt.objects.filter(succeeded=True).count() == 1
     assert DeliveryAttempt.objects.filter(error__contains="handed back").count() == 1
 
@@ -160,7 +136,7 @@ def test_a_delivery_being_sent_is_not_touched(alice, robot, time_machine):
         MONDAY - dt.timedelta(seconds=30),
     )
     assert delivery.attempts == 1
-    assert Robot.received == []
+    assert robot.received == []
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,16 +1,13 @@
 """A worker killed in the middle of a delivery does not lose it: the message was not
 acknowledged (acks_late), Redis gives it back, another worker completes it, once."""
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
@@ -26,32 +23,6 @@ from .conftest import local_robot_env
 pytestmark = pytest.mark.usefixtures("seed_again_after_module")
 
 WAIT_SECONDS = 60
-
-
-class SlowThenFastRobot(BaseHTTPRequestHandler):
-    """The first POST hangs (the worker is killed meanwhile); later ones answer."""
-
-    started = threading.Event()
-    release = threading.Event()
-    completed: list = []
-    lock = threading.Lock()
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        with self.lock:
-            first = not SlowThenFastRobot.started.is_set()
-            SlowThenFastRobot.started.set()
-        if first:
-            SlowThenFastRobot.release.wait(WAIT_SECONDS)
-            return
-        SlowThenFastRobot.completed.append(body)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"errcode": 0}')
-
-    def log_message(self, *args):
-        pass
 
 
 WORKER_ARGS = ["worker", "--pool=solo", "-c", "1", "--without-gossip", "--without-mingle"]
@@ -97,20 +68,14 @@ def stop(worker: subprocess.Popen) -> None:
 @pytest.mark.services
 @pytest.mark.xdist_group("celery-worker")
 @pytest.mark.django_db(transaction=True)
-def test_killed_worker_loses_no_delivery(alice, tmp_path):
+def test_killed_worker_loses_no_delivery(alice, tmp_path, local_robot):
     if not os.environ.get("REDIS_URL"):
         need_service("Redis", "REDIS_URL is not set")
     if not database_is_postgres():
         need_service("PostgreSQL", "DATABASE_URL does not point at PostgreSQL")
 
-    SlowThenFastRobot.started.clear()
-    SlowThenFastRobot.release.clear()
-    SlowThenFastRobot.completed = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowThenFastRobot)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    UnitWebhook.objects.create(
-        unit=alice.unit, url=f"http://127.0.0.1:{server.server_address[1]}/robot/send"
-    )
+    local_robot.hold_first = 1  # the first POST hangs (the worker is killed meanwhile)
+    UnitWebhook.objects.create(unit=alice.unit, url=local_robot.url("/robot/send"))
 
     queue = f"test-notifications-{uuid.uuid4().hex[:8]}"
     env = {
@@ -118,7 +83,7 @@ def test_killed_worker_loses_no_delivery(alice, tmp_path):
         "DATABASE_URL": test_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DJANGO_SETTINGS_MODULE": "safetyzone.settings",
-        **local_robot_env(f"http://127.0.0.1:{server.server_address[1]}/"),
+        **local_robot_env(local_robot.url("/")),
     }
     log_path = tmp_path / "worker.log"
     default_queue = celery_app.conf.task_default_queue
@@ -141,7 +106,7 @@ def test_killed_worker_loses_no_delivery(alice, tmp_path):
             ]
         )
         delivery = Delivery.objects.get()
-        if not SlowThenFastRobot.started.wait(WAIT_SECONDS):
+        if not local_robot.holding.wait(WAIT_SECONDS):
             pytest.fail(f"the first worker never posted:\n{log_path.read_text()[-4000:]}")
         first.send_signal(signal.SIGKILL)  # in the middle of the POST
         first.wait(timeout=10)
@@ -163,15 +128,13 @@ def test_killed_worker_loses_no_delivery(alice, tmp_path):
 
         assert delivery.status == Delivery.Status.SENT, delivery.error
         time.sleep(4)  # past the visibility timeout: nothing comes back a second time
-        assert len(SlowThenFastRobot.completed) == 1
+        assert len(local_robot.answered) == 1
         assert DeliveryAttempt.objects.filter(succeeded=True).count() == 1
     finally:
-        SlowThenFastRobot.release.set()
+        local_robot.release.set()
         celery_app.conf.task_default_queue = default_queue
         stop(first)
         if second is not None:
             stop(second)
-        server.shutdown()
-        server.server_close()
         with celery_app.connection_for_write() as conn:
             conn.default_channel.queue_delete(queue)
