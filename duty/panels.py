@@ -1,9 +1,11 @@
-"""The duty panel of the home page: who is on duty now and tonight, the duty phone,
-the user's next shift and the warnings in force."""
+"""The duty panels of the home page: who is on duty now and tonight, the duty phone,
+the user's next shift and the warnings in force; and, for the leader and the officers
+on duty, the open incident reports with the time left to report them."""
 
 from django.http import HttpRequest
 
-from safetyzone.core.panels import Panel, register_home_panel
+from safetyzone.core.panels import TODO_LIMIT, Panel, register_home_panel
+from safetyzone.org.roles import Role
 
 
 def duty_panel(request: HttpRequest) -> dict:
@@ -20,4 +22,30 @@ def duty_panel(request: HttpRequest) -> dict:
 
 register_home_panel(
     Panel(key="duty", template="duty/_home_panel.html", context=duty_panel, order=30)
+)
+
+
+def incidents_panel(request: HttpRequest) -> dict | None:
+    """Open incidents (no final report yet), each with its reporting limits; the
+    countdown runs from static/duty/countdown.js. Two queries whatever their number."""
+    from .selectors import incident_deadlines, open_incidents
+
+    user = request.user
+    if not user.is_authenticated or not user.has_role(Role.DUTY_LEADER, Role.DUTY_OFFICER):
+        return None
+    incidents = list(open_incidents(user=user)[: TODO_LIMIT + 1])
+    return {
+        "incidents": [(report, incident_deadlines(report)) for report in incidents[:TODO_LIMIT]],
+        "has_more": len(incidents) > TODO_LIMIT,
+    }
+
+
+register_home_panel(
+    Panel(
+        key="incidents",
+        template="duty/_incidents_panel.html",
+        context=incidents_panel,
+        order=5,
+        scripts=("duty/countdown.js",),
+    )
 )

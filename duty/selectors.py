@@ -294,6 +294,16 @@ def incident_list(*, user: User, filters: dict[str, Any] | None = None) -> Query
     )
 
 
+def open_incidents(*, user: User) -> QuerySet[IncidentReport]:
+    """Incident reports the user may see whose final report (终报) has not been sent
+    yet, newest first, with their chain of reports prefetched for the deadlines."""
+    return (
+        incident_list(user=user)
+        .exclude(updates__kind=IncidentUpdate.Kind.FINAL)
+        .order_by("-received_at", "-pk")
+    )
+
+
 def incident_get(*, user: User, pk: Any) -> IncidentReport:
     return get_object_or_404(incident_list(user=user), pk=pk)
 

@@ -1,9 +1,25 @@
 """The inspections panel of the home page: the user's open, overdue and major hazards,
-reports awaiting review, and the rectification rate."""
+reports awaiting review, and the rectification rate; and the inspections part of a
+head's "to do"."""
+
+import datetime as dt
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from safetyzone.core.panels import Panel, register_home_panel
+from safetyzone.core.panels import (
+    TODO_LIMIT,
+    Panel,
+    TodoGroup,
+    TodoItem,
+    TodoSource,
+    is_unit_head,
+    register_home_panel,
+    register_todo,
+    todo_group,
+)
 
 
 def inspections_panel(request: HttpRequest) -> dict | None:
@@ -34,3 +50,54 @@ register_home_panel(
         order=20,
     )
 )
+
+
+def inspections_todo(request: HttpRequest) -> list[TodoGroup | None] | None:
+    """A head's rectification work waiting at home: reports sent back and not yet filed
+    again, and open hazards due by the end of this week (overdue ones too). Two queries
+    whatever their number."""
+    from .models import Hazard, RectificationReport
+    from .selectors import hazard_list, report_list
+
+    user = request.user
+    if not is_unit_head(user) or not user.has_perm("inspections.view_hazard"):
+        return None
+    today = timezone.localdate()
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    rows = TODO_LIMIT + 1
+    returned = list(
+        report_list(user=user, filters={"status": RectificationReport.Status.RETURNED})
+        # Once filed again the hazard moves on: only reports still waiting for the unit.
+        .filter(hazard__status=Hazard.Status.RETURNED)
+        .order_by("-reviewed_at", "-pk")[:rows]
+    )
+    due = list(
+        hazard_list(user=user, filters={"status": "open"})
+        # A submitted hazard waits for the committee, not for the unit.
+        .exclude(status=Hazard.Status.SUBMITTED)
+        .filter(deadline__lte=week_end)
+        .order_by("deadline", "pk")[:rows]
+    )
+    return [
+        todo_group(
+            _("Rectification reports returned"),
+            returned,
+            lambda r: TodoItem(
+                f"{r.hazard.code} · {r.hazard.enterprise.name}",
+                r.hazard.get_absolute_url(),
+                r.reviewed_at,
+            ),
+            reverse("inspections:hazard-list") + "?status=returned",
+        ),
+        todo_group(
+            _("Hazards due this week"),
+            due,
+            lambda h: TodoItem(
+                f"{h.code} · {h.enterprise.name}", h.get_absolute_url(), h.deadline, h.overdue
+            ),
+            reverse("inspections:hazard-list") + "?status=open",
+        ),
+    ]
+
+
+register_todo(TodoSource(key="inspections", groups=inspections_todo, order=20))

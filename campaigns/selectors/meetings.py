@@ -63,6 +63,21 @@ def meeting_visible(*, user: User) -> QuerySet[Meeting]:
     return qs
 
 
+def notices_to_sign(*, user: User) -> QuerySet[MeetingAttendance]:
+    """The issued notices the user's unit was called by and has not signed for yet,
+    soonest meeting first (staff see every unit's; the home panel asks heads only)."""
+    return (
+        scope_queryset(
+            MeetingAttendance.objects.filter(
+                signed_at__isnull=True, meeting__status=Meeting.Status.ISSUED
+            ),
+            user,
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "pk")
+    )
+
+
 def meeting_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Meeting]:
     """Meetings for a list: one query for the rows, with the organiser, the number, the
     campaign and the counts of attending and signed units."""

@@ -9,14 +9,16 @@ from django.views.decorators.http import require_GET
 from safetyzone.org.selectors import enterprise_list, unit_list
 
 from . import api_errors
-from .panels import home_panels
+from .panels import home_panels, home_scripts
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    panels = home_panels(request)
     context = {
-        "panels": home_panels(request),
+        "panels": panels,
+        "panel_scripts": home_scripts(panels),
         "unit_count": unit_list(user=user).count(),
         "enterprise_count": enterprise_list(user=user).count(),
     }
