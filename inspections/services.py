@@ -7,17 +7,14 @@ records they create, the actor's scope again.
 """
 
 import datetime as dt
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +23,9 @@ from campaigns.models import Campaign, Directive, KeyPeriod
 from safetyzone.calendar import WorkingCalendar
 from safetyzone.core.uploads import IMAGE, PDF, validate_upload
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
-from safetyzone.org.roles import Role
 from safetyzone.org.scoping import can_act_on, require_record, require_unit, sees_all_units
 
+from . import notices
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -59,28 +56,6 @@ PLAN_FIELDS = (
     "plan_time_limit",
     "plan_contingency",
 )
-
-
-logger = logging.getLogger(__name__)
-
-
-def _notify_unit(hazard: Hazard, report: RectificationReport, subject: str, body: str) -> None:
-    """Tell the responsible unit's heads and the report's filer by mail, once the
-    decision is committed; a mail server that is down does not undo the decision."""
-    heads = User.objects.filter(
-        unit_id=hazard.responsible_unit_id, is_active=True, groups__name=Role.DEPARTMENT_HEAD
-    )
-    recipients = sorted({u.email for u in [*heads, report.filed_by] if u and u.email})
-    if not recipients:
-        return
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:  # noqa: BLE001
-            logger.exception("Could not send the notification %r", subject)
-
-    transaction.on_commit(send)
 
 
 class TransitionNotAllowed(ValidationError):
@@ -502,6 +477,7 @@ def report_file(
         ReportEvidence.objects.create(report=report, file=upload, kind=kind)
     hazard.full_clean()
     _save_with_history(hazard, actor, _("Rectification report filed"), report.filed_at)
+    notices.tell_report_filed(report=report, actor=actor)
     return report
 
 
@@ -539,13 +515,7 @@ def report_accept(
     hazard.closed_by = actor
     hazard.full_clean()
     _save_with_history(hazard, actor, _("Accepted and closed"), now)
-    _notify_unit(
-        hazard,
-        report,
-        _("Hazard closed: %(code)s") % {"code": hazard.code},
-        _("The rectification of hazard %(code)s (%(enterprise)s) was accepted; it is closed.")
-        % {"code": hazard.code, "enterprise": hazard.enterprise},
-    )
+    notices.tell_report_accepted(report=report, actor=actor)
     return report
 
 
@@ -573,22 +543,7 @@ def report_return(
     _save_with_history(
         hazard, actor, _("Returned: %(reason)s") % {"reason": reason[:80]}, report.reviewed_at
     )
-    _notify_unit(
-        hazard,
-        report,
-        _("Rectification report returned: %(code)s") % {"code": hazard.code},
-        _(
-            "The rectification report on hazard %(code)s (%(enterprise)s) was returned by "
-            "%(reviewer)s.\n\nReason: %(reason)s\n\nPlease resume the rectification and file "
-            "a new report."
-        )
-        % {
-            "code": hazard.code,
-            "enterprise": hazard.enterprise,
-            "reviewer": actor,
-            "reason": reason,
-        },
-    )
+    notices.tell_report_returned(report=report, actor=actor)
     return report
 
 

@@ -30,6 +30,7 @@ from ..models import (
     MeetingAttendance,
     MeetingItem,
 )
+from . import notices
 
 ISSUED_IS_FROZEN = gettext_lazy(
     "This notice has been issued and can no longer be changed; minutes can still be recorded."
@@ -352,6 +353,7 @@ def meeting_issue(*, meeting: Meeting, actor: User, issued_at: datetime | None =
     # Anything wrong from here on rolls the number back with the rest: no gap.
     locked.full_clean(exclude=_SYSTEM_FIELDS)
     locked.save(update_fields=["document_number", "status", "issued_at", "issued_by", "updated_at"])
+    notices.tell_meeting_issued(meeting=locked, actor=actor)
     return locked
 
 

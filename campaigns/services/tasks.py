@@ -38,6 +38,7 @@ from ..models import (
     TaskAssignment,
 )
 from ..selectors.tasks import progress_schedule
+from . import notices
 
 Status = TaskAssignment.Status
 Action = AssignmentEvent.Action
@@ -306,17 +307,19 @@ def task_create(
         _merge(errors, exc)
     _raise_if(errors)
     task.save()
-    _new_assignment(task, lead_unit, TaskAssignment.Role.LEAD, actor)
+    new = [_new_assignment(task, lead_unit, TaskAssignment.Role.LEAD, actor)]
     for unit in assisting:
-        _new_assignment(task, unit, TaskAssignment.Role.ASSIST, actor)
+        new.append(_new_assignment(task, unit, TaskAssignment.Role.ASSIST, actor))
+    notices.tell_assigned(assignments=new, actor=actor)
     return task
 
 
 def _apply_units(
     task: Task, *, lead_unit: Unit, assisting: list[Unit], actor: User, errors: dict[str, list]
-) -> None:
+) -> list[TaskAssignment]:
     """Give every wanted unit an assignment, with the right role; drop the assignments of
-    units no longer wanted, as long as they have not been signed for."""
+    units no longer wanted, as long as they have not been signed for. Returns the new
+    assignments."""
     current = {a.unit_id: a for a in task.assignments.select_for_update().select_related("unit")}
     wanted = {lead_unit.pk, *(u.pk for u in assisting)}
     dropped = [a for unit_id, a in current.items() if unit_id not in wanted]
@@ -329,7 +332,8 @@ def _apply_units(
             % {"units": "、".join(str(a.unit) for a in busy)},
             "unit_at_work",
         )
-        return
+        return []
+    new = []
     for assignment in dropped:
         assignment.delete()
     # Demote the old lead first: the database allows one lead per task.
@@ -343,13 +347,14 @@ def _apply_units(
             assignment.save(update_fields=["role"])
     lead = current.get(lead_unit.pk)
     if lead is None:
-        _new_assignment(task, lead_unit, TaskAssignment.Role.LEAD, actor)
+        new.append(_new_assignment(task, lead_unit, TaskAssignment.Role.LEAD, actor))
     elif lead.role != TaskAssignment.Role.LEAD:
         lead.role = TaskAssignment.Role.LEAD
         lead.save(update_fields=["role"])
     for unit in assisting:
         if unit.pk not in current:
-            _new_assignment(task, unit, TaskAssignment.Role.ASSIST, actor)
+            new.append(_new_assignment(task, unit, TaskAssignment.Role.ASSIST, actor))
+    return new
 
 
 @transaction.atomic
@@ -422,8 +427,9 @@ def task_update(
     _raise_if(errors)
     task.save()
 
+    new_assignments = []
     if units_changed:
-        _apply_units(
+        new_assignments = _apply_units(
             task, lead_unit=task.lead_unit, assisting=assisting, actor=actor, errors=errors
         )
         _raise_if(errors)  # rolls back the whole edit
@@ -436,6 +442,7 @@ def task_update(
             assignment.deadline = task.deadline
             assignment.save(update_fields=["deadline"])
             _record(assignment, Action.DEADLINE_CHANGED, actor, f"{previous} → {task.deadline}")
+    notices.tell_assigned(assignments=new_assignments, actor=actor)
     return task
 
 
@@ -537,7 +544,8 @@ def assignment_return(*, assignment: TaskAssignment, actor: User, reason: str) -
     assignment.return_reason = reason
     assignment.done_at = None
     assignment.save(update_fields=["status", "return_reason", "done_at"])
-    _record(assignment, Action.RETURNED, actor, reason)
+    event = _record(assignment, Action.RETURNED, actor, reason)
+    notices.tell_returned(assignment=assignment, actor=actor, event_key=f"return-{event.pk}")
     return assignment
 
 
@@ -645,6 +653,7 @@ def extension_decide(
         _record(assignment, Action.EXTENSION_GRANTED, actor, f"{detail} {note}".strip())
     else:
         _record(assignment, Action.EXTENSION_REFUSED, actor, note)
+    notices.tell_extension_decided(request=request, actor=actor)
     return request
 
 
@@ -676,6 +685,7 @@ def assignment_chase(*, assignment: TaskAssignment, actor: User, message: str) -
     chaser.full_clean()
     chaser.save()
     _record(assignment, Action.CHASED, actor, message)
+    notices.tell_chased(chaser=chaser, actor=actor)
     return chaser
 
 
