@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from safetyzone.org.demo import demo_email_give
 from safetyzone.org.models import Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.services import user_set_roles
@@ -291,6 +292,7 @@ def _people() -> tuple[list[User], list[User]]:
             user.unit = units.get(unit_name)
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
+        demo_email_give(user)
         if not user.has_role(role):
             user_set_roles(user=user, roles={*user.roles, role})
         (leaders if role == Role.DUTY_LEADER else officers).append(user)

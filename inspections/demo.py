@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, KeyPeriod, RiskLevel
+from safetyzone.org.demo import demo_email_give
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.services import user_set_roles
@@ -179,6 +180,7 @@ def _inspectors(units: list[Unit]) -> dict[int, list[User]]:
                 user.set_unusable_password()
                 user.save()
                 user_set_roles(user=user, roles=[Role.INSPECTOR])
+            demo_email_give(user)
             people.append(user)
         team[unit.pk] = people
     return team

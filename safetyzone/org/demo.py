@@ -291,6 +291,22 @@ ENTERPRISES = [
 ]
 
 
+# Demo people's mail goes to a domain that is never delivered (.local): with the console
+# or file mail backend of a demo, the emails of the outbox can be read as sent.
+DEMO_EMAIL_DOMAIN = "demo.safetyzone.local"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_email_give(user: User) -> None:
+    """Give a demo user their demo address, unless someone set another one since."""
+    if not user.email:
+        user.email = demo_email(user.username)
+        user.save(update_fields=["email"])
+
+
 def demo_credit_code(n: int) -> str:
     first17 = f"91220201MA{n:07d}"
     return first17 + uscc_check_character(first17)
@@ -343,6 +359,7 @@ def seed() -> list[tuple[str, str]]:
         user.unit = units[unit]
         user.is_staff = is_staff
         user.is_superuser = username == "admin"
+        user.email = user.email or demo_email(username)
         if created or not user.has_usable_password():
             user.set_password(password)
         user.save()
