@@ -64,6 +64,10 @@ class CheckIssue:
     date: date
     message: str
     shift_id: int | None = None
+    # Whom the issue is about (leave, two shifts at once or in a row), and how many
+    # officers a shift is short of: what tells an edit that makes a day worse.
+    person_id: int | None = None
+    shortfall: int = 0
 
 
 def _name(user) -> str:
@@ -156,7 +160,11 @@ def roster_check(*, roster: DutyRoster) -> list[CheckIssue]:
                 message += " " + _("Raised for: %(reasons)s.") % {
                     "reasons": "、".join(needs[shift.date].reasons)
                 }
-            issues.append(CheckIssue("understaffed", shift.date, message, shift.pk))
+            issues.append(
+                CheckIssue(
+                    "understaffed", shift.date, message, shift.pk, shortfall=need - len(officers)
+                )
+            )
 
     # Leave and trips of the people on the roster.
     away: dict[int, list[Unavailability]] = defaultdict(list)
@@ -175,6 +183,7 @@ def roster_check(*, roster: DutyRoster) -> list[CheckIssue]:
                             _("%(person)s is away (%(kind)s).")
                             % {"person": _name(a.person), "kind": absence.get_kind_display()},
                             shift.pk,
+                            a.person_id,
                         )
                     )
 
@@ -212,6 +221,7 @@ def roster_check(*, roster: DutyRoster) -> list[CheckIssue]:
                         _("%(person)s is on two shifts at once.") % {"person": names[person_id]}
                         + where,
                         mine[2],
+                        person_id,
                     )
                 )
             elif after[0] == before[1]:
@@ -223,10 +233,29 @@ def roster_check(*, roster: DutyRoster) -> list[CheckIssue]:
                         % {"person": names[person_id]}
                         + where,
                         mine[2],
+                        person_id,
                     )
                 )
     issues.sort(key=lambda issue: (issue.date, issue.code))
     return issues
+
+
+def issues_added(before: list[CheckIssue], after: list[CheckIssue]) -> list[CheckIssue]:
+    """The issues of ``after`` that ``before`` did not have, or had less badly (a shift
+    shorter of officers). An edit of a published roster may leave a failing day as it
+    was, or mend it in part (a warning called for officers not yet added), but never make
+    a day fail anew."""
+
+    def key(issue: CheckIssue) -> tuple:
+        message = "" if issue.code == "understaffed" else issue.message
+        return (issue.code, issue.date, issue.shift_id, issue.person_id, message)
+
+    had = {key(issue): issue for issue in before}
+    return [
+        issue
+        for issue in after
+        if key(issue) not in had or issue.shortfall > had[key(issue)].shortfall
+    ]
 
 
 def _moment(moment: datetime) -> str:

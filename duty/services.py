@@ -4,16 +4,14 @@ the demo data all come through here.
 Preconditions: objects passed in came through a selector scoped to the actor.
 """
 
-import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -25,7 +23,7 @@ from safetyzone.org.models import Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.scoping import require_record, require_unit
 
-from . import checks
+from . import checks, notices
 from .generator import CannotCover, Day, DayFailure, period_days, plan_roster
 from .models import (
     CalendarFeed,
@@ -49,8 +47,6 @@ from .models import (
 )
 from .times import shift_window
 
-logger = logging.getLogger(__name__)
-
 
 def _require(actor: User, perm: str) -> None:
     if not actor.has_perm(perm):
@@ -59,21 +55,6 @@ def _require(actor: User, perm: str) -> None:
 
 def _fail(message: str, field: str = NON_FIELD_ERRORS) -> ValidationError:
     return ValidationError({field: [message]})
-
-
-def _notify(users: Iterable[User], subject: str, body: str) -> None:
-    """Tell people by mail, once the change is committed."""
-    recipients = sorted({u.email for u in users if u is not None and u.email})
-    if not recipients:
-        return
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:  # a mail server down must not undo the change
-            logger.exception("Could not send the duty notification %r", subject)
-
-    transaction.on_commit(send)
 
 
 def _day(d: date) -> str:
@@ -292,19 +273,40 @@ def roster_publish(*, roster: DutyRoster, actor: User) -> DutyRoster:
     roster.published_by = actor
     roster.full_clean()
     roster.save()
-    people = User.objects.filter(duty_assignments__shift__roster=roster).distinct()
-    _notify(
-        people,
-        _("Duty roster published: %(title)s") % {"title": roster.title},
-        _("The roster %(title)s (%(start)s to %(end)s) is published. Your shifts: %(url)s")
-        % {
-            "title": roster.title,
-            "start": _day(roster.start_date),
-            "end": _day(roster.end_date),
-            "url": "/duty/mine/",
-        },
-    )
+    notices.roster_published(roster, actor=actor)
     return roster
+
+
+def _issue_field(issue: checks.CheckIssue, leader_id: int | None) -> str:
+    """The field of the shift form an issue belongs beside."""
+    if issue.code == "no_leader" or (issue.person_id and issue.person_id == leader_id):
+        return "leader"
+    if issue.code == "understaffed" or issue.person_id:
+        return "officers"
+    return NON_FIELD_ERRORS
+
+
+def _recheck(
+    roster: DutyRoster, before: list[checks.CheckIssue], *, leader_id: int | None = None
+) -> None:
+    """Check a published roster again after an edit (``before``: its issues before it);
+    an edit that makes a day fail anew is refused, and the transaction rolls it back
+    whole. ``leader_id``: the shift form's leader, to put each error beside its field;
+    without it every error is the form's own."""
+    added = checks.issues_added(before, checks.roster_check(roster=roster))
+    if not added:
+        return
+    errors: dict[str, list[ValidationError]] = defaultdict(list)
+    for issue in added:
+        field = _issue_field(issue, leader_id) if leader_id is not None else NON_FIELD_ERRORS
+        errors[field].append(
+            ValidationError(
+                _("A published roster must pass its checks: %(day)s: %(problem)s")
+                % {"day": _day(issue.date), "problem": issue.message},
+                code="checks_failed",
+            )
+        )
+    raise ValidationError(dict(errors))
 
 
 def _check_people(
@@ -389,6 +391,7 @@ def shift_create(
     """Add a shift by hand (one duty day unless other times are given)."""
     _require(actor, "duty.add_shift")
     require_record(actor, roster)
+    published = _lock_published(roster)
     default_start, default_end = shift_window(date) if date else (None, None)
     shift = Shift(
         roster=roster,
@@ -407,9 +410,26 @@ def shift_create(
     if errors:
         raise ValidationError(errors)
     _check_no_overlap(roster, shift.starts_at, shift.ends_at)
+    before = checks.roster_check(roster=roster) if published else []
     shift.save()
     _set_people(shift, leader=leader, officers=officers, actor=actor, record=False)
+    if published:
+        assert leader is not None  # noqa: S101 - checked above
+        _recheck(roster, before, leader_id=leader.pk)
+        notices.shift_changed(
+            shift,
+            removed=set(),
+            added={leader.pk, *(o.pk for o in officers)},
+            moved=set(),
+            actor=actor,
+        )
     return shift
+
+
+def _lock_published(roster: DutyRoster) -> bool:
+    """Lock ``roster`` (edits of one roster are checked one after another) and say
+    whether it is published."""
+    return DutyRoster.objects.select_for_update().get(pk=roster.pk).is_published
 
 
 @transaction.atomic
@@ -427,6 +447,7 @@ def shift_update(
     """Change a shift by hand. On a published roster the change is kept in its history
     and the people affected are told."""
     _require(actor, "duty.change_shift")
+    published = _lock_published(shift.roster)
     shift = Shift.objects.select_for_update().select_related("roster").get(pk=shift.pk)
     require_record(actor, shift)
     if shift.is_closed:
@@ -442,18 +463,24 @@ def shift_update(
         shift.phone = phone
     shift.full_clean()
     _check_no_overlap(shift.roster, shift.starts_at, shift.ends_at, exclude=shift)
-    before = set(shift.assignments.values_list("person_id", flat=True))
+    before = dict(shift.assignments.values_list("person_id", "role"))
+    issues_before = checks.roster_check(roster=shift.roster) if published else []
+    saved = Shift.objects.filter(pk=shift.pk, starts_at=shift.starts_at, ends_at=shift.ends_at)
+    times_moved = not saved.exists()
     shift.save()
-    published = shift.roster.is_published
     assert leader is not None  # noqa: S101 - checked above
     _set_people(shift, leader=leader, officers=officers, actor=actor, record=published, note=note)
     if published:
-        affected = User.objects.filter(pk__in=before ^ {leader.pk, *(o.pk for o in officers)})
-        _notify(
-            affected,
-            _("Duty roster changed: %(day)s") % {"day": _day(shift.date)},
-            _("The shift of %(day)s on %(roster)s has changed.")
-            % {"day": _day(shift.date), "roster": shift.roster.title},
+        _recheck(shift.roster, issues_before, leader_id=leader.pk)
+        after = {o.pk: ShiftAssignment.Role.OFFICER for o in officers}
+        after[leader.pk] = ShiftAssignment.Role.LEADER
+        stayed = before.keys() & after.keys()
+        notices.shift_changed(
+            shift,
+            removed=set(before) - stayed,
+            added=set(after) - stayed,
+            moved={p for p in stayed if times_moved or before[p] != after[p]},
+            actor=actor,
         )
     return shift
 
@@ -549,10 +576,6 @@ def _swap_conflicts(swap: SwapRequest) -> list[str]:
     return problems
 
 
-def _staff_users():
-    return User.objects.filter(groups__name=Role.COMMITTEE_STAFF, is_active=True)
-
-
 @transaction.atomic
 def swap_request_create(
     *,
@@ -618,12 +641,7 @@ def swap_request_create(
     if problems:
         raise ValidationError({NON_FIELD_ERRORS: problems})
     swap.save()
-    _notify(
-        [counterpart],
-        _("Shift swap request from %(person)s") % {"person": requester},
-        _("%(person)s asks you to take the shift of %(day)s. Answer at /duty/swaps/.")
-        % {"person": requester, "day": _day(shift.date)},
-    )
+    notices.swap_requested(swap)
     return swap
 
 
@@ -648,12 +666,7 @@ def swap_accept(*, swap: SwapRequest, actor: User) -> SwapRequest:
     swap.status = SwapRequest.Status.ACCEPTED
     swap.responded_at = timezone.now()
     swap.save()
-    _notify(
-        [swap.requester, *_staff_users()],
-        _("Shift swap waiting for approval"),
-        _("%(a)s and %(b)s agreed to swap the shift of %(day)s.")
-        % {"a": swap.requester, "b": swap.counterpart, "day": _day(swap.shift.date)},
-    )
+    notices.swap_accepted(swap)
     return swap
 
 
@@ -667,12 +680,7 @@ def swap_decline(*, swap: SwapRequest, actor: User) -> SwapRequest:
     swap.status = SwapRequest.Status.DECLINED
     swap.responded_at = timezone.now()
     swap.save()
-    _notify(
-        [swap.requester],
-        _("Shift swap declined"),
-        _("%(person)s declined to take the shift of %(day)s.")
-        % {"person": swap.counterpart, "day": _day(swap.shift.date)},
-    )
+    notices.swap_decided(swap, actor=actor)
     return swap
 
 
@@ -704,6 +712,13 @@ def swap_approve(*, swap: SwapRequest, actor: User, note: str = "") -> SwapReque
     problems = _swap_conflicts(swap)
     if problems:
         raise ValidationError({NON_FIELD_ERRORS: problems})
+    rosters = {s.roster_id: s.roster for s in shifts}
+    # Locked in one order, so that two approvals never wait on each other.
+    checked = {
+        pk: checks.roster_check(roster=rosters[pk])
+        for pk in sorted(rosters)
+        if _lock_published(rosters[pk])
+    }
     moves = [(swap.shift, swap.requester, swap.counterpart)]
     if swap.counterpart_shift_id:
         moves.append((swap.counterpart_shift, swap.counterpart, swap.requester))
@@ -723,17 +738,14 @@ def swap_approve(*, swap: SwapRequest, actor: User, note: str = "") -> SwapReque
             changed_at=now,
             note=note[:200],
         )
+    for pk, before in checked.items():
+        _recheck(rosters[pk], before)
     swap.status = SwapRequest.Status.APPROVED
     swap.decided_by = actor
     swap.decided_at = now
     swap.decision_note = note
     swap.save()
-    _notify(
-        [swap.requester, swap.counterpart],
-        _("Shift swap approved"),
-        _("The swap of the shift of %(day)s between %(a)s and %(b)s is approved.")
-        % {"day": _day(swap.shift.date), "a": swap.requester, "b": swap.counterpart},
-    )
+    notices.swap_decided(swap, actor=actor)
     return swap
 
 
@@ -749,12 +761,7 @@ def swap_reject(*, swap: SwapRequest, actor: User, note: str = "") -> SwapReques
     swap.decided_at = timezone.now()
     swap.decision_note = note
     swap.save()
-    _notify(
-        [swap.requester, swap.counterpart],
-        _("Shift swap rejected"),
-        _("The swap of the shift of %(day)s was rejected. %(note)s")
-        % {"day": _day(swap.shift.date), "note": note},
-    )
+    notices.swap_decided(swap, actor=actor)
     return swap
 
 
@@ -1023,11 +1030,8 @@ def warning_create(*, actor: User, **data: Any) -> WeatherWarning:
     warning.save()
     transaction.on_commit(_banner_forget)
     if warning.raises_duty:
-        staff = list(_staff_users())
-        _notify(
-            staff,
-            _("%(warning)s: more duty officers needed") % {"warning": warning},
-            _("Check the rosters flagged at /duty/rosters/."),
+        notices.staffing_raised(
+            warning, extra=checks.warning_extra_officers(warning.level), actor=actor
         )
     return warning
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from duty import services
 from duty.checks import roster_check
 from duty.models import DutyRoster, Shift, ShiftAssignment, ShiftChange, SwapRequest
+from safetyzone.notifications.models import Notification
 from tests.factories import KeyPeriodFactory, UnitFactory
 
 from .factories import (
@@ -352,7 +353,13 @@ def test_swap_asked_accepted_and_approved_changes_the_roster_with_history(
     history = ShiftChange.objects.filter(swap_request=swap)
     assert {(c.person_before, c.person_after) for c in history} == {(o1, o2), (o2, o1)}
     assert roster_check(roster=roster) == []
-    assert any("o1@example.cn" in m.to and "o2@example.cn" in m.to for m in mail.outbox)
+    # Each of the two is told through the outbox, in the app and by mail.
+    assert set(
+        Notification.objects.filter(reason=Notification.Reason.SWAP_DECIDED).values_list(
+            "recipient_id", flat=True
+        )
+    ) == {o1.pk, o2.pk}
+    assert {tuple(m.to) for m in mail.outbox} >= {("o1@example.cn",), ("o2@example.cn",)}
 
 
 @freeze_time("2024-05-20 10:00:00+08:00")
@@ -399,13 +406,13 @@ def test_a_shift_that_began_cannot_be_swapped(swap_setup):
 
 def test_a_hand_edit_of_a_published_shift_keeps_its_history(swap_setup, staff):
     roster, shifts, lead, lead2, o1, o3 = swap_setup
-    stand_in = officer()
+    stand_in, lead3 = officer(), leader()  # lead2, on 2 June, would be on two in a row
     services.shift_update(
         actor=staff, shift=shifts[0], leader=lead, officers=[stand_in], note="杨帆病假"
     )
-    services.shift_update(actor=staff, shift=shifts[0], leader=lead2, officers=[stand_in])
+    services.shift_update(actor=staff, shift=shifts[0], leader=lead3, officers=[stand_in])
     changes = list(ShiftChange.objects.filter(shift=shifts[0]).order_by("pk"))
     assert [(c.role, c.person_before, c.person_after, c.note) for c in changes] == [
         ("officer", o1, stand_in, "杨帆病假"),
-        ("leader", lead, lead2, ""),
+        ("leader", lead, lead3, ""),
     ]

@@ -1,0 +1,196 @@
+"""Who is told at once when duty work reaches them, and what they read: swaps asked,
+accepted and decided, rosters published or changed, warnings that raise staffing.
+
+Each function is called by a service inside its transaction and goes through
+``notify`` (the outbox: in the app, by mail, by the unit's robot), so a change rolled
+back tells nobody."""
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from safetyzone.notifications.models import Notification
+from safetyzone.notifications.recipients import committee_staff_ids
+from safetyzone.notifications.services import notify
+
+from .models import DutyRoster, Shift, ShiftAssignment, SwapRequest, WeatherWarning
+
+
+def _day(shift: Shift) -> str:
+    return date_format(shift.date, "Y-m-d")
+
+
+def _swap_label(swap: SwapRequest) -> str:
+    return _("Shift swap of %(day)s") % {"day": _day(swap.shift)}
+
+
+def _swap_notify(swap: SwapRequest, *, people: Iterable[int], reason: str, message: str, actor):
+    notify(
+        recipient_ids=people,
+        kind=Notification.Kind.SWAP,
+        reason=reason,
+        subject=swap,
+        subject_label=_swap_label(swap),
+        subject_url=reverse("duty:swap-list"),
+        message=message,
+        exclude_id=actor.pk,
+    )
+
+
+def swap_requested(swap: SwapRequest) -> None:
+    """To the colleague asked: a request to answer."""
+    values = {"person": swap.requester, "day": _day(swap.shift), "roster": swap.shift.roster}
+    if swap.counterpart_shift_id:
+        values["other"] = _day(swap.counterpart_shift)
+        message = _(
+            "%(person)s asks to give you their shift of %(day)s on “%(roster)s” "
+            "and to take your shift of %(other)s in return."
+        )
+    else:
+        message = _("%(person)s asks you to take their shift of %(day)s on “%(roster)s”.")
+    _swap_notify(
+        swap,
+        people=[swap.counterpart_id],
+        reason=Notification.Reason.SWAP_REQUESTED,
+        message=message % values,
+        actor=swap.requester,
+    )
+
+
+def swap_accepted(swap: SwapRequest) -> None:
+    """To the requester, and to the committee staff who approve swaps: one to decide."""
+    _swap_notify(
+        swap,
+        people=[swap.requester_id, *committee_staff_ids()],
+        reason=Notification.Reason.SWAP_ACCEPTED,
+        message=_("%(a)s and %(b)s agreed to swap the shift of %(day)s; it waits for approval.")
+        % {"a": swap.requester, "b": swap.counterpart, "day": _day(swap.shift)},
+        actor=swap.counterpart,
+    )
+
+
+def swap_decided(swap: SwapRequest, *, actor) -> None:
+    """To both people (to the requester alone when the colleague declined)."""
+    values = {
+        "a": swap.requester,
+        "b": swap.counterpart,
+        "day": _day(swap.shift),
+        "note": swap.decision_note,
+    }
+    people = [swap.requester_id, swap.counterpart_id]
+    if swap.status == SwapRequest.Status.APPROVED:
+        message = _("The swap of the shift of %(day)s between %(a)s and %(b)s was approved.")
+    elif swap.status == SwapRequest.Status.DECLINED:
+        people = [swap.requester_id]
+        message = _("%(b)s declined to take the shift of %(day)s.")
+    elif swap.decision_note:
+        message = _(
+            "The swap of the shift of %(day)s between %(a)s and %(b)s was rejected: %(note)s"
+        )
+    else:
+        message = _("The swap of the shift of %(day)s between %(a)s and %(b)s was rejected.")
+    _swap_notify(
+        swap,
+        people=people,
+        reason=Notification.Reason.SWAP_DECIDED,
+        message=message % values,
+        actor=actor,
+    )
+
+
+def roster_published(roster: DutyRoster, *, actor) -> None:
+    """To everyone on the roster: their shifts are set."""
+    people = ShiftAssignment.objects.filter(shift__roster=roster).values_list(
+        "person_id", flat=True
+    )
+    notify(
+        recipient_ids=people,
+        kind=Notification.Kind.ROSTER,
+        reason=Notification.Reason.PUBLISHED,
+        subject=roster,
+        subject_label=roster.title,
+        message=_(
+            "The duty roster “%(title)s” (%(start)s to %(end)s) is published: see your shifts."
+        )
+        % {
+            "title": roster.title,
+            "start": date_format(roster.start_date, "Y-m-d"),
+            "end": date_format(roster.end_date, "Y-m-d"),
+        },
+        exclude_id=actor.pk,
+    )
+
+
+def shift_changed(
+    shift: Shift, *, removed: set[int], added: set[int], moved: set[int], actor
+) -> None:
+    """To the people whose duty a change of a published shift changed: those taken off
+    it, those put on it, and (when its times moved) those who stay on it."""
+    values = {"day": _day(shift), "roster": shift.roster.title}
+    # One edit is one event, told once; a second edit of the shift the same day is
+    # another (its people are saved anew, so their newest row tells the edits apart).
+    event = str(max(shift.assignments.values_list("pk", flat=True), default=0))
+    for people, message in (
+        (removed, _("You are no longer on duty on %(day)s (“%(roster)s”).")),
+        (added, _("You are now on duty on %(day)s (“%(roster)s”).")),
+        (moved, _("Your shift of %(day)s (“%(roster)s”) has changed.")),
+    ):
+        if people:
+            notify(
+                recipient_ids=people,
+                kind=Notification.Kind.ROSTER,
+                reason=Notification.Reason.CHANGED,
+                subject=shift,
+                subject_label=str(shift),
+                message=message % values,
+                event_key=event,
+                exclude_id=actor.pk,
+            )
+
+
+def staffing_raised(warning: WeatherWarning, *, extra: int, actor) -> None:
+    """An orange or red warning: to the people on the published shifts under it that
+    have not ended (the leader on duty arranges the extra officers), and to committee
+    staff, who staff up the rosters it flags."""
+    now = timezone.now()
+    shifts = (
+        Shift.objects.filter(
+            roster__status=DutyRoster.Status.PUBLISHED,
+            starts_at__lt=warning.valid_until,
+            ends_at__gt=max(warning.issued_at, now),
+        )
+        .select_related("roster")
+        .prefetch_related("assignments")
+    )
+    for shift in shifts:
+        notify(
+            recipient_ids=[a.person_id for a in shift.assignments.all()],
+            kind=Notification.Kind.WEATHER_WARNING,
+            reason=Notification.Reason.STAFFING_RAISED,
+            subject=shift,
+            subject_label=str(shift),
+            message=_(
+                "%(warning)s covers your shift of %(day)s: it calls for %(extra)d more "
+                "duty officer(s) on duty."
+            )
+            % {"warning": warning, "day": _day(shift), "extra": extra},
+            event_key=f"warning{warning.pk}",
+            exclude_id=actor.pk,
+        )
+    notify(
+        recipient_ids=committee_staff_ids(),
+        kind=Notification.Kind.WEATHER_WARNING,
+        reason=Notification.Reason.STAFFING_RAISED,
+        subject=warning,
+        subject_label=str(warning),
+        subject_url=reverse("duty:roster-list"),
+        message=_(
+            "%(warning)s calls for %(extra)d more duty officer(s) on the shifts under it: "
+            "staff up the rosters flagged."
+        )
+        % {"warning": warning, "extra": extra},
+        exclude_id=actor.pk,
+    )
