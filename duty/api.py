@@ -296,7 +296,9 @@ class DutyLogViewSet(
 class HandoverViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
 ):
-    """Handovers. Creating one closes its shift; open matters carry over by themselves."""
+    """Handovers. A shift is handed over once it has begun (before its end only with
+    ``early_reason``); open matters and open incidents carry over by themselves. The
+    shift closes when the incoming leader on duty confirms (``confirm``)."""
 
     serializer_class = HandoverSerializer
     filterset_fields = ["shift"]
@@ -321,9 +323,20 @@ class HandoverViewSet(
             new_matters=data.get("new_matters", []),
             close_matters=close,
             notes=data.get("notes", ""),
+            early_reason=data.get("early_reason", ""),
             handed_over_at=data.get("handed_over_at"),
         )
         serializer.instance = selectors.handover_get(user=self.request.user, pk=handover.pk)
+
+    @extend_schema(request=None, responses=HandoverSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """The incoming leader on duty takes the shift over; it closes."""
+        handover = self.get_object()
+        run(services.handover_confirm, actor=request.user, handover=handover)
+        return Response(
+            HandoverSerializer(selectors.handover_get(user=request.user, pk=handover.pk)).data
+        )
 
 
 class IncidentFilter(filters.FilterSet):

@@ -79,11 +79,27 @@ class DutyConfig(AppConfig):
             "duty.change_openmatter",
             "duty.add_swaprequest",
             "duty.change_swaprequest",
+            # The incoming leader confirms a handover (the service checks who).
+            "duty.change_handover",
+            # The duty office issues stock at night (the service checks they are on duty).
+            "duty.add_stockmovement",
         ]
         register_role_permissions(Role.DUTY_OFFICER, on_duty)
         register_role_permissions(Role.DUTY_LEADER, on_duty)
         for role in (Role.DEPARTMENT_HEAD, Role.INSPECTOR):
             register_role_permissions(role, _perms("view", *PUBLIC_MODELS))
+
+        # The duty office: who is on duty now reads every unit's resources and teams.
+        from safetyzone.org.scoping import register_office
+
+        from .models import DUTY_OFFICE
+
+        def on_duty(user) -> bool:
+            from .selectors import on_duty_now
+
+            return on_duty_now(user=user)
+
+        register_office(DUTY_OFFICE, on_duty)
 
         # Home panel and document kinds of this app.
         from . import documents, panels, reminders  # noqa: F401

@@ -20,6 +20,7 @@ from . import services
 from .models import (
     DutyRoster,
     EmergencyResource,
+    Handover,
     IncidentReport,
     RescueTeam,
     Shift,
@@ -403,7 +404,7 @@ def _week_of_logs(roster: DutyRoster) -> None:
     }
     for day, entries, matters in WEEK:
         shift = shifts[day]
-        if shift.is_closed:
+        if shift.is_closed or Handover.objects.filter(shift=shift).exists():
             continue
         officer = _officer_of(shift)
         for hours, kind, content in entries:
@@ -447,7 +448,7 @@ def _week_of_logs(roster: DutyRoster) -> None:
             )
         carried = services.open_matters_before(shift)
         close = {m.pk: "已落实" for m in carried[:1]} if day in (18, 21, 23) else {}
-        services.handover_create(
+        handover = services.handover_create(
             actor=officer,
             shift=shift,
             new_matters=matters,
@@ -455,6 +456,11 @@ def _week_of_logs(roster: DutyRoster) -> None:
             notes="值班期间情况平稳。" if not matters else "",
             handed_over_at=_at(shift.date, 24),
         )
+        incoming = services.incoming_leader(handover.next_shift)
+        if incoming is not None:
+            services.handover_confirm(
+                actor=incoming, handover=handover, at=_at(shift.date, 24) + timedelta(minutes=5)
+            )
 
 
 def _incident(shift, officer, hours, kind, place, description, first_min, written_min, **extra):

@@ -1,5 +1,7 @@
 """Forms of the duty pages: they check the shape of the input; the services decide."""
 
+from decimal import Decimal
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +137,12 @@ class HandoverForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    early_reason = forms.CharField(
+        label=_("Reason for handing over early"),
+        required=False,
+        max_length=200,
+        help_text=_("Needed when the shift is handed over before it ends."),
+    )
 
     def __init__(self, *args, matters=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,9 +199,18 @@ class IncidentForm(NoModelCleanMixin, forms.ModelForm):
             "deaths",
             "injuries",
             "missing",
+            "direct_loss",
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Often unknown when the call comes in: empty is none (yet).
+        self.fields["direct_loss"].required = False
+
+    def clean_direct_loss(self):
+        return self.cleaned_data.get("direct_loss") or Decimal(0)
 
 
 class IncidentUpdateForm(NoModelCleanMixin, forms.ModelForm):

@@ -3,8 +3,10 @@ handovers, incident reports, weather warnings, emergency resources and rescue te
 
 import secrets
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from safetyzone.org.models import Unit
 
 USER = settings.AUTH_USER_MODEL
+
+# The duty office (值班室): the leader and the officers on duty now. At night it is the
+# zone's eyes on every unit's resources and rescue teams, and it may issue any unit's
+# stock (see ``safetyzone.org.scoping``: the office is registered in apps.py).
+DUTY_OFFICE = "duty_office"
 
 
 class DutyRoster(models.Model):
@@ -436,10 +443,25 @@ class Handover(models.Model):
         USER, verbose_name=_("incoming"), related_name="+", blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    early_reason = models.CharField(
+        _("reason for handing over early"),
+        max_length=200,
+        blank=True,
+        help_text=_("Needed when the shift is handed over before it ends."),
+    )
     created_by = models.ForeignKey(
         USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        USER,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     scope_unit_field = ("shift__roster__unit", "shift__assignments__person__unit")
 
@@ -447,9 +469,21 @@ class Handover(models.Model):
         ordering = ["-handed_over_at", "-pk"]
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, confirmed_by__isnull=True)
+                | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="duty_handover_confirmed_by_someone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Handover of %(shift)s") % {"shift": self.shift}
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Complete: the incoming leader on duty has taken the shift over."""
+        return self.confirmed_at is not None
 
 
 class OpenMatter(models.Model):
@@ -478,6 +512,15 @@ class OpenMatter(models.Model):
         related_name="+",
     )
     closing_note = models.CharField(_("how it was closed"), max_length=200, blank=True)
+    incident = models.ForeignKey(
+        "IncidentReport",
+        verbose_name=_("incident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matters",
+        help_text=_("An incident still open (no final report yet) carried over as a matter."),
+    )
 
     scope_unit_field = (
         "handover__shift__roster__unit",
@@ -495,6 +538,48 @@ class OpenMatter(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+# The national classification of production safety accidents (生产安全事故报告和调查处理
+# 条例, art. 3), also used for fires: a level and the deaths, serious injuries (acute
+# industrial poisoning included) and direct economic loss (in 10,000 yuan) from which
+# an accident is at least of that level. Highest first; below the last row it is general.
+ACCIDENT_LEVEL_THRESHOLDS: tuple[tuple[str, int, int, Decimal], ...] = (
+    ("especially_serious", 30, 100, Decimal(10000)),
+    ("serious", 10, 50, Decimal(5000)),
+    ("larger", 3, 10, Decimal(1000)),
+)
+# Lowest first.
+INCIDENT_LEVEL_ORDER = ("general", "larger", "serious", "especially_serious")
+# The kinds of incident the classification applies to (weather, natural disasters and
+# public health events have classifications of their own).
+CLASSIFIED_KINDS = ("accident", "fire")
+
+
+def accident_level(*, deaths: int, injuries: int, direct_loss: Decimal | int) -> str:
+    """The least level the figures of an accident imply."""
+    for level, min_deaths, min_injuries, min_loss in ACCIDENT_LEVEL_THRESHOLDS:
+        if deaths >= min_deaths or injuries >= min_injuries or direct_loss >= min_loss:
+            return level
+    return INCIDENT_LEVEL_ORDER[0]
+
+
+def _level_at_least_implied() -> list[models.CheckConstraint]:
+    """One constraint per row of the table: figures reaching it need a level as high."""
+    constraints = []
+    for level, min_deaths, min_injuries, min_loss in ACCIDENT_LEVEL_THRESHOLDS:
+        high_enough = INCIDENT_LEVEL_ORDER[INCIDENT_LEVEL_ORDER.index(level) :]
+        reached = (
+            Q(deaths__gte=min_deaths) | Q(injuries__gte=min_injuries) | Q(direct_loss__gte=min_loss)
+        )
+        constraints.append(
+            models.CheckConstraint(
+                condition=~(Q(kind__in=CLASSIFIED_KINDS) & reached) | Q(level__in=high_enough),
+                name=f"duty_incident_level_{level}_by_figures",
+                violation_error_message=_("The level is lower than the casualties and losses."),
+            )
+        )
+    return constraints
 
 
 class IncidentReport(models.Model):
@@ -531,6 +616,13 @@ class IncidentReport(models.Model):
     deaths = models.PositiveIntegerField(_("deaths"), default=0)
     injuries = models.PositiveIntegerField(_("injuries"), default=0)
     missing = models.PositiveIntegerField(_("missing"), default=0)
+    direct_loss = models.DecimalField(
+        _("direct economic loss (10,000 yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
     description = models.TextField(_("description"))
     recorded_by = models.ForeignKey(
         USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
@@ -544,6 +636,14 @@ class IncidentReport(models.Model):
         verbose_name = _("incident report")
         verbose_name_plural = _("incident reports")
         indexes = [models.Index(fields=["received_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direct_loss__gte=0),
+                name="duty_incident_loss_not_negative",
+                violation_error_message=_("The loss cannot be negative."),
+            ),
+            *_level_at_least_implied(),
+        ]
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.received_at):%Y-%m-%d %H:%M} {self.place}"
@@ -554,6 +654,17 @@ class IncidentReport(models.Model):
     @property
     def is_serious(self) -> bool:
         return self.level in self.SERIOUS_LEVELS
+
+    def level_implied(self) -> str | None:
+        """The least level the figures imply, for the kinds the national classification
+        covers (``ACCIDENT_LEVEL_THRESHOLDS``); None for the others."""
+        if self.kind not in CLASSIFIED_KINDS:
+            return None
+        return accident_level(
+            deaths=self.deaths or 0,
+            injuries=self.injuries or 0,
+            direct_loss=self.direct_loss if self.direct_loss is not None else Decimal(0),
+        )
 
 
 class IncidentUpdate(models.Model):
@@ -707,6 +818,14 @@ class EmergencyResource(models.Model):
     name = models.CharField(_("name"), max_length=100)
     specification = models.CharField(_("specification"), max_length=200, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=0)
+    issued = models.DecimalField(
+        _("issued, not yet returned"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        editable=False,
+        help_text=_("What went out and has not come back; a return cannot exceed it."),
+    )
     measure = models.CharField(_("measure"), max_length=20, default="件")
     low_stock_threshold = models.DecimalField(
         _("low-stock threshold"), max_digits=12, decimal_places=2, default=0
@@ -721,6 +840,7 @@ class EmergencyResource(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     scope_unit_field = "unit"
+    scope_offices = (DUTY_OFFICE,)
 
     class Meta:
         ordering = ["kind", "name", "pk"]
@@ -731,6 +851,11 @@ class EmergencyResource(models.Model):
                 condition=Q(quantity__gte=0),
                 name="duty_resource_quantity_not_negative",
                 violation_error_message=_("The stock cannot fall below zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(issued__gte=0),
+                name="duty_resource_returns_not_above_issued",
+                violation_error_message=_("More cannot come back than went out."),
             ),
             models.CheckConstraint(
                 condition=Q(low_stock_threshold__gte=0),
@@ -782,6 +907,7 @@ class StockMovement(models.Model):
     )
 
     scope_unit_field = "resource__unit"
+    scope_offices = (DUTY_OFFICE,)
 
     class Meta:
         ordering = ["-moved_at", "-pk"]
@@ -819,6 +945,7 @@ class RescueTeam(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_unit_field = "unit"
+    scope_offices = (DUTY_OFFICE,)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -843,6 +970,7 @@ class RescueTeamMember(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     scope_unit_field = "team__unit"
+    scope_offices = (DUTY_OFFICE,)
 
     class Meta:
         ordering = ["team", "pk"]
@@ -887,6 +1015,7 @@ class StandbyAssignment(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     scope_unit_field = ("team__unit", "resource__unit")
+    scope_offices = (DUTY_OFFICE,)
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -149,6 +149,23 @@ def shifts_current(*, user: User, now: datetime | None = None) -> dict[str, list
     }
 
 
+def on_duty_now(*, user: User, at: datetime | None = None) -> bool:
+    """Is ``user`` in the duty office now: on a shift of a published roster that has
+    begun and is not closed, either still running or past its end while its handover
+    waits for the incoming leader (the people on duty stay so until it is confirmed).
+    One query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    at = at or timezone.now()
+    return ShiftAssignment.objects.filter(
+        Q(shift__ends_at__gt=at) | Q(shift__handover__isnull=False),
+        person=user,
+        shift__roster__status=DutyRoster.Status.PUBLISHED,
+        shift__starts_at__lte=at,
+        shift__closed_at__isnull=True,
+    ).exists()
+
+
 def my_upcoming_shifts(*, user: User, now: datetime | None = None) -> QuerySet[Shift]:
     now = now or timezone.now()
     return (
@@ -266,7 +283,9 @@ def handover_list(*, user: User, filters: dict[str, Any] | None = None) -> Query
     filters = filters or {}
     if shift := filters.get("shift"):
         qs = qs.filter(shift=shift)
-    return qs.select_related("shift__roster", "next_shift", "created_by").prefetch_related(
+    return qs.select_related(
+        "shift__roster", "next_shift", "created_by", "confirmed_by"
+    ).prefetch_related(
         "outgoing", "incoming", Prefetch("matters", queryset=OpenMatter.objects.order_by("pk"))
     )
 

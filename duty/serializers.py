@@ -182,7 +182,15 @@ class LogEntrySerializer(ModelSerializer):
 class OpenMatterSerializer(ModelSerializer):
     class Meta:
         model = OpenMatter
-        fields = ["id", "text", "carried_from", "closed_at", "closed_by", "closing_note"]
+        fields = [
+            "id",
+            "text",
+            "incident",
+            "carried_from",
+            "closed_at",
+            "closed_by",
+            "closing_note",
+        ]
 
 
 class HandoverSerializer(ModelSerializer):
@@ -210,12 +218,15 @@ class HandoverSerializer(ModelSerializer):
             "outgoing",
             "incoming",
             "notes",
+            "early_reason",
             "matters",
             "new_matters",
             "close_matters",
             "created_by",
+            "confirmed_at",
+            "confirmed_by",
         ]
-        read_only_fields = ["next_shift", "created_by"]
+        read_only_fields = ["next_shift", "created_by", "confirmed_at", "confirmed_by"]
         validators: list = []
 
 
@@ -254,6 +265,7 @@ class IncidentReportSerializer(ModelSerializer):
             "deaths",
             "injuries",
             "missing",
+            "direct_loss",
             "description",
             "recorded_by",
             "updates",

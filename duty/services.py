@@ -19,6 +19,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from safetyzone.calendar import WorkingCalendar
+from safetyzone.notifications.models import Notification
+from safetyzone.notifications.services import notify
 from safetyzone.org.models import Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.scoping import require_record, require_unit
@@ -26,6 +28,8 @@ from safetyzone.org.scoping import require_record, require_unit
 from . import checks, notices
 from .generator import CannotCover, Day, DayFailure, period_days, plan_roster
 from .models import (
+    DUTY_OFFICE,
+    INCIDENT_LEVEL_ORDER,
     CalendarFeed,
     DutyLogEntry,
     DutyRoster,
@@ -784,20 +788,23 @@ def log_entry_create(
     corrects: DutyLogEntry | None = None,
 ) -> DutyLogEntry:
     """Append an entry to ``shift``'s log; a correction points at the entry it corrects.
-    Only the people on the shift write its log, and only until it is handed over."""
+    Only the people on the shift write its log, from its start until its handover is
+    confirmed by the incoming leader: they stay on duty until then, so an entry may
+    fall after the shift's planned end while the handover waits."""
     _require(actor, "duty.add_dutylogentry")
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     _check_on_shift(actor, shift)
     if shift.is_closed:
         raise _fail(_("This shift has been handed over; its log is closed."), "shift")
-    at = at or timezone.now()
+    now = timezone.now()
+    at = at or now
     entry = DutyLogEntry(
         shift=shift, at=at, kind=kind, content=content, corrects=corrects, author=actor
     )
     entry.full_clean()
-    if not shift.starts_at <= at <= shift.ends_at:
+    if at < shift.starts_at:
         raise _fail(_("The time must fall within the shift."), "at")
-    if at > timezone.now() + timedelta(minutes=5):
+    if at > now + timedelta(minutes=5):
         raise _fail(_("The time cannot be in the future."), "at")
     if corrects is not None and corrects.shift_id != shift.pk:
         raise _fail(_("A correction belongs to the same shift's log."), "corrects")
@@ -827,8 +834,50 @@ def open_matters_before(shift: Shift) -> list[OpenMatter]:
     if before is None:
         return []
     return list(
-        OpenMatter.objects.filter(handover__shift=before, closed_at__isnull=True).order_by("pk")
+        OpenMatter.objects.filter(handover__shift=before, closed_at__isnull=True)
+        .select_related("incident")
+        .order_by("pk")
     )
+
+
+def _incident_open(report: IncidentReport) -> bool:
+    return not report.updates.filter(kind=IncidentUpdate.Kind.FINAL).exists()
+
+
+def _carry_open_incidents(handover: Handover) -> None:
+    """Every incident of the handed-over shift still open (no final report) becomes an
+    open matter of the handover, once: none is dropped at the change of shift."""
+    carried = set(
+        OpenMatter.objects.filter(handover=handover, incident__isnull=False).values_list(
+            "incident_id", flat=True
+        )
+    )
+    reports = (
+        IncidentReport.objects.filter(shift=handover.shift_id)
+        .exclude(pk__in=carried)
+        .exclude(updates__kind=IncidentUpdate.Kind.FINAL)
+        .order_by("received_at", "pk")
+    )
+    for report in reports:
+        text = _("Incident still open (no final report yet): %(incident)s, %(kind)s") % {
+            "incident": report,
+            "kind": report.get_kind_display(),
+        }
+        matter = OpenMatter(handover=handover, incident=report, text=text[:500])
+        matter.full_clean()
+        matter.save()
+
+
+def incoming_leader(shift: Shift | None) -> User | None:
+    """The leader on duty of ``shift``: the one who confirms the handover into it."""
+    if shift is None:
+        return None
+    assignment = (
+        ShiftAssignment.objects.filter(shift=shift, role=ShiftAssignment.Role.LEADER)
+        .select_related("person")
+        .first()
+    )
+    return assignment.person if assignment else None
 
 
 @transaction.atomic
@@ -839,31 +888,59 @@ def handover_create(
     new_matters: Sequence[str] = (),
     close_matters: dict[int, str] | None = None,
     notes: str = "",
+    early_reason: str = "",
     handed_over_at: datetime | None = None,
 ) -> Handover:
-    """Hand over ``shift`` and so close it. The open matters of the previous handover
-    carry over by themselves, except those closed now (``close_matters``: id → how);
-    ``new_matters`` are added. The incoming people are the next shift's."""
+    """Hand over ``shift``, once it has begun; before its end only with a reason
+    (``early_reason``). The open matters of the previous handover carry over by
+    themselves, except those closed now (``close_matters``: id → how); an incident
+    still without its final report cannot be closed so. Every incident of the shift
+    still open becomes a matter; ``new_matters`` are added. The incoming people are the
+    next shift's. The shift stays open, its people on duty and its log writable, until
+    the incoming leader confirms (``handover_confirm``)."""
     _require(actor, "duty.add_handover")
     shift = Shift.objects.select_for_update().select_related("roster").get(pk=shift.pk)
     _check_on_shift(actor, shift)
-    if shift.is_closed:
+    if shift.is_closed or Handover.objects.filter(shift=shift).exists():
         raise _fail(_("This shift has already been handed over."), "shift")
     now = timezone.now()
+    if now < shift.starts_at:
+        raise _fail(_("A shift is handed over after it begins."), "shift")
     handed_over_at = handed_over_at or now
     if handed_over_at < shift.starts_at:
         raise _fail(_("A shift is handed over after it begins."), "handed_over_at")
+    if handed_over_at > now + timedelta(minutes=5):
+        raise _fail(_("The time cannot be in the future."), "handed_over_at")
+    early_reason = (early_reason or "").strip()
+    if handed_over_at < shift.ends_at and not early_reason:
+        raise _fail(
+            _("The shift runs until %(end)s: say why it is handed over early.")
+            % {"end": date_format(timezone.localtime(shift.ends_at), "Y-m-d H:i")},
+            "early_reason",
+        )
     close_matters = close_matters or {}
     inherited = open_matters_before(shift)
     unknown = set(close_matters) - {m.pk for m in inherited}
     if unknown:
         raise _fail(_("Only matters carried over to this shift can be closed here."), "matters")
+    still_open = [
+        m
+        for m in inherited
+        if m.pk in close_matters and m.incident is not None and _incident_open(m.incident)
+    ]
+    if still_open:
+        raise _fail(
+            _("“%(matter)s” stays open until the incident's final report is sent.")
+            % {"matter": still_open[0].text},
+            "matters",
+        )
     following = next_shift(shift)
     handover = Handover(
         shift=shift,
         next_shift=following,
         handed_over_at=handed_over_at,
         notes=notes,
+        early_reason=early_reason[:200],
         created_by=actor,
     )
     handover.full_clean()
@@ -877,22 +954,93 @@ def handover_create(
             matter.closed_by = actor
             matter.closing_note = (close_matters[matter.pk] or _("Closed"))[:200]
             matter.save(update_fields=["closed_at", "closed_by", "closing_note"])
+        elif matter.incident is not None and not _incident_open(matter.incident):
+            matter.closed_at = handed_over_at
+            matter.closed_by = actor
+            matter.closing_note = _("The final report was sent.")[:200]
+            matter.save(update_fields=["closed_at", "closed_by", "closing_note"])
         else:
-            OpenMatter.objects.create(handover=handover, text=matter.text, carried_from=matter)
+            OpenMatter.objects.create(
+                handover=handover,
+                text=matter.text,
+                carried_from=matter,
+                incident=matter.incident,
+            )
+    _carry_open_incidents(handover)
     for text in new_matters:
         text = text.strip()
         if text:
             matter = OpenMatter(handover=handover, text=text[:500])
             matter.full_clean()
             matter.save()
-    shift.closed_at = handed_over_at
+    leader = incoming_leader(following)
+    if leader is not None:
+        notify(
+            recipient_ids=[leader.pk],
+            kind=Notification.Kind.SHIFT,
+            reason=Notification.Reason.TO_SIGN,
+            subject=handover,
+            subject_label=str(handover),
+            subject_url=following.get_absolute_url(),
+            message=_("%(person)s handed over the shift of %(day)s: confirm that you take it over.")
+            % {"person": actor, "day": _day(shift.date)},
+            exclude_id=actor.pk,
+        )
+    return handover
+
+
+def handover_awaiting(shift: Shift) -> Handover | None:
+    """The handover into ``shift`` still waiting for its leader's confirmation."""
+    before = previous_shift(shift)
+    condition = Q(next_shift=shift)
+    if before is not None:
+        condition |= Q(next_shift__isnull=True, shift=before)
+    return (
+        Handover.objects.filter(condition, confirmed_at__isnull=True)
+        .select_related("shift")
+        .first()
+    )
+
+
+@transaction.atomic
+def handover_confirm(*, actor: User, handover: Handover, at: datetime | None = None) -> Handover:
+    """The incoming leader on duty takes the shift over: the handover is complete and
+    the handed-over shift closes (its log with it). Incidents recorded on it since the
+    handover was made carry over as well. A handover made when no next shift was
+    rostered is confirmed by the leader of the one rostered since."""
+    _require(actor, "duty.change_handover")
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    shift = Shift.objects.select_for_update().select_related("roster").get(pk=handover.shift_id)
+    if handover.is_confirmed:
+        raise _fail(_("This handover has already been confirmed."))
+    following = handover.next_shift or next_shift(shift)
+    if following is None:
+        raise _fail(_("No next shift is rostered: nobody can take this one over yet."))
+    if incoming_leader(following) != actor:
+        raise _fail(_("Only the incoming leader on duty confirms the handover."))
+    now = timezone.now()
+    at = at or max(now, handover.handed_over_at)
+    if at < handover.handed_over_at:
+        raise _fail(_("A handover is confirmed after it is made."), "confirmed_at")
+    if at > now + timedelta(minutes=5):
+        raise _fail(_("The time cannot be in the future."), "confirmed_at")
+    if handover.next_shift_id is None:
+        handover.next_shift = following
+        handover.incoming.set(list(following.people.all()))
+    _carry_open_incidents(handover)
+    handover.confirmed_at = at
+    handover.confirmed_by = actor
+    handover.full_clean()
+    handover.save()
+    shift.closed_at = handover.confirmed_at
     shift.save(update_fields=["closed_at"])
     return handover
 
 
 @transaction.atomic
 def open_matter_close(*, actor: User, matter: OpenMatter, note: str = "") -> OpenMatter:
-    """Close a matter of the latest handover (one carried further would be a copy)."""
+    """Close a matter of the latest handover (one carried further would be a copy). An
+    open incident's matter closes with the incident's final report, not by hand."""
     _require(actor, "duty.change_openmatter")
     matter = OpenMatter.objects.select_for_update().get(pk=matter.pk)
     # Kept by whoever keeps the duty days (the roster's unit or the people on the shift).
@@ -901,6 +1049,11 @@ def open_matter_close(*, actor: User, matter: OpenMatter, note: str = "") -> Ope
         raise _fail(_("This matter is already closed."))
     if matter.carried_to.exists():
         raise _fail(_("This matter was carried over; close it in the latest handover."))
+    if matter.incident_id is not None and _incident_open(matter.incident):
+        raise _fail(
+            _("“%(matter)s” stays open until the incident's final report is sent.")
+            % {"matter": matter.text}
+        )
     matter.closed_at = timezone.now()
     matter.closed_by = actor
     matter.closing_note = note[:200]
@@ -934,20 +1087,49 @@ _REPORT_FIELDS = (
     "deaths",
     "injuries",
     "missing",
+    "direct_loss",
     "description",
 )
 
 
+def _check_level(report: IncidentReport) -> None:
+    """Refuse a level lower than the casualties and losses imply under the national
+    classification (``ACCIDENT_LEVEL_THRESHOLDS``), naming the level they call for. A
+    higher level stays the reporter's call (the impact may be more than the figures)."""
+    implied = report.level_implied()
+    if implied is None or report.level not in INCIDENT_LEVEL_ORDER:
+        return
+    if INCIDENT_LEVEL_ORDER.index(report.level) < INCIDENT_LEVEL_ORDER.index(implied):
+        raise _fail(
+            _(
+                "With %(deaths)s dead, %(injuries)s injured and a direct loss "
+                "of %(loss)s × 10,000 yuan this is at least a %(level)s incident."
+            )
+            % {
+                "deaths": report.deaths,
+                "injuries": report.injuries,
+                "loss": _number(Decimal(report.direct_loss)),
+                "level": IncidentReport.Level(implied).label,
+            },
+            "level",
+        )
+
+
 @transaction.atomic
 def incident_report_create(*, actor: User, shift: Shift, **data: Any) -> IncidentReport:
-    """Record an incident reported to the duty office during ``shift``."""
+    """Record an incident reported to the duty office during ``shift``. Its level is
+    at least the one its figures imply (see ``_check_level``)."""
     _require(actor, "duty.add_incidentreport")
     if not ShiftAssignment.objects.filter(shift=shift, person=actor).exists():
         raise _fail(_("You can only record reports on your own shift."), "shift")
+    if Shift.objects.filter(pk=shift.pk, closed_at__isnull=False).exists():
+        raise _fail(_("This shift has been handed over; record it on the current one."), "shift")
     report = IncidentReport(
         shift=shift, recorded_by=actor, **{k: v for k, v in data.items() if k in _REPORT_FIELDS}
     )
-    report.full_clean()
+    report.full_clean(validate_constraints=False)
+    _check_level(report)
+    report.validate_constraints()
     if report.received_at > timezone.now() + timedelta(minutes=5):
         raise _fail(_("The time cannot be in the future."), "received_at")
     if not shift.starts_at <= report.received_at <= shift.ends_at:
@@ -1123,11 +1305,19 @@ def stock_move(
     handled_by: str = "",
     moved_at: datetime | None = None,
 ) -> StockMovement:
-    """Move stock out, back or in. The stock never falls below zero: refused here, and
-    by the database should anything else try."""
+    """Move stock out, back or in. The stock never falls below zero, and no more comes
+    back than went out and has not come back yet (``resource.issued``): refused here,
+    and by the database should anything else try.
+
+    The duty office (the people on duty now) may issue any unit's stock: at night the
+    unit's own staff are not there. Returns and stocking in stay with the unit."""
     _require(actor, "duty.add_stockmovement")
     resource = EmergencyResource.objects.select_for_update().get(pk=resource.pk)
-    require_record(actor, resource)
+    require_record(
+        actor,
+        resource,
+        office=DUTY_OFFICE if direction == StockMovement.Direction.OUT else None,
+    )
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise _fail(_("The quantity must be more than zero."), "quantity")
@@ -1143,6 +1333,24 @@ def stock_move(
             },
             "quantity",
         )
+    issued = resource.issued
+    if direction == StockMovement.Direction.OUT:
+        issued += quantity
+    elif direction == StockMovement.Direction.BACK:
+        if quantity > issued:
+            raise _fail(
+                _(
+                    "Only %(issued)s %(measure)s are out and not yet returned: "
+                    "%(asked)s cannot come back."
+                )
+                % {
+                    "issued": _number(issued),
+                    "measure": resource.measure,
+                    "asked": _number(quantity),
+                },
+                "quantity",
+            )
+        issued -= quantity
     movement = StockMovement(
         resource=resource,
         direction=direction,
@@ -1156,7 +1364,8 @@ def stock_move(
     movement.full_clean()
     movement.save()
     resource.quantity = balance
-    resource.save(update_fields=["quantity", "updated_at"])
+    resource.issued = issued
+    resource.save(update_fields=["quantity", "issued", "updated_at"])
     return movement
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("shifts/<int:pk>/edit/", views.shift_update, name="shift-update"),
     path("shifts/<int:pk>/log/", views.log_create, name="log-create"),
     path("shifts/<int:pk>/handover/", views.handover_create, name="handover-create"),
+    path("shifts/<int:pk>/take-over/", views.handover_confirm, name="handover-confirm"),
     path("shifts/<int:pk>/swap/", views.swap_create, name="swap-create"),
     path("shifts/<int:pk>/incidents/new/", views.incident_create, name="incident-create"),
     path("matters/<int:pk>/close/", views.matter_close, name="matter-close"),

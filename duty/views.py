@@ -334,6 +334,7 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_read_log or request.user.has_perm("duty.view_shiftchange")
         else [],
         "carried": services.open_matters_before(shift) if role and not shift.is_closed else [],
+        "awaiting": services.handover_awaiting(shift) if role == "leader" else None,
     }
     return render(request, "duty/shift_detail.html", context)
 
@@ -432,10 +433,14 @@ def handover_create(request: HttpRequest, pk: int) -> HttpResponse:
                 new_matters=form.new(),
                 close_matters=form.closed(),
                 notes=form.cleaned_data["notes"],
+                early_reason=form.cleaned_data["early_reason"],
             ),
         )
         if handover is not None:
-            messages.success(request, _("The shift was handed over and is closed."))
+            messages.success(
+                request,
+                _("The shift was handed over; it closes when the incoming leader confirms."),
+            )
             return redirect(shift)
     following = services.next_shift(shift)
     return render(
@@ -443,6 +448,24 @@ def handover_create(request: HttpRequest, pk: int) -> HttpResponse:
         "duty/handover_form.html",
         {"form": form, "shift": shift, "next_shift": following, "matters": matters},
     )
+
+
+@login_required
+@require_POST
+@permission_required("duty.change_handover", raise_exception=True)
+def handover_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The incoming leader takes over ``pk``, their shift, from the one before."""
+    shift = selectors.shift_get(user=request.user, pk=pk)
+    handover = services.handover_awaiting(shift)
+    if handover is None:
+        raise Http404
+    try:
+        services.handover_confirm(actor=request.user, handover=handover)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("You took the shift over; the previous one is closed."))
+    return redirect(shift)
 
 
 @login_required

@@ -10,9 +10,15 @@ Writes: ``can_act_for`` / ``require_unit`` say whether a user may act for a unit
 ``scope_unit_field`` path the read rule uses. Every service checks its unit part
 through them (role permissions stay ``user.has_perm``); nothing compares
 ``unit.pk != actor.unit_id`` by hand.
+
+Offices: a model may name, in ``scope_offices``, offices whose members read every
+unit's records of it (the duty office, at night, the zone's resources and rescue teams).
+Who is in an office is said by a function the owning app registers
+(``register_office``), so this module imports no domain app. A service lets an office
+write only for the step it names (``require_record(..., office=...)``), never more.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +27,27 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=Model)
+
+
+_OFFICES: dict[str, Callable[..., bool]] = {}
+
+
+def register_office(name: str, holds: Callable[..., bool]) -> None:
+    """Declare the office ``name``: ``holds(user)`` says whether ``user`` is in it now.
+    Apps call this from their AppConfig.ready()."""
+    _OFFICES[name] = holds
+
+
+def in_office(user, name: str) -> bool:
+    """Is ``user`` (active, signed in) in the office ``name`` now?"""
+    if not _active(user) or name not in _OFFICES:
+        return False
+    return bool(_OFFICES[name](user))
+
+
+def _office_reads(user, model) -> bool:
+    """Does one of the offices of ``model``'s ``scope_offices`` hold ``user`` now?"""
+    return any(in_office(user, name) for name in getattr(model, "scope_offices", ()))
 
 
 def sees_all_units(user) -> bool:
@@ -43,12 +70,15 @@ def scope_queryset(
     attribute ("pk" for Unit itself). ``perms`` are role permissions the user must hold
     as well (a file of a hazard needs ``inspections.view_hazard``): without them nothing
     is found, so a record of the user's own unit is a 404 to a role that may not read it.
+    A member of one of the model's ``scope_offices`` sees every unit's records of it.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
     if perms and not user.has_perms(list(perms)):
         return queryset.none()
     if sees_all_units(user):
+        return queryset
+    if _office_reads(user, queryset.model):
         return queryset
     if user.unit_id is None:
         return queryset.none()
@@ -166,17 +196,34 @@ def _owner_unit_id(record: Model, path: str) -> tuple[bool, int | None]:
     return True, getattr(owner, field.attname)
 
 
-def can_act_on(user, record: Model, *, as_member: bool = False, any_path: bool = False) -> bool:
+def can_act_on(
+    user,
+    record: Model,
+    *,
+    as_member: bool = False,
+    any_path: bool = False,
+    office: str | None = None,
+) -> bool:
     """May ``user`` act on ``record``: may they act for the unit that owns it
     (``write_unit_path``)?
 
     ``any_path``: every path of the model's ``scope_unit_field`` counts, so that writing
     follows reading. For the records of a duty day (its log, matters, incident reports),
     which the people on the shift keep whatever their unit.
+
+    ``office``: the step is one that office may take on any unit's record, if the model
+    lists it in ``scope_offices`` (the duty office issuing a unit's stock at night).
+    The service names the office only for that step.
     """
     if not _active(user):
         return False
     if not as_member and sees_all_units(user):
+        return True
+    if (
+        office is not None
+        and office in getattr(type(record), "scope_offices", ())
+        and in_office(user, office)
+    ):
         return True
     if user.unit_id is None:
         return False
@@ -202,6 +249,7 @@ def require_record(
     message: str | None = None,
     as_member: bool = False,
     any_path: bool = False,
+    office: str | None = None,
 ) -> None:
     """Refuse unless ``actor`` may act on ``record`` (see ``can_act_on``).
 
@@ -209,7 +257,7 @@ def require_record(
     HTTP); one they see but may not change (an attending unit's view of a meeting,
     staff on a unit's own step) with a plain ``PermissionDenied`` (a 403).
     """
-    if can_act_on(actor, record, as_member=as_member, any_path=any_path):
+    if can_act_on(actor, record, as_member=as_member, any_path=any_path, office=office):
         return
     message = message or _("You can only act for your own unit.")
     model = type(record)

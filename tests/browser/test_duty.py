@@ -100,7 +100,8 @@ def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
     phone.get_by_test_id("handover-link").click()
     phone.locator("textarea[name=new_matters]").fill("下穿桥排水情况待复查")
     phone.get_by_test_id("handover-submit").click()
-    expect(phone.get_by_test_id("shift-closed")).to_be_visible()
+    # Handed over; the shift closes when the incoming leader confirms.
+    expect(phone.get_by_test_id("handover-pending")).to_be_visible()
     expect(phone.get_by_test_id("handover")).to_contain_text("下穿桥排水情况待复查")
     handover = Handover.objects.get()
     assert handover.shift == first

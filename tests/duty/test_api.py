@@ -371,7 +371,10 @@ def test_handover_and_incident_chain_through_the_api(api, roster_a, officer_a):
     assert sorted(deadlines.values()) == ["late", "overdue"]
     response = api.post(f"{API}handovers/", {"shift": shift1.pk, "new_matters": ["火场监护"]})
     assert response.status_code == 201, response.content
-    assert [m["text"] for m in response.json()["matters"]] == ["火场监护"]
+    # The fire has no final report yet: it carries over as a matter, before the new one.
+    matters = response.json()["matters"]
+    assert [m["incident"] for m in matters] == [pk, None]
+    assert matters[1]["text"] == "火场监护"
     assert api.post(f"{API}handovers/", {"shift": shift1.pk}).status_code == 400
 
 

@@ -102,6 +102,9 @@ def test_handover_closes_the_shift_and_open_matters_carry_over(crew):
         handed_over_at=at(D2, 0),
     )
     shifts[0].refresh_from_db()
+    assert not shifts[0].is_closed  # until the incoming leader confirms
+    services.handover_confirm(actor=lead2, handover=first, at=at(D2, 0.1))
+    shifts[0].refresh_from_db()
     assert shifts[0].is_closed
     assert set(first.incoming.all()) == {lead2, o2}
     assert set(first.outgoing.all()) == {lead1, o1}
@@ -121,6 +124,7 @@ def test_handover_closes_the_shift_and_open_matters_carry_over(crew):
 
     with pytest.raises(ValidationError):
         services.handover_create(actor=o2, shift=shifts[1])
+    services.handover_confirm(actor=lead1, handover=second, at=at(D3, 0.1))
     with pytest.raises(ValidationError):
         services.log_entry_create(actor=o2, shift=shifts[1], kind="other", content="补记")
 

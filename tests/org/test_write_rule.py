@@ -561,6 +561,8 @@ CASES: dict[str, Case] = {
         "shift", lambda w: {"shift": w.shift, "kind": "other", "content": "记录"}
     ),
     "duty.services.handover_create": field("shift", lambda w: {"shift": w.shift}),
+    # Only the incoming leader on duty confirms: bob is not (nor is anyone of unit A).
+    "duty.services.handover_confirm": Case(lambda w: {"handover": w.handover}, ValidationError),
     "duty.services.incident_report_create": field(
         "shift",
         lambda w: {
