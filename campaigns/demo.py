@@ -325,6 +325,35 @@ def _seed_meeting(staff, admin, month, periods, directive) -> Meeting:
     return meeting
 
 
+def _seed_upcoming_meeting(staff: User, admin: User, carrier: Campaign) -> Meeting:
+    """A meeting next week whose notice is issued and not yet signed for: the department
+    heads find it on their home page's "to do"."""
+    title = "元旦春节期间安全防范工作部署会议"
+    meeting = Meeting.objects.filter(title=title).first()
+    if meeting is None:
+        tz = timezone.get_current_timezone()
+        day = timezone.localdate() + timedelta(days=7)
+        meeting = meeting_create(
+            actor=staff,
+            title=title,
+            kind=Meeting.Kind.WORK_ARRANGEMENT,
+            starts_at=datetime.combine(day, time(9, 0), tzinfo=tz),
+            place="高新区管委会三楼会议室",
+            chair="王立（高新区管委会副主任）",
+            organiser=_unit(OFFICE),
+            campaign=carrier,
+            notice_body="为做好元旦春节期间安全防范工作，经研究，定于下周召开部署会议。"
+            "现将有关事项通知如下：",
+            attending_units=Unit.objects.filter(membership=Unit.Membership.MEMBER, is_active=True),
+            agenda=["通报岁末年初安全生产形势", "部署元旦春节期间安全防范工作"],
+            requirements=REQUIREMENTS[:2],
+        )
+    if meeting.status == Meeting.Status.DRAFT:
+        meeting_issue(meeting=meeting, actor=admin)
+        meeting.refresh_from_db()
+    return meeting
+
+
 def _seed_activities(staff: User, month: Campaign) -> None:
     for title, kind, unit, day, place, participants, extra in ACTIVITIES:
         when = date(2024, 6, day)
@@ -421,6 +450,9 @@ def _seed_tasks(staff: User, carrier: Campaign, meeting: Meeting, directive: Dir
     # would be (the services refuse to create a task already overdue).
     overdue = lead_assignment("元旦期间人员密集场所消防安全检查")
     TaskAssignment.objects.filter(pk=overdue.pk).update(deadline=today - timedelta(days=3))
+    assignment_chase(
+        assignment=overdue, actor=staff, message="该任务已超期，请立即签收并报送检查情况。"
+    )
 
 
 @transaction.atomic
@@ -432,3 +464,4 @@ def seed() -> None:
     meeting = _seed_meeting(staff, admin, month, periods, directive)
     _seed_activities(staff, month)
     _seed_tasks(staff, carrier, meeting, directive)
+    _seed_upcoming_meeting(staff, admin, carrier)
