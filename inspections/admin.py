@@ -6,6 +6,7 @@ from .models import (
     ChecklistTemplate,
     EnforcementAction,
     Hazard,
+    HazardChangeRequest,
     HazardCodeSequence,
     HazardPhoto,
     Inspection,
@@ -137,8 +138,35 @@ class HazardAdmin(SimpleHistoryAdmin):
     list_select_related = ["enterprise", "key_area", "responsible_unit"]
     date_hierarchy = "found_on"
     raw_id_fields = ["enterprise", "inspection", "answer", "checklist_item", "recurrence_of"]
-    readonly_fields = ["code", "status", "closed_at", "closed_by"]
+    # The level, the deadline and listed supervision change through the services (a
+    # reason in the history, the unit told), not by editing the row here.
+    readonly_fields = [
+        "code",
+        "status",
+        "level",
+        "deadline",
+        "is_supervised",
+        "supervising_office",
+        "supervision_deadline",
+        "supervised_at",
+        "supervised_by",
+        "delisted_at",
+        "delisting_office",
+        "delisted_by",
+        "closed_at",
+        "closed_by",
+    ]
     inlines = [HazardPhotoInline]
+
+
+@admin.register(HazardChangeRequest)
+class HazardChangeRequestAdmin(admin.ModelAdmin):
+    list_display = ["hazard", "level", "deadline", "status", "requested_at", "decided_at"]
+    list_filter = ["status", "requested_at"]
+    search_fields = ["hazard__code", "reason", "decision_note"]
+    list_select_related = ["hazard"]
+    raw_id_fields = ["hazard"]
+    readonly_fields = ["status", "decided_by", "decided_at", "previous_level", "previous_deadline"]
 
 
 @admin.register(HazardPhoto)

@@ -31,6 +31,8 @@ from .serializers import (
     ChecklistTemplateSerializer,
     EnforcementActionSerializer,
     FromKeyPeriodSerializer,
+    HazardChangeDecideSerializer,
+    HazardChangeRequestSerializer,
     HazardListSerializer,
     HazardSerializer,
     HazardUpdateSerializer,
@@ -383,6 +385,49 @@ class HazardViewSet(
         params = self._params(request)
         run_service(lambda: services.hazard_supervise(actor=request.user, hazard=hazard, **params))
         return self._answer(hazard.pk)
+
+
+class HazardChangeRequestViewSet(
+    ScopedRelationsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Requests to change a hazard's level or deadline. POST sends one (the hazard's
+    unit); ``decide`` grants or refuses it (committee staff)."""
+
+    serializer_class = HazardChangeRequestSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_fields = ["status", "hazard"]
+    ordering_fields = ["requested_at", "decided_at"]
+    scoped_fields = {"hazard": Hazard}
+
+    def get_queryset(self):
+        return selectors.hazard_change_request_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        change = run_service(
+            lambda: services.hazard_change_request(actor=self.request.user, **data)
+        )
+        serializer.instance = self.get_queryset().get(pk=change.pk)
+
+    @extend_schema(
+        request=HazardChangeDecideSerializer,
+        responses={200: HazardChangeRequestSerializer, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk=None) -> Response:
+        """Grant or refuse a pending request (a refusal says why)."""
+        change = self.get_object()
+        params = HazardChangeDecideSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        run_service(
+            lambda: services.hazard_change_decide(
+                actor=request.user,
+                request=change,
+                grant=params.validated_data["grant"],
+                note=params.validated_data.get("note", ""),
+            )
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=change.pk)).data)
 
 
 class RectificationReportViewSet(

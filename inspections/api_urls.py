@@ -10,6 +10,9 @@ router.register("inspection-tasks", api.InspectionTaskViewSet, basename="inspect
 router.register("inspections", api.InspectionViewSet, basename="inspection")
 router.register("hazards", api.HazardViewSet, basename="hazard")
 router.register(
+    "hazard-change-requests", api.HazardChangeRequestViewSet, basename="hazard-change-request"
+)
+router.register(
     "rectification-reports", api.RectificationReportViewSet, basename="rectification-report"
 )
 router.register("violations", api.ViolationViewSet, basename="violation")

@@ -16,6 +16,7 @@ ALL_MODELS = (
     "inspectionanswer",
     "hazard",
     "hazardphoto",
+    "hazardchangerequest",
     "rectificationreport",
     "reportevidence",
     "violation",
@@ -35,6 +36,7 @@ class InspectionsConfig(AppConfig):
             *_perms("view add change delete", *ALL_MODELS),
             "inspections.review_hazard",
             "inspections.supervise_hazard",
+            "inspections.decide_hazardchangerequest",
         ]
         register_role_permissions(Role.COMMITTEE_STAFF, staff)
         register_role_permissions(
@@ -57,6 +59,8 @@ class InspectionsConfig(AppConfig):
                     "enforcementaction",
                 ),
                 *_perms("view add change", "hazard", "hazardphoto"),
+                # A change of level or deadline is a request staff decide.
+                *_perms("view add", "hazardchangerequest"),
                 *_perms("view add", "rectificationreport", "reportevidence", "quarterlyreport"),
             ],
         )

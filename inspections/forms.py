@@ -219,9 +219,73 @@ class HazardPlanForm(forms.ModelForm):
             "plan_contingency": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, may_decide: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_decide:
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for a change of level or deadline"),
+                max_length=500,
+                required=False,
+                help_text=_("Needed when the level or the deadline changes; kept in the history."),
+            )
+        else:
+            # Committee staff decide the level and the deadline: shown, not changed here.
+            for name in ("level", "deadline"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "To change it, send committee staff a request on the hazard's page."
+                )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("level", "deadline"):
+            field = self.fields[name]
+            if not field.disabled or name not in self.data:
+                continue
+            given = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                posted = field.to_python(given)
+            except forms.ValidationError:
+                posted = given
+            if str(posted) != str(self.get_initial_for_field(field, name)):
+                self.add_error(
+                    name,
+                    _(
+                        "Only committee staff change a hazard's level or deadline: send them "
+                        "a change request with your reason."
+                    ),
+                )
+        return data
+
     def _post_clean(self) -> None:
         # Shape only here: the service runs the model's rules.
         return
+
+
+class HazardChangeRequestForm(forms.Form):
+    """The unit asks committee staff for another level or deadline."""
+
+    level = forms.ChoiceField(
+        label=_("New level"), choices=[("", "—"), *HazardLevel.choices], required=False
+    )
+    deadline = forms.DateField(label=_("New rectification deadline"), widget=DATE, required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HazardChangeDecideForm(forms.Form):
+    GRANT = "grant"
+    REFUSE = "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(GRANT, _("Grant")), (REFUSE, _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (a refusal says why)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class ReportForm(forms.Form):

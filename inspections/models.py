@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from safetyzone.core.uploads import UploadField
@@ -376,6 +377,24 @@ class Hazard(models.Model):
     }
     OPEN_STATUSES = (Status.REPORTED, Status.RECTIFYING, Status.SUBMITTED, Status.RETURNED)
 
+    class Event(models.TextChoices):
+        """What a step of the hazard's history was. The history keeps the code (with the
+        step's own words after a colon: a reason, a date), never a translated sentence,
+        so that each reader sees it in their own language."""
+
+        RECORDED = "recorded", _("Hazard recorded")
+        CHANGED = "changed", _("Hazard changed")
+        RECTIFICATION_STARTED = "rectification_started", _("Rectification started")
+        REPORT_FILED = "report_filed", _("Rectification report filed")
+        ACCEPTED = "accepted", _("Accepted and closed")
+        RETURNED = "returned", _("Returned")
+        LISTED = "listed", _("Put under listed supervision")
+        DELISTED = "delisted", _("Delisted (supervision ended)")
+        CHANGE_REQUESTED = "change_requested", _("Change of level or deadline requested")
+        CHANGE_GRANTED = "change_granted", _("Change of level or deadline granted")
+        CHANGE_REFUSED = "change_refused", _("Change of level or deadline refused")
+        CHANGED_BY_STAFF = "staff_changed", _("Level or deadline changed by committee staff")
+
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="hazards"
@@ -447,6 +466,18 @@ class Hazard(models.Model):
     supervised_by = models.ForeignKey(
         USER,
         verbose_name=_("listed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Delisting (摘牌) ends the listed supervision when the rectification is accepted;
+    # the listing's office and dates stay, so a listing is never overwritten.
+    delisted_at = models.DateTimeField(_("delisted at"), null=True, blank=True)
+    delisting_office = models.CharField(_("delisting office"), max_length=100, blank=True)
+    delisted_by = models.ForeignKey(
+        USER,
+        verbose_name=_("delisted by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -524,6 +555,14 @@ class Hazard(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(delisted_at__isnull=True)
+                | (Q(is_supervised=True) & Q(status="accepted") & ~Q(delisting_office="")),
+                name="hazard_delisted_when_listed_and_accepted",
+                violation_error_message=_(
+                    "Only a listed hazard is delisted, by its office, once it is accepted."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=(Q(status="accepted") & Q(closed_at__isnull=False))
                 | (~Q(status="accepted") & Q(closed_at__isnull=True)),
                 name="hazard_closed_when_accepted",
@@ -593,6 +632,11 @@ class Hazard(models.Model):
     def is_major(self) -> bool:
         return self.level == HazardLevel.MAJOR
 
+    @property
+    def is_listed(self) -> bool:
+        """Under listed supervision now: listed and not yet delisted."""
+        return self.is_supervised and self.delisted_at is None
+
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, ())
 
@@ -609,6 +653,89 @@ class Hazard(models.Model):
             if getattr(self, name) in (None, ""):
                 missing.append(str(self._meta.get_field(name).verbose_name))
         return missing
+
+
+class HazardChangeRequest(models.Model):
+    """A unit's request to change its hazard's level or rectification deadline (the
+    unit cannot change them itself); committee staff grant or refuse it, and the
+    request, its reason and the decision stay in the record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("request awaiting a decision", "Pending")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    hazard = models.ForeignKey(
+        Hazard,
+        verbose_name=_("hazard"),
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+    )
+    level = models.CharField(
+        _("requested level"), max_length=10, choices=HazardLevel.choices, blank=True
+    )
+    deadline = models.DateField(_("requested deadline"), null=True, blank=True)
+    # What the hazard had when the request was made, for the record.
+    previous_level = models.CharField(
+        _("level at the request"), max_length=10, choices=HazardLevel.choices
+    )
+    previous_deadline = models.DateField(_("deadline at the request"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        USER, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    scope_unit_field = "hazard__responsible_unit"
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("hazard change request")
+        verbose_name_plural = _("hazard change requests")
+        permissions = [
+            ("decide_hazardchangerequest", _("Can grant or refuse a change of a hazard")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"],
+                condition=Q(status="pending"),
+                name="hazard_change_one_pending",
+                violation_error_message=_("A change request is already waiting for a decision."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(level="") | Q(deadline__isnull=False),
+                name="hazard_change_asks_something",
+                violation_error_message=_("Ask for a new level, a new deadline or both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="hazard_change_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_note=""),
+                name="hazard_change_refused_has_reason",
+                violation_error_message=_("Say why the change is refused."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hazard} · {self.requested_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:hazard-detail", args=[self.hazard_id]) + f"#change-{self.pk}"
 
 
 class HazardPhoto(models.Model):

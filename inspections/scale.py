@@ -432,12 +432,13 @@ def _reports_and_history(rng, hazards, timelines, heads, staff):
     reports: list[dict] = []
     history: list[dict] = []
     report_history: list[dict] = []
+    # The hazard's history keeps event codes, shown in the reader's language.
     reasons = {
-        "recorded": _("Hazard recorded"),
-        "started": _("Rectification started"),
-        "filed": _("Rectification report filed"),
-        "accepted": _("Accepted and closed"),
-        "supervised": _("Put under listed supervision"),
+        "recorded": Hazard.Event.RECORDED.value,
+        "started": Hazard.Event.RECTIFICATION_STARTED.value,
+        "filed": Hazard.Event.REPORT_FILED.value,
+        "accepted": Hazard.Event.ACCEPTED.value,
+        "supervised": Hazard.Event.LISTED.value,
     }
     filed_reason, accepted_reason, returned_reason = (
         _("Report filed"),
@@ -506,7 +507,7 @@ def _reports_and_history(rng, hazards, timelines, heads, staff):
                 if event == "returned":
                     note = rng.choice(RETURN_REASONS)
                     state["status"] = Hazard.Status.RETURNED
-                    reason = _("Returned: %(reason)s") % {"reason": note[:80]}
+                    reason = f"{Hazard.Event.RETURNED.value}:{note}"[:100]
                     pending.update(status=RectificationReport.Status.RETURNED, review_note=note)
                     change = returned_reason
                 else:

@@ -34,6 +34,7 @@ from .models import (
     ChecklistTemplate,
     EnforcementAction,
     Hazard,
+    HazardChangeRequest,
     HazardLevel,
     HazardPhoto,
     Inspection,
@@ -412,12 +413,50 @@ def hazard_history(*, hazard: Hazard) -> list[dict[str, Any]]:
             {
                 "at": record.history_date,
                 "user": record.history_user,
-                "reason": record.history_change_reason or "",
+                "reason": history_reason_text(record.history_change_reason),
                 "status": Hazard.Status(record.status).label,
                 "changes": shown,
             }
         )
     return entries
+
+
+def history_reason_text(raw: str | None) -> str:
+    """A history entry's reason in the reader's language: the services store an event's
+    code (Hazard.Event) and, after a colon, the step's own words. Entries written
+    before the codes show as they were written."""
+    code, _sep, detail = (raw or "").partition(":")
+    if code not in Hazard.Event.values:
+        return raw or ""
+    label = str(Hazard.Event(code).label)
+    return _("%(event)s: %(detail)s") % {"event": label, "detail": detail} if detail else label
+
+
+def hazard_change_requests(*, hazard: Hazard) -> QuerySet[HazardChangeRequest]:
+    """The change requests of a hazard (already fetched through a scoped selector),
+    newest first."""
+    return hazard.change_requests.select_related("requested_by", "decided_by").order_by(
+        "-requested_at", "-pk"
+    )
+
+
+def hazard_change_request_list(
+    *, user: User, filters: dict[str, Any] | None = None
+) -> QuerySet[HazardChangeRequest]:
+    queryset = scope_queryset(HazardChangeRequest.objects.all(), user).select_related(
+        "hazard", "requested_by", "decided_by"
+    )
+    filters = filters or {}
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("hazard"):
+        queryset = queryset.filter(hazard=filters["hazard"])
+    return queryset.order_by("-requested_at", "-pk")
+
+
+def hazard_change_request_get(*, user: User, pk: Any) -> HazardChangeRequest:
+    qs = scope_queryset(HazardChangeRequest.objects.all(), user).select_related("hazard")
+    return get_object_or_404(qs, pk=pk)
 
 
 def _display(field, value, names: dict) -> str:

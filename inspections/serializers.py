@@ -13,6 +13,7 @@ from .models import (
     ChecklistTemplate,
     EnforcementAction,
     Hazard,
+    HazardChangeRequest,
     HazardPhoto,
     Inspection,
     InspectionAnswer,
@@ -253,6 +254,9 @@ class HazardSerializer(HazardNames, ModelSerializer):
             "is_supervised",
             "supervising_office",
             "supervision_deadline",
+            "supervised_at",
+            "delisted_at",
+            "delisting_office",
             "is_recurrence",
             "recurrence_of",
             "closed_at",
@@ -267,6 +271,9 @@ class HazardSerializer(HazardNames, ModelSerializer):
             "is_supervised",
             "supervising_office",
             "supervision_deadline",
+            "supervised_at",
+            "delisted_at",
+            "delisting_office",
             "is_recurrence",
             "recurrence_of",
             "closed_at",
@@ -294,8 +301,16 @@ class HazardUpdateSerializer(HazardSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(read_only=True)
     key_area = serializers.PrimaryKeyRelatedField(read_only=True)
     responsible_unit = serializers.PrimaryKeyRelatedField(read_only=True)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Why the level or deadline changes (committee staff only; others send a "
+        "change request).",
+    )
 
     class Meta(HazardSerializer.Meta):
+        fields = [*HazardSerializer.Meta.fields, "reason"]
         read_only_fields = [
             *HazardSerializer.Meta.read_only_fields,
             "checklist_item",
@@ -380,6 +395,47 @@ class AcceptSerializer(serializers.Serializer):
 
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class HazardChangeRequestSerializer(ModelSerializer):
+    """A unit's request for another level or deadline of its hazard; POST sends one."""
+
+    hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all())
+
+    class Meta:
+        model = HazardChangeRequest
+        fields = [
+            "id",
+            "hazard",
+            "level",
+            "deadline",
+            "previous_level",
+            "previous_deadline",
+            "reason",
+            "requested_by",
+            "requested_at",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = [
+            "previous_level",
+            "previous_deadline",
+            "requested_by",
+            "requested_at",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        extra_kwargs = {"deadline": {"required": False}, "level": {"required": False}}
+        validators = []  # the one-pending rule is the service's
+
+
+class HazardChangeDecideSerializer(serializers.Serializer):
+    grant = serializers.BooleanField(help_text="true grants the change, false refuses it.")
+    note = serializers.CharField(required=False, allow_blank=True)
 
 
 class SuperviseSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign, Directive, KeyPeriod
 from safetyzone.calendar import WorkingCalendar
 from safetyzone.core.uploads import IMAGE, PDF, validate_upload
+from safetyzone.notifications.models import Notification
+from safetyzone.notifications.recipients import committee_staff_ids, heads_by_unit
+from safetyzone.notifications.services import notify
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.scoping import can_act_on, require_record, require_unit, sees_all_units
 
@@ -31,6 +34,7 @@ from .models import (
     ChecklistTemplate,
     EnforcementAction,
     Hazard,
+    HazardChangeRequest,
     HazardCodeSequence,
     HazardLevel,
     HazardPhoto,
@@ -113,6 +117,14 @@ def _save_with_history(
     if at is not None:
         instance._history_date = at
     instance.save()
+
+
+def _event(event: str, detail: str = "") -> str:
+    """A history entry's reason: the event's code, and the step's own words (a reason,
+    an office) after a colon; shown in the reader's language (selectors.hazard_history).
+    The history keeps 100 characters."""
+    detail = " ".join((detail or "").split())
+    return f"{event}:{detail}"[:100] if detail else str(event)
 
 
 def _when(at: dt.datetime | None) -> dt.datetime:
@@ -241,7 +253,7 @@ def hazard_create(
     if previous is not None:
         hazard.is_recurrence = True
         hazard.recurrence_of = previous
-    _save_with_history(hazard, actor, _("Hazard recorded"), _when(at) if at else None)
+    _save_with_history(hazard, actor, _event(Hazard.Event.RECORDED), _when(at) if at else None)
     for upload, _kind in checked_photos:
         HazardPhoto.objects.create(hazard=hazard, image=upload, uploaded_by=actor)
     return hazard
@@ -331,11 +343,30 @@ HAZARD_EDITABLE = (
 )
 
 
+# What only committee staff change directly; anyone else asks them (hazard_change_request).
+DECIDED_FIELDS = ("level", "deadline")
+
+
+def may_decide_hazard_changes(user: User) -> bool:
+    """Committee staff: they change a hazard's level or deadline (with a reason) and
+    grant or refuse the units' requests to."""
+    return sees_all_units(user) and user.has_perm("inspections.decide_hazardchangerequest")
+
+
+def _refuse_if_listed_and_lowered(hazard: Hazard) -> None:
+    if hazard.level == HazardLevel.GENERAL and hazard.is_listed:
+        raise ValidationError(
+            {"level": _("A hazard under listed supervision stays a major hazard.")}
+        )
+
+
 @transaction.atomic
-def hazard_update(*, actor: User, hazard: Hazard, **data: Any) -> Hazard:
-    """Change a hazard's description, deadline, responsible person or rectification
-    plan. Precondition: ``hazard`` came through a selector scoped to ``actor``. A closed
-    hazard stays as it was closed."""
+def hazard_update(*, actor: User, hazard: Hazard, reason: str = "", **data: Any) -> Hazard:
+    """Change a hazard's description, place, responsible person or rectification plan.
+    Its level and deadline are committee staff's to change, with a ``reason`` kept in
+    the history; anyone else sending another level or deadline is refused (a field
+    error: ask with ``hazard_change_request``). Precondition: ``hazard`` came through a
+    selector scoped to ``actor``. A closed hazard stays as it was closed."""
     _require(actor, "inspections.change_hazard")
     unknown = set(data) - set(HAZARD_EDITABLE)
     if unknown:
@@ -344,17 +375,182 @@ def hazard_update(*, actor: User, hazard: Hazard, **data: Any) -> Hazard:
     require_record(actor, hazard)
     if not hazard.is_open:
         raise ValidationError(_("A closed hazard cannot be changed."))
+    before = {name: getattr(hazard, name) for name in DECIDED_FIELDS}
     for name, value in data.items():
         if isinstance(value, str):
             value = value.strip()
         setattr(hazard, name, value)
-    if hazard.level == HazardLevel.GENERAL and hazard.is_supervised:
+    moved = [name for name in DECIDED_FIELDS if str(getattr(hazard, name)) != str(before[name])]
+    reason = (reason or "").strip()
+    if moved and not may_decide_hazard_changes(actor):
         raise ValidationError(
-            {"level": _("A hazard under listed supervision stays a major hazard.")}
+            {
+                name: ValidationError(
+                    _(
+                        "Only committee staff change a hazard's level or deadline: send them "
+                        "a change request with your reason."
+                    ),
+                    code="decided_by_staff",
+                )
+                for name in moved
+            }
         )
+    if moved and not reason:
+        raise ValidationError(
+            {"reason": _("Say why the level or deadline changes; the history keeps it.")}
+        )
+    _refuse_if_listed_and_lowered(hazard)
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Hazard changed"))
+    event = _event(Hazard.Event.CHANGED_BY_STAFF, reason) if moved else Hazard.Event.CHANGED
+    _save_with_history(hazard, actor, event)
     return hazard
+
+
+@transaction.atomic
+def hazard_change_request(
+    *,
+    actor: User,
+    hazard: Hazard,
+    level: str | None = None,
+    deadline: dt.date | None = None,
+    reason: str,
+) -> HazardChangeRequest:
+    """The responsible unit asks committee staff for another level or deadline of its
+    open hazard, with a reason; one request waits for a decision at a time. The request
+    stays in the hazard's history and committee staff are told. Precondition:
+    ``hazard`` came through a selector scoped to ``actor``."""
+    _require(actor, "inspections.add_hazardchangerequest")
+    hazard = _lock_hazard(hazard)
+    require_record(actor, hazard)
+    if not hazard.is_open:
+        raise TransitionNotAllowed(
+            _("This hazard is closed: its level and deadline stay."), code="hazard_closed"
+        )
+    errors: dict[str, str] = {}
+    level = (level or "").strip()
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why the change is needed.")
+    if level and level not in HazardLevel.values:
+        errors["level"] = _("Choose a level.")
+    elif level and level == hazard.level:
+        errors["level"] = _("The hazard already has this level.")
+    elif level == HazardLevel.GENERAL and hazard.is_listed:
+        errors["level"] = _("A hazard under listed supervision stays a major hazard.")
+    if deadline is not None:
+        if deadline == hazard.deadline:
+            errors["deadline"] = _("This is already the hazard's deadline.")
+        elif deadline < hazard.found_on:
+            errors["deadline"] = _("The deadline cannot be before the hazard was found.")
+    if not level and deadline is None:
+        errors[NON_FIELD_ERRORS] = _("Ask for a new level, a new deadline or both.")
+    if hazard.change_requests.filter(status=HazardChangeRequest.Status.PENDING).exists():
+        errors[NON_FIELD_ERRORS] = _("A change request is already waiting for a decision.")
+    if errors:
+        raise ValidationError(errors)
+    request = HazardChangeRequest(
+        hazard=hazard,
+        level=level,
+        deadline=deadline,
+        previous_level=hazard.level,
+        previous_deadline=hazard.deadline,
+        reason=reason,
+        requested_by=actor,
+    )
+    request.full_clean()
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:  # a request that slipped in concurrently
+        raise ValidationError(
+            _("A change request is already waiting for a decision."), code="pending_exists"
+        ) from exc
+    _save_with_history(hazard, actor, _event(Hazard.Event.CHANGE_REQUESTED, reason))
+    notify(
+        recipient_ids=committee_staff_ids(),
+        kind=Notification.Kind.HAZARD,
+        reason=Notification.Reason.CHANGE_REQUESTED,
+        subject=hazard,
+        subject_label=hazard.code,
+        message=_(
+            "%(unit)s asks to change the level or deadline of hazard %(code)s (%(enterprise)s)"
+            ": %(reason)s"
+        )
+        % {
+            "unit": hazard.responsible_unit,
+            "code": hazard.code,
+            "enterprise": hazard.enterprise,
+            "reason": reason,
+        },
+        event_key=f"change-{request.pk}",
+        exclude_id=actor.pk,
+    )
+    return request
+
+
+@transaction.atomic
+def hazard_change_decide(
+    *, actor: User, request: HazardChangeRequest, grant: bool, note: str = ""
+) -> HazardChangeRequest:
+    """Committee staff grant (the hazard takes the requested level and deadline) or
+    refuse (with a reason) a pending change request. The decision stays in the hazard's
+    history; the unit's heads and the requester are told."""
+    if not may_decide_hazard_changes(actor):
+        raise PermissionDenied(_("Only committee staff decide on a change of a hazard."))
+    # The hazard first, then the request: the order hazard_change_request locks in.
+    hazard = _lock_hazard(request.hazard)
+    require_record(actor, hazard)
+    request = HazardChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != HazardChangeRequest.Status.PENDING:
+        raise TransitionNotAllowed(
+            _("This request was already decided (%(status)s).")
+            % {"status": request.get_status_display()},
+            code="already_decided",
+        )
+    note = (note or "").strip()
+    if not grant and not note:
+        raise ValidationError({"note": _("Say why the change is refused.")})
+    now = timezone.now()
+    if grant:
+        if not hazard.is_open:
+            raise TransitionNotAllowed(
+                _("This hazard is closed: its level and deadline stay."), code="hazard_closed"
+            )
+        if request.level:
+            hazard.level = request.level
+        if request.deadline:
+            hazard.deadline = request.deadline
+        _refuse_if_listed_and_lowered(hazard)
+        hazard.full_clean()
+        event = _event(Hazard.Event.CHANGE_GRANTED, note or request.reason)
+    else:
+        event = _event(Hazard.Event.CHANGE_REFUSED, note)
+    request.status = (
+        HazardChangeRequest.Status.GRANTED if grant else HazardChangeRequest.Status.REFUSED
+    )
+    request.decided_by = actor
+    request.decided_at = now
+    request.decision_note = note
+    request.full_clean()
+    request.save()
+    _save_with_history(hazard, actor, event, now)
+    heads = heads_by_unit([hazard.responsible_unit_id]).get(hazard.responsible_unit_id, [])
+    message = (
+        _("The change of hazard %(code)s (%(enterprise)s) was granted.")
+        if grant
+        else _("The change of hazard %(code)s (%(enterprise)s) was refused: %(note)s")
+    )
+    notify(
+        recipient_ids=[*heads, *([request.requested_by_id] if request.requested_by_id else [])],
+        kind=Notification.Kind.HAZARD,
+        reason=Notification.Reason.CHANGE_DECIDED,
+        subject=hazard,
+        subject_label=hazard.code,
+        message=message % {"code": hazard.code, "enterprise": hazard.enterprise, "note": note},
+        event_key=f"change-{request.pk}",
+        exclude_id=actor.pk,
+    )
+    return request
 
 
 def _transition(hazard: Hazard, to: str) -> None:
@@ -394,7 +590,9 @@ def hazard_start_rectification(
             code="five_implementations",
         )
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Rectification started"), _when(at) if at else None)
+    _save_with_history(
+        hazard, actor, _event(Hazard.Event.RECTIFICATION_STARTED), _when(at) if at else None
+    )
     return hazard
 
 
@@ -408,6 +606,21 @@ def hazard_supervise(
     require_record(actor, hazard)
     if not hazard.is_open:
         raise ValidationError(_("A closed hazard cannot be put under supervision."))
+    if hazard.is_listed:
+        # A second listing would overwrite the first one's office, deadline and date.
+        raise TransitionNotAllowed(
+            _(
+                "This hazard is already under listed supervision by %(office)s since "
+                "%(date)s; it is not listed twice."
+            )
+            % {
+                "office": hazard.supervising_office,
+                "date": timezone.localdate(hazard.supervised_at).isoformat()
+                if hazard.supervised_at
+                else "—",
+            },
+            code="already_listed",
+        )
     if not hazard.is_major:
         raise ValidationError(
             {"level": _("Only a major hazard can be put under listed supervision.")}
@@ -422,8 +635,43 @@ def hazard_supervise(
     hazard.supervised_at = _when(at)
     hazard.supervised_by = actor
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Put under listed supervision"), hazard.supervised_at)
+    _save_with_history(
+        hazard, actor, _event(Hazard.Event.LISTED, hazard.supervising_office), hazard.supervised_at
+    )
+    notify(
+        recipient_ids=heads_by_unit([hazard.responsible_unit_id]).get(
+            hazard.responsible_unit_id, []
+        ),
+        kind=Notification.Kind.HAZARD,
+        reason=Notification.Reason.LISTED,
+        subject=hazard,
+        subject_label=hazard.code,
+        message=_(
+            "Hazard %(code)s (%(enterprise)s) was put under listed supervision by %(office)s; "
+            "rectify it by %(deadline)s."
+        )
+        % {
+            "code": hazard.code,
+            "enterprise": hazard.enterprise,
+            "office": hazard.supervising_office,
+            "deadline": hazard.supervision_deadline.isoformat(),
+        },
+        exclude_id=actor.pk,
+    )
     return hazard
+
+
+def _delist(hazard: Hazard, actor: User, at: dt.datetime) -> None:
+    """Listed supervision ends with the accepted rectification: the hazard is delisted
+    (摘牌) by its supervising office, on the acceptance's date; the listing stays on
+    record. Call with the hazard locked and accepted."""
+    if not hazard.is_listed:
+        return
+    hazard.delisted_at = at
+    hazard.delisting_office = hazard.supervising_office
+    hazard.delisted_by = actor
+    hazard.full_clean()
+    _save_with_history(hazard, actor, _event(Hazard.Event.DELISTED, hazard.delisting_office), at)
 
 
 # --- Rectification reports ------------------------------------------------------------
@@ -476,7 +724,7 @@ def report_file(
     for upload, kind in checked:
         ReportEvidence.objects.create(report=report, file=upload, kind=kind)
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Rectification report filed"), report.filed_at)
+    _save_with_history(hazard, actor, _event(Hazard.Event.REPORT_FILED), report.filed_at)
     notices.tell_report_filed(report=report, actor=actor)
     return report
 
@@ -514,7 +762,8 @@ def report_accept(
     hazard.closed_at = now
     hazard.closed_by = actor
     hazard.full_clean()
-    _save_with_history(hazard, actor, _("Accepted and closed"), now)
+    _save_with_history(hazard, actor, _event(Hazard.Event.ACCEPTED), now)
+    _delist(hazard, actor, now)
     notices.tell_report_accepted(report=report, actor=actor)
     return report
 
@@ -540,9 +789,7 @@ def report_return(
     report.full_clean()
     _save_with_history(report, actor, _("Report returned"), report.reviewed_at)
     hazard.full_clean()
-    _save_with_history(
-        hazard, actor, _("Returned: %(reason)s") % {"reason": reason[:80]}, report.reviewed_at
-    )
+    _save_with_history(hazard, actor, _event(Hazard.Event.RETURNED, reason), report.reviewed_at)
     notices.tell_report_returned(report=report, actor=actor)
     return report
 

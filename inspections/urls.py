@@ -29,6 +29,14 @@ urlpatterns = [
     path("hazards/<int:pk>/report/", views.hazard_report, name="hazard-report"),
     path("hazards/<int:pk>/review/", views.hazard_review, name="hazard-review"),
     path("hazards/<int:pk>/supervise/", views.hazard_supervise, name="hazard-supervise"),
+    path(
+        "hazards/<int:pk>/change-request/",
+        views.hazard_change_request,
+        name="hazard-change-request",
+    ),
+    path(
+        "hazard-changes/<int:pk>/decide/", views.hazard_change_decide, name="hazard-change-decide"
+    ),
     path("photos/<int:pk>/", views.hazard_photo, name="hazard-photo"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
     path("reports/", views.report_list, name="report-list"),

@@ -21,6 +21,8 @@ from safetyzone.org.scoping import can_act_on, unit_choices_for
 from . import exports, selectors, services
 from .forms import (
     EnforcementActionForm,
+    HazardChangeDecideForm,
+    HazardChangeRequestForm,
     HazardForm,
     HazardPlanForm,
     ImportForm,
@@ -38,7 +40,7 @@ from .forms import (
     ViolationForm,
     add_service_errors,
 )
-from .models import ChecklistTemplate, Hazard, RectificationReport
+from .models import ChecklistTemplate, Hazard, HazardChangeRequest, RectificationReport
 
 PAGE_SIZE = 25
 
@@ -347,6 +349,11 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reports = list(selectors.hazard_reports(hazard=hazard))
     user = request.user
     pending = next((r for r in reports if r.status == RectificationReport.Status.PENDING), None)
+    change_requests = list(selectors.hazard_change_requests(hazard=hazard))
+    pending_change = next(
+        (r for r in change_requests if r.status == HazardChangeRequest.Status.PENDING), None
+    )
+    may_decide = services.may_decide_hazard_changes(user)
     context = {
         "hazard": hazard,
         "reports": reports,
@@ -362,8 +369,20 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": pending is not None and user.has_perm("inspections.review_hazard"),
         "can_supervise": hazard.is_major
         and hazard.is_open
-        and not hazard.is_supervised
+        and not hazard.is_listed
         and user.has_perm("inspections.supervise_hazard"),
+        "change_requests": change_requests,
+        "pending_change": pending_change,
+        "change_form": HazardChangeRequestForm()
+        if hazard.is_open
+        and pending_change is None
+        and not may_decide
+        and user.has_perm("inspections.add_hazardchangerequest")
+        and can_act_on(user, hazard)
+        else None,
+        "decide_form": HazardChangeDecideForm()
+        if pending_change is not None and may_decide and hazard.is_open
+        else None,
         "can_edit": hazard.is_open and user.has_perm("inspections.change_hazard"),
         "review_form": ReviewForm(),
         "photo_form": PhotoForm() if user.has_perm("inspections.add_hazardphoto") else None,
@@ -394,7 +413,11 @@ def hazard_photos(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("inspections.change_hazard", raise_exception=True)
 def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = selectors.hazard_get(user=request.user, pk=pk)
-    form = HazardPlanForm(request.POST or None, instance=hazard)
+    form = HazardPlanForm(
+        request.POST or None,
+        instance=hazard,
+        may_decide=services.may_decide_hazard_changes(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.hazard_update(actor=request.user, hazard=hazard, **form.cleaned_data)
@@ -403,7 +426,53 @@ def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The hazard was saved."))
             return redirect(hazard)
-    return render(request, "inspections/hazard_edit.html", {"form": form, "hazard": hazard})
+    # A refused change is answered as the bad request it is, with the form's errors.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "inspections/hazard_edit.html", {"form": form, "hazard": hazard}, status=status
+    )
+
+
+@login_required
+@require_POST
+@permission_required("inspections.add_hazardchangerequest", raise_exception=True)
+def hazard_change_request(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = selectors.hazard_get(user=request.user, pk=pk)
+    form = HazardChangeRequestForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(hazard)
+    return _service_redirect(
+        request,
+        hazard,
+        lambda: services.hazard_change_request(
+            actor=request.user, hazard=hazard, **form.cleaned_data
+        ),
+        _("The change request was sent to committee staff."),
+    )
+
+
+@login_required
+@require_POST
+@permission_required("inspections.decide_hazardchangerequest", raise_exception=True)
+def hazard_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = selectors.hazard_change_request_get(user=request.user, pk=pk)
+    hazard = selectors.hazard_get(user=request.user, pk=change.hazard_id)
+    form = HazardChangeDecideForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(hazard)
+    grant = form.cleaned_data["decision"] == HazardChangeDecideForm.GRANT
+    return _service_redirect(
+        request,
+        hazard,
+        lambda: services.hazard_change_decide(
+            actor=request.user, request=change, grant=grant, note=form.cleaned_data["note"]
+        ),
+        _("The change was granted.") if grant else _("The change was refused."),
+    )
 
 
 def _service_redirect(request: HttpRequest, hazard: Hazard, call, success: str) -> HttpResponse:

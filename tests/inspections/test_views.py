@@ -426,9 +426,8 @@ def test_major_hazard_plan_page_and_start(client, alice, staff, enterprise_a):
     client.post(
         reverse("inspections:hazard-edit", args=[hazard.pk]),
         {
+            # Level and deadline are shown disabled to a head: a browser does not send them.
             "description": hazard.description,
-            "level": "major",
-            "deadline": "2024-07-30",
             "plan_responsibility": "企业负责人",
             "plan_measures": "更换设备",
             "plan_funds": "80000",

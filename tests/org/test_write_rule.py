@@ -477,6 +477,19 @@ CASES: dict[str, Case] = {
     ),
     "inspections.services.hazard_update": Case(lambda w: {"hazard": w.hazard, "place": "改"}),
     "inspections.services.hazard_start_rectification": Case(lambda w: {"hazard": w.hazard}),
+    "inspections.services.may_decide_hazard_changes": Case(lambda w: {}, predicate=True),
+    "inspections.services.hazard_change_request": Case(
+        lambda w: {"hazard": w.hazard, "deadline": dt.date(2024, 12, 31), "reason": "延期"}
+    ),
+    "inspections.services.hazard_change_decide": staff_only(
+        lambda w: {
+            "request": inspection_services.hazard_change_request(
+                actor=w.alice, hazard=w.hazard, deadline=dt.date(2024, 12, 31), reason="延期"
+            ),
+            "grant": True,
+            "note": "同意",
+        }
+    ),
     "inspections.services.hazard_supervise": Case(
         lambda w: {"hazard": w.hazard, "office": "市安委办", "deadline": D}
     ),
@@ -711,6 +724,7 @@ def test_an_outsider_is_refused_and_nothing_changes(world, name):
     [
         "campaigns.services.activities.activity_update",
         "inspections.services.hazard_update",
+        "inspections.services.hazard_change_request",
         "duty.services.resource_update",
         "safetyzone.org.services.enterprise_update",
     ],
