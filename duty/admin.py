@@ -14,6 +14,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _published(roster) -> bool:
+    """A published roster changes only through the services, which check it again and
+    tell the people affected; the admin corrects drafts."""
+    return roster is not None and roster.is_published
+
+
+class DraftOnlyAdmin(admin.ModelAdmin):
+    """Rosters, shifts and their people: no bulk delete, which would reach published
+    rosters past the per-object check."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 class ShiftInline(admin.TabularInline):
     model = models.Shift
     extra = 0
@@ -22,16 +38,26 @@ class ShiftInline(admin.TabularInline):
     show_change_link = True
     can_delete = False
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not _published(obj) and super().has_add_permission(request, obj)
+
 
 @admin.register(models.DutyRoster)
-class DutyRosterAdmin(admin.ModelAdmin):
+class DutyRosterAdmin(DraftOnlyAdmin):
     list_display = ["title", "unit", "start_date", "end_date", "status", "published_at"]
     list_filter = ["status", "unit", "start_date"]
     search_fields = ["title", "unit__name", "notes"]
     list_select_related = ["unit"]
     date_hierarchy = "start_date"
-    readonly_fields = ["published_at", "published_by", "created_by", "ical_token"]
+    # Published only by roster_publish, which runs the checks first.
+    readonly_fields = ["status", "published_at", "published_by", "created_by", "ical_token"]
     inlines = [ShiftInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not _published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not _published(obj) and super().has_delete_permission(request, obj)
 
 
 class AssignmentInline(admin.TabularInline):
@@ -39,9 +65,20 @@ class AssignmentInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["person"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not (obj and _published(obj.roster)) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        published = obj and _published(obj.roster)
+        return not published and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        published = obj and _published(obj.roster)
+        return not published and super().has_delete_permission(request, obj)
+
 
 @admin.register(models.Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(DraftOnlyAdmin):
     list_display = ["date", "roster", "starts_at", "ends_at", "officers_needed", "closed_at"]
     list_filter = ["roster__status", "roster", "date"]
     search_fields = ["roster__title", "assignments__person__username", "phone"]
@@ -49,14 +86,42 @@ class ShiftAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [AssignmentInline]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not (obj and _published(obj.roster)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not (obj and _published(obj.roster)) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "roster":
+            kwargs["queryset"] = models.DutyRoster.objects.filter(
+                status=models.DutyRoster.Status.DRAFT
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(models.ShiftAssignment)
-class ShiftAssignmentAdmin(admin.ModelAdmin):
+class ShiftAssignmentAdmin(DraftOnlyAdmin):
     list_display = ["shift", "person", "role"]
     list_filter = ["role", "shift__roster"]
     search_fields = ["person__username", "person__display_name", "shift__roster__title"]
     list_select_related = ["shift__roster", "person"]
     autocomplete_fields = ["person"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        published = obj and _published(obj.shift.roster)
+        return not published and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        published = obj and _published(obj.shift.roster)
+        return not published and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "shift":
+            kwargs["queryset"] = models.Shift.objects.filter(
+                roster__status=models.DutyRoster.Status.DRAFT
+            ).select_related("roster")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(models.ShiftChange)

@@ -174,7 +174,7 @@ def staffing_raised(warning: WeatherWarning, *, extra: int, actor) -> None:
             subject_label=str(shift),
             message=_(
                 "%(warning)s covers your shift of %(day)s: it calls for %(extra)d more "
-                "duty officer(s) on duty."
+                "duty officer(s)."
             )
             % {"warning": warning, "day": _day(shift), "extra": extra},
             event_key=f"warning{warning.pk}",

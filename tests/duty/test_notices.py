@@ -379,3 +379,40 @@ def test_no_duty_code_sends_mail_itself():
     root = Path(__file__).resolve().parents[2] / "duty"
     offenders = [p.name for p in root.rglob("*.py") if "send_mail" in p.read_text()]
     assert offenders == []
+
+
+# --- No side door ----------------------------------------------------------------------------
+
+
+def test_the_admin_does_not_change_a_published_roster_behind_the_services(admin_client, crew):
+    shift = crew["shifts"][0]
+    assignment = shift.assignments.get(role="officer")
+    stand_in = officer()
+    url = reverse("admin:duty_shiftassignment_change", args=[assignment.pk])
+    data = {"shift": shift.pk, "person": stand_in.pk, "role": "officer"}
+    assert admin_client.post(url, data).status_code == 403
+    delete = reverse("admin:duty_shiftassignment_delete", args=[assignment.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    add = admin_client.post(reverse("admin:duty_shiftassignment_add"), data)
+    assert add.status_code == 200  # the form again: a published shift is not offered
+    assert "shift" in add.context["adminform"].form.errors
+    roster_url = reverse("admin:duty_dutyroster_change", args=[crew["roster"].pk])
+    assert admin_client.post(roster_url, {"title": "x"}).status_code == 403
+    changelist = admin_client.get(reverse("admin:duty_shiftassignment_changelist"))
+    assert changelist.status_code == 200 and b"delete_selected" not in changelist.content
+    assert list(shift.assignments.values_list("person_id", flat=True).order_by("role")) == [
+        crew["lead"].pk,
+        crew["o1"].pk,
+    ]
+
+
+def test_the_admin_still_corrects_a_draft_roster(admin_client, staff):
+    roster = RosterFactory(unit=staff.unit, end_date=date(2024, 6, 1))
+    shift = staff_shift(roster, date(2024, 6, 1), leader(), officer())
+    assignment = shift.assignments.get(role="officer")
+    stand_in = officer()
+    url = reverse("admin:duty_shiftassignment_change", args=[assignment.pk])
+    response = admin_client.post(url, {"shift": shift.pk, "person": stand_in.pk, "role": "officer"})
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.person == stand_in
