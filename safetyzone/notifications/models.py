@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -239,7 +240,8 @@ class Delivery(models.Model):
     the task's time limit is a dead worker's, handed back by a periodic sweep."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        # Waiting for its turn to be sent: the shared "Pending" read "awaiting approval".
+        PENDING = "pending", pgettext_lazy("delivery status", "Pending")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
