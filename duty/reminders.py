@@ -3,6 +3,7 @@ limits close or passed, and orange or red weather warnings (checked every 5 minu
 
 from datetime import datetime, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,9 +132,8 @@ def warning_sweep(now: datetime) -> list[Draft]:
     )
     drafts = []
     for warning in warnings:
-        message = _("%(level)s %(kind)s warning for %(area)s until %(until)s.") % {
-            "level": warning.get_level_display(),
-            "kind": warning.get_kind_display(),
+        message = _("%(warning)s for %(area)s until %(until)s.") % {
+            "warning": warning.name,
             "area": warning.area,
             "until": _local(warning.valid_until),
         }
@@ -149,7 +149,7 @@ def warning_sweep(now: datetime) -> list[Draft]:
                 reason=Notification.Reason.WARNING_ISSUED,
                 subject_key=f"duty.weatherwarning:{warning.pk}",
                 subject_label=str(warning),
-                subject_url="",
+                subject_url=reverse("duty:warning-list"),
                 due_date=timezone.localdate(warning.issued_at),
                 message=message,
             )

@@ -416,3 +416,46 @@ def test_the_admin_still_corrects_a_draft_roster(admin_client, staff):
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.person == stand_in
+
+
+# --- What a user sees --------------------------------------------------------------------------
+
+
+@freeze_time(BEFORE_JUNE)
+def test_the_shift_page_shows_why_an_edit_of_a_published_roster_is_refused(client, crew, staff):
+    shift = crew["shifts"][0]
+    client.force_login(staff)
+    response = client.post(
+        reverse("duty:shift-update", args=[shift.pk]),
+        {"leader": crew["lead"].pk, "officers": [crew["o2"].pk], "phone": "", "note": ""},
+    )
+    assert response.status_code == 200
+    problem = gettext("%(person)s would work two shifts in a row.") % {"person": crew["o2"]}
+    assert problem in response.context["form"].errors["officers"][0]
+    assert problem in response.content.decode()
+    assert shift.people.get(duty_assignments__role="officer") == crew["o1"]
+
+
+@freeze_time(BEFORE_JUNE)
+def test_the_api_refuses_an_edit_that_breaks_a_published_roster_with_a_400(api_client, crew, staff):
+    shift = crew["shifts"][0]
+    api_client.force_authenticate(staff)
+    response = api_client.put(
+        f"/api/v1/shifts/{shift.pk}/",
+        {"leader": crew["lead"].pk, "officers": [crew["o2"].pk]},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert {(e["attr"], e["code"]) for e in errors} == {("officers", "checks_failed")}
+    assert shift.people.get(duty_assignments__role="officer") == crew["o1"]
+    assert not Notification.objects.exists()
+
+
+def test_the_warning_reminder_carries_the_link_to_the_warnings(crew):
+    from duty.reminders import warning_sweep
+
+    warning = WarningFactory(level="red", issued_at=shift_window(date(2024, 6, 2))[0])
+    drafts = warning_sweep(warning.issued_at + timedelta(hours=1))
+    assert {d.recipient_id for d in drafts} >= {crew["lead2"].pk, crew["o2"].pk}
+    assert {d.subject_url for d in drafts} == {reverse("duty:warning-list")}
