@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from safetyzone.org.models import Unit
@@ -727,6 +728,31 @@ class IncidentUpdate(models.Model):
         return str(self.get_kind_display())
 
 
+# The hazard as it stands in a warning's name ("Orange blizzard warning"), lower case in
+# English; a context of its own, since the kind's label starts a sentence elsewhere.
+WARNING_HAZARD_NAMES = {
+    "rainstorm": pgettext_lazy("weather warning name", "rainstorm"),
+    "blizzard": pgettext_lazy("weather warning name", "blizzard"),
+    "high_wind": pgettext_lazy("weather warning name", "high wind"),
+    "heat": pgettext_lazy("weather warning name", "heat"),
+    "cold_wave": pgettext_lazy("weather warning name", "cold wave"),
+    "thunder": pgettext_lazy("weather warning name", "thunder and lightning"),
+    "fog": pgettext_lazy("weather warning name", "fog"),
+    "hail": pgettext_lazy("weather warning name", "hail"),
+}
+
+
+def warning_name(*, kind: str, level: str) -> str:
+    """The one way a weather warning is named: colour, hazard, "warning" in English
+    ("Orange blizzard warning"), in the order each language says it (暴雪橙色预警).
+    A warning of another kind is named by its colour alone ("Orange warning")."""
+    colour = WeatherWarning.Level(level).label if level in WeatherWarning.Level.values else level
+    hazard = WARNING_HAZARD_NAMES.get(kind)
+    if hazard is None:
+        return gettext("%(level)s warning") % {"level": colour}
+    return gettext("%(level)s %(kind)s warning") % {"level": colour, "kind": hazard}
+
+
 class WeatherWarning(models.Model):
     """A weather warning (预警) in force over an area. An active one shows as a banner to
     everyone; orange and red raise the officers every shift needs."""
@@ -782,7 +808,13 @@ class WeatherWarning(models.Model):
         indexes = [models.Index(fields=["issued_at", "valid_until"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}{self.get_level_display()}{_('warning')} · {self.area}"
+        return f"{self.name} · {self.area}"
+
+    @property
+    def name(self) -> str:
+        """The warning as it is named everywhere (banner, checks, notifications, robot
+        posts): "Orange blizzard warning", 暴雪橙色预警."""
+        return warning_name(kind=self.kind, level=self.level)
 
     @property
     def ends_at(self) -> datetime:
