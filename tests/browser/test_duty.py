@@ -9,6 +9,7 @@ import pytest
 from duty.models import DutyLogEntry, DutyRoster, Handover, ShiftAssignment
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
+from tests.duty.factories import empty_duty_log
 from tests.factories import TEST_PASSWORD, UnitFactory, UserFactory
 
 
@@ -20,10 +21,18 @@ def log_in(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+@pytest.fixture
+def log_emptied_after(live_server):
+    """The duty log is append-only even to the flush that empties the tables after a
+    transactional test: empty it first, the one sanctioned way."""
+    yield
+    empty_duty_log()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
-    live_server, browser, phone, screenshot_dir
+    live_server, browser, phone, screenshot_dir, log_emptied_after
 ):
     from playwright.sync_api import expect
 

@@ -98,3 +98,19 @@ class TeamFactory(DjangoModelFactory[dm.RescueTeam]):
     leader = "李四"
     leader_phone = "13900000000"
     base = "高新区应急救援基地"
+
+
+def empty_duty_log() -> None:
+    """Empty the duty log, which its trigger keeps from deletes (migration 0003), by
+    lifting the trigger for one statement as reversing the migration would. Only for
+    the teardown of a transactional test that wrote log entries: SQLite flushes with
+    DELETE, which the trigger refuses (PostgreSQL's TRUNCATE is not stopped)."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("duty.migrations.0003_duty_log_append_only")
+    with connection.schema_editor() as editor:
+        migration.drop_trigger(None, editor)
+        editor.execute("DELETE FROM duty_dutylogentry")
+        migration.create_trigger(None, editor)
