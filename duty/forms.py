@@ -276,6 +276,13 @@ class MovementForm(NoModelCleanMixin, forms.ModelForm):
         model = StockMovement
         fields = ["direction", "quantity", "purpose", "handled_by"]
 
+    def __init__(self, *args, issue_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if issue_only:  # the duty office, for another unit's stock
+            self.fields["direction"].choices = [
+                c for c in self.fields["direction"].choices if c[0] == StockMovement.Direction.OUT
+            ]
+
 
 class TeamForm(NoModelCleanMixin, forms.ModelForm):
     member_lines = forms.CharField(

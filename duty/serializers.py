@@ -315,6 +315,7 @@ class ResourceSerializer(ModelSerializer):
             "name",
             "specification",
             "quantity",
+            "issued",
             "measure",
             "low_stock_threshold",
             "is_low",

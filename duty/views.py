@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safetyzone.core.pagination import Paginator
+from safetyzone.org.scoping import can_act_on
 
 from . import checks, selectors, services
 from .forms import (
@@ -712,7 +713,9 @@ def resource_update(request: HttpRequest, pk: int) -> HttpResponse:
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resource = selectors.resource_get(user=request.user, pk=pk)
     can_move = request.user.has_perm("duty.add_stockmovement")
-    form = MovementForm(request.POST or None) if can_move else None
+    # The duty office issues another unit's stock; it does not take it back or stock in.
+    issue_only = can_move and not can_act_on(request.user, resource)
+    form = MovementForm(request.POST or None, issue_only=issue_only) if can_move else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied

@@ -417,6 +417,13 @@ def test_the_duty_office_over_http(client, api, shifts, officer_a, of_unit_b):
         f"{API}stock-movements/", {"resource": sandbags.pk, "direction": "out", "quantity": "5"}
     )
     assert response.status_code == 201, response.content
+    # The page offers the office only to issue, and issues.
+    form = client.get(sandbags.get_absolute_url()).context["form"]
+    assert [value for value, _label in form.fields["direction"].choices] == ["out"]
+    response = client.post(sandbags.get_absolute_url(), {"direction": "out", "quantity": "2"})
+    assert response.status_code == 302
+    sandbags.refresh_from_db()
+    assert (sandbags.quantity, sandbags.issued) == (Decimal(43), Decimal(7))
     tomorrow = people(shifts[1])[1]
     client.force_login(tomorrow)
     assert client.get(sandbags.get_absolute_url()).status_code == 404
