@@ -53,9 +53,9 @@ def log_context(roster: DutyRoster) -> dict[str, Any]:
     )
     handovers = {
         h.shift_id: h
-        for h in Handover.objects.filter(shift__roster=roster).prefetch_related(
-            "matters", "outgoing", "incoming"
-        )
+        for h in Handover.objects.filter(shift__roster=roster)
+        .select_related("confirmed_by")
+        .prefetch_related("matters", "outgoing", "incoming")
     }
     days = [
         {

@@ -47,11 +47,25 @@ def test_duty_log_pdf_of_the_period(staff, named, officer_a, django_capture_on_c
             actor=officer_a, shift=shift, kind="call", content="越山街道报告下穿桥积水"
         )
     with freeze_time("2024-06-02 08:40:00+08:00"):
-        services.handover_create(actor=officer_a, shift=shift, new_matters=["积水点持续监测"])
+        handover = services.handover_create(
+            actor=officer_a, shift=shift, new_matters=["积水点持续监测"]
+        )
+        incoming = services.incoming_leader(handover.next_shift)
+        incoming.display_name = "周强"
+        incoming.save()
+    with freeze_time("2024-06-02 09:10:00+08:00"):
+        services.handover_confirm(actor=incoming, handover=handover)
     with django_capture_on_commit_callbacks(execute=True):
         document = services_request(staff, "duty_log", named)
     text = pdf_text(document)
-    for words in ("越山街道报告下穿桥积水", "积水点持续监测", "杨帆", "2024-06-01"):
+    for words in (
+        "越山街道报告下穿桥积水",
+        "积水点持续监测",
+        "杨帆",
+        "2024-06-01",
+        "周强",
+        "2024-06-02 09:10",
+    ):
         assert words in text, words
 
 
