@@ -470,3 +470,29 @@ def test_pending_requests_are_not_labelled_awaiting_approval():
             HazardChangeRequest.Status.PENDING.label,
         ):
             assert str(label) != "待审批"
+
+
+# --- History written before the codes ---------------------------------------------------
+
+
+def test_sentences_written_before_the_codes_become_codes(staff, hazard_a):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("inspections.migrations.0008_hazard_history_codes")
+    rows = list(hazard_a.history.order_by("pk"))
+    rows[0].history_change_reason = "登记隐患"
+    rows[0].save()
+    for text in ("退回：照片不清", "Rectification started", "某个未知的说明"):
+        record = rows[0]
+        record.pk = None
+        record.history_change_reason = text
+        record.save()
+    migration.to_codes(apps, None)
+    assert list(
+        hazard_a.history.order_by("pk").values_list("history_change_reason", flat=True)
+    ) == ["recorded", "returned:照片不清", "rectification_started", "某个未知的说明"]
+    assert history_reasons(hazard_a, "en")[:2] == ["Hazard recorded", "Returned: 照片不清"]
+    migration.to_sentences(apps, None)
+    assert hazard_a.history.order_by("pk").first().history_change_reason == "Hazard recorded"
