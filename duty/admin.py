@@ -170,18 +170,25 @@ class OpenMatterInline(admin.TabularInline):
 
 @admin.register(models.Handover)
 class HandoverAdmin(ReadOnlyAdmin):
-    list_display = ["shift", "handed_over_at", "created_by"]
-    list_filter = ["handed_over_at"]
-    search_fields = ["notes", "shift__roster__title"]
-    list_select_related = ["shift__roster", "created_by"]
+    list_display = ["shift", "handed_over_at", "created_by", "confirmed_at", "confirmed_by"]
+    list_filter = ["handed_over_at", "confirmed_at"]
+    search_fields = ["notes", "early_reason", "shift__roster__title"]
+    list_select_related = ["shift__roster", "created_by", "confirmed_by"]
     inlines = [OpenMatterInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting one would drop the matters it carries over.
+        return False
 
 
 @admin.register(models.OpenMatter)
 class OpenMatterAdmin(ReadOnlyAdmin):
-    list_display = ["text", "handover", "closed_at"]
+    list_display = ["text", "handover", "incident", "closed_at"]
     list_filter = ["closed_at"]
     search_fields = ["text", "closing_note"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class IncidentUpdateInline(admin.TabularInline):

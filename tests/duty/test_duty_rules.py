@@ -258,6 +258,17 @@ def test_an_incident_recorded_after_the_handover_is_carried_when_it_is_confirmed
         fire(shifts[0], officer_a, hours=23.45)  # the shift is closed now
 
 
+def test_the_admin_deletes_no_handover_or_matter(admin_client, shifts, officer_a):
+    with freeze_time(at(D2, 0)):
+        handover = services.handover_create(actor=officer_a, shift=shifts[0], new_matters=["甲"])
+    for url in (
+        reverse("admin:duty_handover_delete", args=[handover.pk]),
+        reverse("admin:duty_openmatter_delete", args=[handover.matters.get().pk]),
+    ):
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert OpenMatter.objects.filter(handover=handover).exists()
+
+
 # --- Handover through the pages and the API -------------------------------------------------
 
 
