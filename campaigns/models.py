@@ -746,8 +746,7 @@ class ExtensionRequest(models.Model):
     """A unit's request for more time on its assignment; staff grant or refuse it."""
 
     class Status(models.TextChoices):
-        # Waiting for a decision, which may be a refusal: not "awaiting approval".
-        PENDING = "pending", pgettext_lazy("request awaiting a decision", "Pending")
+        PENDING = "pending", _("Pending")
         GRANTED = "granted", _("Granted")
         REFUSED = "refused", _("Refused")
 

@@ -11,7 +11,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from safetyzone.core.uploads import UploadField
@@ -661,7 +660,8 @@ class HazardChangeRequest(models.Model):
     request, its reason and the decision stay in the record."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", pgettext_lazy("request awaiting a decision", "Pending")
+        # The requests' "Pending" (待审批), as on extension requests.
+        PENDING = "pending", _("Pending")
         GRANTED = "granted", _("Granted")
         REFUSED = "refused", _("Refused")
 

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from campaigns.models import ExtensionRequest
 from inspections import selectors, services
 from inspections.models import Hazard, HazardChangeRequest
 from safetyzone.notifications.models import Notification
@@ -458,18 +457,6 @@ def test_a_listed_hazard_cannot_be_lowered_by_staff_either(staff, major_a):
     with pytest.raises(ValidationError) as refused:
         services.hazard_update(actor=staff, hazard=major_a, level="general", reason="复核")
     assert "level" in refused.value.message_dict
-
-
-# --- Labels -----------------------------------------------------------------------------
-
-
-def test_pending_requests_are_not_labelled_awaiting_approval():
-    with translation.override("zh-hans"):
-        for label in (
-            ExtensionRequest.Status.PENDING.label,
-            HazardChangeRequest.Status.PENDING.label,
-        ):
-            assert str(label) != "待审批"
 
 
 # --- History written before the codes ---------------------------------------------------
