@@ -906,6 +906,9 @@ def handover_create(
     now = timezone.now()
     if now < shift.starts_at:
         raise _fail(_("A shift is handed over after it begins."), "shift")
+    if handover_awaiting(shift) is not None:
+        # Its matters and incidents are not all known until then: none may be dropped.
+        raise _fail(_("The handover into this shift waits for its leader's confirmation."), "shift")
     handed_over_at = handed_over_at or now
     if handed_over_at < shift.starts_at:
         raise _fail(_("A shift is handed over after it begins."), "handed_over_at")

@@ -369,6 +369,7 @@ def _logs(world: World, n: int) -> None:
 
 def _handovers(world: World, n: int) -> None:
     for _ in range(n):
+        world.day()  # a day between two: no handover waits for the next one's leader
         shift, officer = _shift(world)
         with freeze_time(shift.ends_at):
             duty_services.handover_create(actor=officer, shift=shift, new_matters=["甲", "乙"])

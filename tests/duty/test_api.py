@@ -439,7 +439,8 @@ def test_resource_stock_changes_only_by_movements(api, staff):
 
 def _make(kind: str, n: int, staff, unit, offset: int):
     for i in range(n):
-        day = date(2022, 1, 1) + timedelta(days=offset + i)
+        # A day between two: a handover is not made while the one before waits.
+        day = date(2022, 1, 1) + timedelta(days=2 * (offset + i))
         if kind in ("rosters", "shifts", "duty-logs", "incident-reports", "handovers"):
             roster = published(RosterFactory(unit=unit, start_date=day, end_date=day))
             o = officer(unit)

@@ -182,6 +182,18 @@ def test_the_outgoing_keep_their_log_until_the_handover_is_confirmed(shifts, off
         assert not selectors.on_duty_now(user=officer_a)
 
 
+def test_a_shift_is_handed_over_only_once_the_handover_into_it_is_confirmed(shifts, officer_a):
+    incoming_leader, incoming_officer = people(shifts[1])
+    with freeze_time(at(D2, 0)):
+        first = services.handover_create(actor=officer_a, shift=shifts[0])
+    with freeze_time(at(D3, 0)):
+        with pytest.raises(ValidationError) as refused:
+            services.handover_create(actor=incoming_officer, shift=shifts[1])
+        assert "shift" in refused.value.message_dict
+        services.handover_confirm(actor=incoming_leader, handover=first)
+        assert services.handover_create(actor=incoming_officer, shift=shifts[1])
+
+
 def test_a_handover_made_with_no_next_shift_is_confirmed_by_the_one_rostered_later(
     shifts, officer_a, leader_a, roster_a
 ):
