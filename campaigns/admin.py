@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
 
@@ -83,7 +84,8 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
+    # The history shows who issued a notice and why, when its meeting was already past.
     list_display = ["title", "kind", "starts_at", "chair", "organiser", "status", "document_number"]
     list_filter = ["status", "kind", "organiser", "campaign", "starts_at"]
     search_fields = ["title", "chair", "place", "notice_body", "minutes"]

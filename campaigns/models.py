@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from safetyzone.core.uploads import UploadField
 from safetyzone.org.models import KeyArea, Unit
@@ -372,6 +373,10 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Every change, with its reason where one is given (a notice issued although its
+    # meeting is past keeps the reason here).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     # Visible to the organising unit and to every attending unit.
     scope_unit_field = ("organiser", "attendances__unit")

@@ -149,6 +149,22 @@ class MeetingSerializer(ModelSerializer):
         ]
 
 
+class IssueSerializer(serializers.Serializer):
+    """Issuing a notice takes a document number for good: a meeting already past is
+    issued only with ``override_past`` true and a reason, kept in its history."""
+
+    override_past = serializers.BooleanField(
+        default=False, help_text="Issue although the meeting has already begun."
+    )
+    past_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        help_text="Why a past meeting's notice is issued (required with override_past).",
+    )
+
+
 class MinutesSerializer(serializers.Serializer):
     minutes = serializers.CharField(allow_blank=True, trim_whitespace=True)
 

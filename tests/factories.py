@@ -129,8 +129,13 @@ class MeetingFactory(DjangoModelFactory[cm.Meeting]):
         model = cm.Meeting
 
     title = factory.Sequence(lambda n: f"近期安全生产工作部署会{n}")
+    # A meeting to come: a past one is issued only with an explicit override.
     starts_at = factory.LazyFunction(
-        lambda: _dt.datetime(2024, 6, 4, 9, 0, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+        lambda: _dt.datetime.combine(
+            _dt.date.today() + _dt.timedelta(days=14),
+            _dt.time(9, 0),
+            tzinfo=_dt.timezone(_dt.timedelta(hours=8)),
+        )
     )
     place = "管委会三楼会议室"
     chair = "王立（管委会副主任）"

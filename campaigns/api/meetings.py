@@ -20,6 +20,7 @@ from ..serializers_meetings import (
     AttendanceSerializer,
     DirectiveSerializer,
     DocumentNumberSerializer,
+    IssueSerializer,
     MeetingSerializer,
     MinutesSerializer,
 )
@@ -144,13 +145,19 @@ class MeetingViewSet(
             )
         serializer.instance = self._fresh(meeting)
 
-    @extend_schema(request=None, responses={200: MeetingSerializer})
+    @extend_schema(request=IssueSerializer, responses={200: MeetingSerializer})
     @action(detail=True, methods=["post"], permission_classes=[requires("campaigns.issue_meeting")])
     def issue(self, request: Request, pk: str | None = None) -> Response:
-        """Issue a draft's notice: it gets the organising unit's next document number."""
+        """Issue a draft's notice: it gets the organising unit's next document number,
+        which can never be taken back. A meeting already begun is a 400 (on
+        ``starts_at``) unless ``override_past`` is true with a ``past_reason``."""
         meeting = self.get_object()
+        params = IssueSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
         with service_errors():
-            meeting = services.meeting_issue(meeting=meeting, actor=request.user)
+            meeting = services.meeting_issue(
+                meeting=meeting, actor=request.user, **params.validated_data
+            )
         return Response(self.get_serializer(self._fresh(meeting)).data)
 
     @extend_schema(request=None, responses={200: AttendanceSerializer})

@@ -198,3 +198,18 @@ class MinutesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("What the meeting decided, recorded after it."),
     )
+
+
+class IssueForm(forms.Form):
+    """The confirmation of issuing a notice: its number can never be taken back. A
+    meeting already past is issued only when ticked, with the reason."""
+
+    override_past = forms.BooleanField(
+        label=_("Issue although the meeting is past"), required=False
+    )
+    past_reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=100,
+        help_text=_("Kept in the meeting's history, e.g. a notice recorded afterwards."),
+    )

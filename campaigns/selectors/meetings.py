@@ -6,15 +6,17 @@ who does not see all units, only once their notice is issued: a draft does not e
 for a department head.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from safetyzone.org.models import Unit, User
 from safetyzone.org.scoping import scope_queryset, sees_all_units
 
-from ..models import Directive, DocumentNumber, Meeting, MeetingAttendance
+from ..models import Directive, DocumentNumber, DocumentNumberSequence, Meeting, MeetingAttendance
 
 
 def _signed_in(user: User) -> bool:
@@ -127,6 +129,28 @@ def meeting_with_details(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
 
 def meeting_get(*, user: User, pk: Any) -> Meeting:
     return get_object_or_404(meeting_with_details(meeting_visible(user=user)), pk=pk)
+
+
+def next_document_number(*, meeting: Meeting, at: datetime | None = None) -> str | None:
+    """The number ``meeting``'s notice would take if issued at ``at`` (default now), for
+    the preview before issuing: a read that reserves nothing (another notice issued
+    first takes it). None when the organising unit has no prefix."""
+    prefix = meeting.organiser.doc_number_prefix.strip()
+    if not prefix:
+        return None
+    year = timezone.localdate(at or timezone.now()).year
+    last = (
+        DocumentNumberSequence.objects.filter(prefix=prefix, year=year)
+        .values_list("last_sequence", flat=True)
+        .first()
+    )
+    return DocumentNumber(prefix=prefix, year=year, sequence=(last or 0) + 1).text
+
+
+def meeting_is_past(meeting: Meeting, at: datetime | None = None) -> bool:
+    """Whether the meeting has begun by ``at`` (default now): its notice then needs an
+    explicit override to be issued."""
+    return meeting.starts_at < (at or timezone.now())
 
 
 # --- Document numbers ---------------------------------------------------------------------

@@ -36,6 +36,9 @@ ISSUED_IS_FROZEN = gettext_lazy(
     "This notice has been issued and can no longer be changed; minutes can still be recorded."
 )
 
+# The meeting's history keeps a change's reason in 100 characters.
+PAST_REASON_MAX = 100
+
 # Set by the system, and emptied when the account is deleted (SET_NULL): never a reason
 # to refuse a change to the record.
 _SYSTEM_FIELDS = ["created_by"]
@@ -307,10 +310,21 @@ def meeting_update(
 
 
 @transaction.atomic
-def meeting_issue(*, meeting: Meeting, actor: User, issued_at: datetime | None = None) -> Meeting:
+def meeting_issue(
+    *,
+    meeting: Meeting,
+    actor: User,
+    issued_at: datetime | None = None,
+    override_past: bool = False,
+    past_reason: str = "",
+) -> Meeting:
     """Issue a draft meeting's notice: check it is complete, give it the next document
     number of the organising unit in the year of issue, and freeze it. ``issued_at``
-    (default now) records a notice issued earlier, e.g. when entering past ones."""
+    (default now) records a notice issued earlier, e.g. when entering past ones.
+
+    A number can never be taken back, so a meeting that has already begun at the time
+    of issue is refused unless ``override_past`` is given with ``past_reason``, which
+    the meeting's history keeps."""
     if not actor.has_perm("campaigns.issue_meeting"):
         raise PermissionDenied
     require_record(actor, meeting)
@@ -340,10 +354,32 @@ def meeting_issue(*, meeting: Meeting, actor: User, issued_at: datetime | None =
             code="no_prefix",
             params={"unit": organiser.name},
         )
+    now = issued_at or timezone.now()
+    past_reason = " ".join((past_reason or "").split())
+    is_past = locked.starts_at < now
+    if is_past and not override_past:
+        errors["starts_at"] = ValidationError(
+            _(
+                "The meeting began on %(when)s, before this notice would be issued. "
+                "Issue it only if it must be, ticking “issue although the meeting is "
+                "past” and giving the reason."
+            ),
+            code="past",
+            params={"when": timezone.localtime(locked.starts_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    elif is_past and not past_reason:
+        errors["past_reason"] = ValidationError(
+            _("Give the reason for issuing the notice of a past meeting."), code="required"
+        )
+    elif is_past and len(past_reason) > PAST_REASON_MAX:
+        errors["past_reason"] = ValidationError(
+            _("Keep the reason within %(max)d characters."),
+            code="max_length",
+            params={"max": PAST_REASON_MAX},
+        )
     if errors:
         raise ValidationError(errors)
 
-    now = issued_at or timezone.now()
     locked.document_number = document_number_take(
         prefix=prefix, year=timezone.localdate(now).year, issued_by=actor, issued_at=now
     )
@@ -352,6 +388,9 @@ def meeting_issue(*, meeting: Meeting, actor: User, issued_at: datetime | None =
     locked.issued_by = actor
     # Anything wrong from here on rolls the number back with the rest: no gap.
     locked.full_clean(exclude=_SYSTEM_FIELDS)
+    locked._history_user = actor
+    if is_past:
+        locked._change_reason = past_reason
     locked.save(update_fields=["document_number", "status", "issued_at", "issued_by", "updated_at"])
     notices.tell_meeting_issued(meeting=locked, actor=actor)
     return locked

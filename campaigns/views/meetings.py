@@ -10,7 +10,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
@@ -19,6 +19,7 @@ from safetyzone.org.scoping import can_act_for
 from ..forms.meetings import (
     DirectiveFilterForm,
     DirectiveForm,
+    IssueForm,
     MeetingFilterForm,
     MeetingForm,
     MinutesForm,
@@ -206,21 +207,49 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Errors of the issue that the confirmation page answers beside its own fields; any
+# other (an incomplete notice) is mended on the meeting's page.
+_ISSUE_CONFIRM_FIELDS = {"starts_at", "past_reason", "override_past"}
+
+
 @login_required
 @permission_required("campaigns.issue_meeting", raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the notice as it will be numbered, to confirm. POST: issue it (a meeting
+    already past only with the override ticked and a reason)."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    try:
-        meeting = services.meeting_issue(meeting=meeting, actor=request.user)
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    else:
-        messages.success(
-            request,
-            _("The notice was issued as %(number)s.") % {"number": meeting.document_number},
-        )
-    return redirect(meeting)
+    if meeting.is_issued:
+        messages.info(request, _("This notice has already been issued."))
+        return redirect(meeting)
+    # Bound on every POST: a confirmation without the override sends no fields at all.
+    form = IssueForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            meeting = services.meeting_issue(
+                meeting=meeting,
+                actor=request.user,
+                override_past=form.cleaned_data["override_past"],
+                past_reason=form.cleaned_data["past_reason"],
+            )
+        except ValidationError as exc:
+            if not set(exc.message_dict) <= _ISSUE_CONFIRM_FIELDS:
+                _error_messages(request, exc)
+                return redirect(meeting)
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The notice was issued as %(number)s.") % {"number": meeting.document_number},
+            )
+            return redirect(meeting)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "next_number": selectors.next_document_number(meeting=meeting),
+        "is_past": selectors.meeting_is_past(meeting),
+    }
+    return render(request, "campaigns/meetings/meeting_issue.html", context)
 
 
 @login_required

@@ -331,9 +331,23 @@ def test_staff_record_minutes_heads_cannot(api_client, staff, alice, issued):
 
 def test_meeting_filters_and_search(api_client, staff, office, unit_a):
     campaign = CampaignFactory()
-    in_campaign = draft_meeting(organiser=office, units=[unit_a], title="甲会", campaign=campaign)
-    plenary = draft_meeting(organiser=unit_a, units=[unit_a], title="乙会", kind="plenary")
-    services.meeting_issue(meeting=plenary, actor=staff)
+    in_campaign = draft_meeting(
+        organiser=office,
+        units=[unit_a],
+        title="甲会",
+        campaign=campaign,
+        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
+    plenary = draft_meeting(
+        organiser=unit_a,
+        units=[unit_a],
+        title="乙会",
+        kind="plenary",
+        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
+    services.meeting_issue(
+        meeting=plenary, actor=staff, override_past=True, past_reason="补录六月的会议通知"
+    )
     later = draft_meeting(
         organiser=office,
         units=[unit_a],

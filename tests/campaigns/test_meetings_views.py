@@ -312,9 +312,13 @@ def test_issue_by_a_unit_without_prefix_says_so(client, staff, unit_a):
     assert meeting.status == Meeting.Status.DRAFT
 
 
-def test_issue_is_post_only(client, staff, draft):
+def test_only_a_post_issues(client, staff, draft):
+    # A GET is the confirmation page (test_meetings_issue_confirm): it takes no number.
     client.force_login(staff)
-    assert client.get(url("meeting-issue", draft.pk)).status_code == 405
+    assert client.get(url("meeting-issue", draft.pk)).status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == Meeting.Status.DRAFT
+    assert client.put(url("meeting-issue", draft.pk)).status_code == 405
 
 
 def test_alice_signs_and_staff_see_who_signed(client, alice, staff, issued, unit_a):
@@ -373,9 +377,23 @@ def test_staff_record_minutes_of_an_issued_meeting(client, staff, issued):
 
 def test_meeting_list_filters(client, staff, office, unit_a):
     campaign = CampaignFactory(name="2024年安全生产月")
-    in_campaign = draft_meeting(organiser=office, units=[unit_a], title="甲会", campaign=campaign)
-    plenary = draft_meeting(organiser=unit_a, units=[unit_a], title="乙会", kind="plenary")
-    services.meeting_issue(meeting=plenary, actor=staff)
+    in_campaign = draft_meeting(
+        organiser=office,
+        units=[unit_a],
+        title="甲会",
+        campaign=campaign,
+        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
+    plenary = draft_meeting(
+        organiser=unit_a,
+        units=[unit_a],
+        title="乙会",
+        kind="plenary",
+        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
+    services.meeting_issue(
+        meeting=plenary, actor=staff, override_past=True, past_reason="补录六月的会议通知"
+    )
     later = draft_meeting(
         organiser=office,
         units=[unit_a],

@@ -26,9 +26,18 @@ JUNE = {"month": "2024-06"}
 @pytest.fixture
 def june_events(unit_a, unit_b):
     KeyPeriodFactory(name="中考", start_date=dt.date(2024, 6, 20), end_date=dt.date(2024, 6, 22))
-    issued_a = MeetingFactory(title="甲单位参加的会议", organiser=unit_b)
+    issued_a = MeetingFactory(
+        title="甲单位参加的会议",
+        organiser=unit_b,
+        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
     MeetingAttendanceFactory(meeting=issued_a, unit=unit_a)
-    MeetingFactory(title="草稿会议", organiser=unit_a, status=Meeting.Status.DRAFT)
+    MeetingFactory(
+        title="草稿会议",
+        organiser=unit_a,
+        status=Meeting.Status.DRAFT,
+        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
     ActivityFactory(title="甲单位培训", unit=unit_a, date=dt.date(2024, 6, 12))
     ActivityFactory(
         title="乙单位消防演练",
@@ -50,7 +59,9 @@ def june(june_events, admin_user):
 
     meeting = Meeting.objects.get(title="甲单位参加的会议")
     MeetingItem.objects.create(meeting=meeting, kind="requirement", text="严格落实24小时值班")
-    meeting_issue(meeting=meeting, actor=admin_user)
+    meeting_issue(
+        meeting=meeting, actor=admin_user, override_past=True, past_reason="补录六月的会议通知"
+    )
 
 
 def test_head_calendar_shows_own_unit_and_shared_events_only(client, alice, june):
