@@ -147,6 +147,20 @@ def next_document_number(*, meeting: Meeting, at: datetime | None = None) -> str
     return DocumentNumber(prefix=prefix, year=year, sequence=(last or 0) + 1).text
 
 
+def past_issue_reason(meeting: Meeting) -> str:
+    """Why the notice of a meeting already begun was issued, from the meeting's history;
+    "" for any other meeting (and then no query)."""
+    if not meeting.is_issued or meeting.issued_at is None or meeting.issued_at <= meeting.starts_at:
+        return ""
+    record = (
+        meeting.history.filter(status=Meeting.Status.ISSUED)
+        .order_by("history_date", "history_id")
+        .values_list("history_change_reason", flat=True)
+        .first()
+    )
+    return record or ""
+
+
 def meeting_is_past(meeting: Meeting, at: datetime | None = None) -> bool:
     """Whether the meeting has begun by ``at`` (default now): its notice then needs an
     explicit override to be issued."""

@@ -162,6 +162,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and request.user.has_perm("campaigns.change_meetingattendance")
         ),
         "can_export": meeting.is_issued and request.user.has_perm("campaigns.issue_meeting"),
+        "past_issue_reason": selectors.past_issue_reason(meeting),
     }
     return render(request, "campaigns/meetings/meeting_detail.html", context)
 

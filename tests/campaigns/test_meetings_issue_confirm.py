@@ -102,6 +102,8 @@ def test_a_past_meeting_is_issued_with_the_override_and_its_reason_kept(client, 
     assert last.status == Meeting.Status.ISSUED
     assert last.history_change_reason == "会后补发通知，供存档"
     assert last.history_user == staff
+    body = client.get(past.get_absolute_url()).content.decode()
+    assert "Issued after the meeting: 会后补发通知，供存档" in body
 
 
 def test_issue_page_permissions(client, alice, bob, future, staff):
