@@ -11,6 +11,7 @@ import random
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safetyzone.notifications.models import Notification
 from safetyzone.org.models import Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.scale import person_name, scale_user
@@ -77,6 +78,13 @@ def seed(options: dict, rng: random.Random) -> dict:
             seed=rng.randrange(1 << 30),
         )
         services.roster_publish(roster=roster, actor=actor)
+        # The bench data's notifications are the reminders it is asked for: publishing's
+        # notice to the people on the roster is dated the day the seed runs, so the same
+        # seed would not make the same data, and a later run could not tell it its own.
+        Notification.objects.filter(
+            subject_key=f"{roster._meta.label_lower}:{roster.pk}",
+            reason=Notification.Reason.PUBLISHED,
+        ).delete()
         rosters.append(roster)
 
     # What the notifications remind of: each person of each shift, the day before.

@@ -107,7 +107,8 @@ def _robot_slot_take(webhook_id: int) -> datetime | None:
 def delivery_attempt(*, delivery_id: int, final: bool = False, takeover: bool = False) -> bool:
     """Send one delivery; True when it is sent (now or before: a delivery re-run after a
     lost worker is not sent twice). False when this call has nothing to do: a live
-    claim of another worker holds it, or the robot's rate limit holds it back until
+    claim of another worker holds it, the delivery is gone with its notification, or
+    the robot's rate limit holds it back until
     ``next_attempt_at`` (the periodic sweep enqueues it then; no attempt is spent). A
     failure is recorded and raised again, for the task to retry; ``final``, or a URL
     that may not be posted to (outbound.Refused), marks the delivery failed for good.
@@ -118,8 +119,11 @@ def delivery_attempt(*, delivery_id: int, final: bool = False, takeover: bool = 
         delivery = (
             Delivery.objects.select_for_update()
             .select_related("notification__recipient")
-            .get(pk=delivery_id)
+            .filter(pk=delivery_id)
+            .first()
         )
+        if delivery is None:  # its notification was deleted (a user's removal): no one to tell
+            return False
         if delivery.status == Delivery.Status.SENT:
             return True
         if (

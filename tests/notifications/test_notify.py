@@ -66,3 +66,15 @@ def test_robot_text_carries_the_link(alice, unit_a, settings):
     assert text_of(notification) == (
         "YH-1\n整改报告被退回。\nhttps://aqy.example.gov.cn/inspections/hazards/1/"
     )
+
+
+def test_a_delivery_whose_notification_was_deleted_is_nothing_to_send(alice, bob, unit_a):
+    from safetyzone.notifications.delivery import delivery_attempt
+    from safetyzone.notifications.models import Delivery
+
+    alice.email = "alice@example.gov.cn"
+    alice.save()
+    _tell(alice, bob, unit_a, exclude_id=bob.pk)
+    delivery_id = Delivery.objects.get().pk
+    Notification.objects.all().delete()
+    assert delivery_attempt(delivery_id=delivery_id) is False
