@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "TaskAssignmentRoleEnum": "campaigns.serializers_tasks.AssignmentRole",
         "HazardStatusEnum": "inspections.models.Hazard.Status",
         "RectificationReportStatusEnum": "inspections.models.RectificationReport.Status",
+        "HazardChangeRequestStatusEnum": "inspections.models.HazardChangeRequest.Status",
         "HazardLevelEnum": "inspections.models.HazardLevel",
         "InspectionMethodEnum": "inspections.models.Inspection.Method",
         # Notifications and channel preferences share the kinds of reminder.
