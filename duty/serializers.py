@@ -279,10 +279,17 @@ class IncidentReportSerializer(ModelSerializer):
 
 
 class WeatherWarningSerializer(ModelSerializer):
+    name = serializers.CharField(
+        read_only=True,
+        help_text="The warning as named in the interface's language: "
+        "“Orange blizzard warning”, “暴雪橙色预警”.",
+    )
+
     class Meta:
         model = WeatherWarning
         fields = [
             "id",
+            "name",
             "kind",
             "level",
             "area",

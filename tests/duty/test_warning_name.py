@@ -87,3 +87,13 @@ def test_duty_reminder_names_the_warning(warning, roles, unit_a):
     assert any(m.startswith("Orange blizzard warning for 高新区全域 until") for m in messages), (
         messages
     )
+
+
+def test_api_gives_the_warnings_name(api_client, alice, warning):
+    from ..conftest import api_token
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(alice)}")
+    api_client.cookies["django_language"] = "en"
+    body = api_client.get("/api/v1/weather-warnings/").json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert [row["name"] for row in rows] == ["Orange blizzard warning"]
