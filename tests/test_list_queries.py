@@ -126,6 +126,7 @@ ENDPOINTS = [
     ("api:inspection-list", "inspections"),
     ("api:hazard-list", "hazards"),
     ("api:rectification-report-list", "reports"),
+    ("api:hazard-change-request-list", "hazard-change-requests"),
     ("api:violation-list", "violations"),
     ("api:enforcement-action-list", "enforcement"),
     ("api:duty-roster-list", "shifts"),
@@ -329,6 +330,16 @@ def _reports(world: World, n: int) -> None:
         )
 
 
+def _hazard_change_requests(world: World, n: int) -> None:
+    for _ in range(n):
+        inspection_services.hazard_change_request(
+            actor=world.head,
+            hazard=_hazard(world),
+            deadline=dt.date(2024, 7, 20),
+            reason="设备到货延迟",
+        )
+
+
 def _violations(world: World, n: int) -> None:
     for _ in range(n):
         ViolationFactory(enterprise=EnterpriseFactory(supervising_unit=world.unit))
@@ -488,6 +499,7 @@ FILL: dict[str, Callable[[World, int], None]] = {
     "inspections": _inspections,
     "hazards": _hazards,
     "reports": _reports,
+    "hazard-change-requests": _hazard_change_requests,
     "violations": _violations,
     "enforcement": _enforcement,
     "shifts": _shifts,
