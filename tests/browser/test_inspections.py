@@ -51,8 +51,12 @@ def review(page, live_server, hazard: Hazard, decision: str, note: str = "") -> 
     page.locator(f"input[name=decision][value={decision}]").check()
     if note:
         page.locator("textarea[name=note]").fill(note)
-    page.get_by_test_id("submit-review").tap()
+    # The page posts to itself and comes back to the same address: wait for the post's
+    # answer, since waiting for the address alone returns at once.
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.get_by_test_id("submit-review").tap()
     page.wait_for_url(f"{live_server.url}{hazard.get_absolute_url()}")
+    page.wait_for_load_state()
 
 
 @pytest.mark.browser
