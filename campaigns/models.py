@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from safetyzone.core.models import DecidedRequest
 from safetyzone.core.uploads import UploadField
 from safetyzone.org.models import KeyArea, Unit
 
@@ -747,13 +748,8 @@ class AssignmentAttachment(models.Model):
         return self.original_name or self.file.name.rsplit("/", 1)[-1]
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(DecidedRequest):
     """A unit's request for more time on its assignment; staff grant or refuse it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        GRANTED = "granted", _("Granted")
-        REFUSED = "refused", _("Refused")
 
     assignment = models.ForeignKey(
         TaskAssignment,
@@ -761,25 +757,8 @@ class ExtensionRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="extension_requests",
     )
-    reason = models.TextField(_("reason"))
     requested_deadline = models.DateField(_("requested deadline"))
-    requested_by = models.ForeignKey(
-        USER, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decided_by = models.ForeignKey(
-        USER,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
 
     scope_unit_field = "assignment__unit"
 

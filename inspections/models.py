@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from safetyzone.core.models import DecidedRequest
 from safetyzone.core.uploads import UploadField
 from safetyzone.org.models import Enterprise, KeyArea, Unit
 
@@ -654,16 +655,10 @@ class Hazard(models.Model):
         return missing
 
 
-class HazardChangeRequest(models.Model):
+class HazardChangeRequest(DecidedRequest):
     """A unit's request to change its hazard's level or rectification deadline (the
     unit cannot change them itself); committee staff grant or refuse it, and the
     request, its reason and the decision stay in the record."""
-
-    class Status(models.TextChoices):
-        # The requests' "Pending" (待审批), as on extension requests.
-        PENDING = "pending", _("Pending")
-        GRANTED = "granted", _("Granted")
-        REFUSED = "refused", _("Refused")
 
     hazard = models.ForeignKey(
         Hazard,
@@ -680,24 +675,7 @@ class HazardChangeRequest(models.Model):
         _("level at the request"), max_length=10, choices=HazardLevel.choices
     )
     previous_deadline = models.DateField(_("deadline at the request"))
-    reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(
-        USER, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decided_by = models.ForeignKey(
-        USER,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
 
     scope_unit_field = "hazard__responsible_unit"
 

@@ -50,3 +50,40 @@ class SeedRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DecidedRequest(models.Model):
+    """A unit's request that committee staff grant or refuse (more time on a task, another
+    level or deadline of a hazard): why it was asked, by whom, and the decision. The
+    concrete request adds what is asked for and when it was asked."""
+
+    class Status(models.TextChoices):
+        # The requests' "Pending" (待审批).
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        abstract = True
