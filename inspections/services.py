@@ -525,12 +525,7 @@ def hazard_change_decide(
         event = _event(Hazard.Event.CHANGE_GRANTED, note or request.reason)
     else:
         event = _event(Hazard.Event.CHANGE_REFUSED, note)
-    request.status = (
-        HazardChangeRequest.Status.GRANTED if grant else HazardChangeRequest.Status.REFUSED
-    )
-    request.decided_by = actor
-    request.decided_at = now
-    request.decision_note = note
+    request.record_decision(actor=actor, grant=grant, note=note, at=now)
     request.full_clean()
     request.save()
     _save_with_history(hazard, actor, event, now)

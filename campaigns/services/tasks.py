@@ -639,10 +639,7 @@ def extension_decide(
     if not grant and not note:
         _add(errors, "note", _("Say why the extension is refused."), "required")
     _raise_if(errors)
-    request.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_note = note
+    request.record_decision(actor=actor, grant=grant, note=note, at=timezone.now())
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if grant:
         previous = assignment.deadline

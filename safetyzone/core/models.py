@@ -87,3 +87,10 @@ class DecidedRequest(models.Model):
 
     class Meta:
         abstract = True
+
+    def record_decision(self, *, actor, grant: bool, note: str, at) -> None:
+        """Set the decision on this pending request (the caller validates and saves)."""
+        self.status = self.Status.GRANTED if grant else self.Status.REFUSED
+        self.decided_by = actor
+        self.decided_at = at
+        self.decision_note = note
