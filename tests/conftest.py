@@ -8,6 +8,7 @@ unit A, ``bob`` heads unit B (same role, other unit: must get 404 on A's records
 import os
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 
 from safetyzone.celery import app as celery_app
@@ -17,6 +18,10 @@ from safetyzone.org.services import roles_sync
 from .factories import UnitFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# One time-freezing library, time-machine. A naive moment would be read as UTC when it is a
+# datetime but as local time when it is a string; tests name the zone ("+08:00") instead.
+time_machine.naive_mode = time_machine.NaiveMode.ERROR
 
 
 def need_service(name: str, reason: str) -> None:

@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.core.paginator import Page
 from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from freezegun import freeze_time
 
 from campaigns import models as cm
 from campaigns.services import meetings as meeting_services
@@ -382,7 +382,7 @@ def _handovers(world: World, n: int) -> None:
     for _ in range(n):
         world.day()  # a day between two: no handover waits for the next one's leader
         shift, officer = _shift(world)
-        with freeze_time(shift.ends_at):
+        with time_machine.travel(shift.ends_at, tick=False):
             duty_services.handover_create(actor=officer, shift=shift, new_matters=["甲", "乙"])
 
 
@@ -390,7 +390,7 @@ def _incidents(world: World, n: int) -> None:
     for _ in range(n):
         shift, officer = _shift(world)
         start = shift.starts_at
-        with freeze_time(start + dt.timedelta(hours=2)):
+        with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
             report = duty_services.incident_report_create(
                 actor=officer,
                 shift=shift,

@@ -4,8 +4,8 @@ and a fixed number of queries whatever the number of events."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
-from freezegun import freeze_time
 
 from campaigns.models import Meeting
 
@@ -126,7 +126,7 @@ def test_anonymous_is_sent_to_login(client, db):
         assert response["Location"].startswith(reverse("login"))
 
 
-@freeze_time("2024-06-10 10:00:00+08:00")
+@time_machine.travel("2024-06-10 10:00:00+08:00", tick=False)
 def test_home_panel_shows_current_campaign_phase_key_periods_and_open_tasks(
     client, alice, unit_a, unit_b
 ):

@@ -6,12 +6,12 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from freezegun import freeze_time
 from PIL import Image
 
 from campaigns.models import (
@@ -119,7 +119,7 @@ def test_staff_sees_every_assignment_nested(api_client, staff, task, a_assignmen
 
 
 def test_lights_in_the_api(api_client, staff, unit_a):
-    with freeze_time("2024-06-05 02:00:00"):
+    with time_machine.travel("2024-06-05 10:00:00+08:00", tick=False):
         soon = task_for_units(lead=unit_a, deadline=date(2024, 6, 11))
         later = task_for_units(lead=unit_a, deadline=date(2024, 6, 12))
         late = task_for_units(lead=unit_a, deadline=date(2024, 6, 4))
@@ -166,7 +166,7 @@ def test_staff_creates_a_task(api_client, staff, unit_a, unit_b):
 
 def test_create_with_working_days(api_client, staff, unit_a):
     authenticate(api_client, staff)
-    with freeze_time("2024-06-05 02:00:00"):
+    with time_machine.travel("2024-06-05 10:00:00+08:00", tick=False):
         payload = task_payload(unit_a, deadline=None, deadline_working_days=3)
         response = api_client.post(TASKS, payload)
     assert response.status_code == 201, response.content
@@ -430,10 +430,10 @@ def test_open_chasers_count_on_the_assignment(api_client, alice, staff, a_assign
 
 
 def test_progress_reports(api_client, alice, bob, unit_a):
-    with freeze_time("2024-05-10 02:00:00"):
+    with time_machine.travel("2024-05-10 10:00:00+08:00", tick=False):
         task = task_for_units(lead=unit_a, report_every="monthly", deadline=date(2024, 9, 30))
     assignment = task.assignments.get()
-    with freeze_time("2024-07-15 02:00:00"):
+    with time_machine.travel("2024-07-15 10:00:00+08:00", tick=False):
         authenticate(api_client, alice)
         detail = api_client.get(f"{ASSIGNMENTS}{assignment.pk}/").json()
         assert detail["reports_missing"] == ["2024-05-31", "2024-06-30"]

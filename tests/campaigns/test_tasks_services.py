@@ -9,9 +9,9 @@ import io
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from freezegun import freeze_time
 from PIL import Image
 
 from campaigns.models import (
@@ -43,7 +43,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture(autouse=True)
 def _today():
-    with freeze_time("2024-06-05 02:00:00"):  # 10:00 in Asia/Shanghai
+    with time_machine.travel("2024-06-05 10:00:00+08:00", tick=False):
         yield
 
 
@@ -141,7 +141,7 @@ def test_deadline_in_working_days_skips_the_dragon_boat_festival(staff, unit_a):
     ],
 )
 def test_deadline_in_working_days_across_national_day(staff, unit_a, days, deadline):
-    with freeze_time("2024-09-27 02:00:00"):  # Friday 27 September
+    with time_machine.travel("2024-09-27 10:00:00+08:00", tick=False):  # Friday 27 September
         task = create(staff, lead_unit=unit_a, deadline=None, deadline_working_days=days)
     assert task.deadline == deadline
 
@@ -225,7 +225,7 @@ def test_a_new_deadline_moves_open_assignments_that_were_not_extended(staff, uni
 
 def test_a_deadline_in_working_days_counts_from_the_issue_date(staff, unit_a):
     task = create(staff, lead_unit=unit_a)
-    with freeze_time("2024-06-07 02:00:00"):  # two days after the issue
+    with time_machine.travel("2024-06-07 10:00:00+08:00", tick=False):  # two days after the issue
         task = services.task_update(actor=staff, task=task, deadline=None, deadline_working_days=10)
     assert task.deadline == date(2024, 6, 20)  # 10 working days after 5 June, not 7 June
     assert task.deadline_working_days == 10
@@ -243,7 +243,7 @@ def test_a_new_deadline_in_the_past_is_refused(staff, unit_a):
 
 def test_editing_an_overdue_task_keeps_its_deadline(staff, unit_a):
     task = create(staff, lead_unit=unit_a)
-    with freeze_time("2024-07-15 02:00:00"):
+    with time_machine.travel("2024-07-15 10:00:00+08:00", tick=False):
         task = services.task_update(actor=staff, task=task, title="新标题")
     assert (task.title, task.deadline) == ("新标题", date(2024, 6, 28))
 
@@ -589,13 +589,13 @@ def test_a_chaser_needs_a_message_and_an_open_assignment(a_assignment, staff):
 
 @pytest.fixture
 def monthly(unit_a):
-    with freeze_time("2024-05-10 02:00:00"):
+    with time_machine.travel("2024-05-10 10:00:00+08:00", tick=False):
         task = task_for_units(lead=unit_a, report_every="monthly", deadline=date(2024, 9, 30))
     return task.assignments.get()
 
 
 def test_monthly_periods_due_and_missing(monthly, alice):
-    with freeze_time("2024-07-15 02:00:00"):
+    with time_machine.travel("2024-07-15 10:00:00+08:00", tick=False):
         schedule = progress_schedule(monthly)
         assert schedule.due == [date(2024, 5, 31), date(2024, 6, 30)]
         assert schedule.missing == schedule.due
@@ -616,18 +616,18 @@ def test_monthly_periods_due_and_missing(monthly, alice):
 def test_weekly_periods_end_on_sundays(unit_a):
     task = task_for_units(lead=unit_a, report_every="weekly")  # issued Wed 5 June
     assignment = task.assignments.get()
-    with freeze_time("2024-06-20 02:00:00"):
+    with time_machine.travel("2024-06-20 10:00:00+08:00", tick=False):
         schedule = progress_schedule(assignment)
     assert schedule.due == [date(2024, 6, 9), date(2024, 6, 16)]
     assert schedule.current == date(2024, 6, 23)
 
 
 def test_a_done_assignment_owes_no_more_reports(monthly, alice):
-    with freeze_time("2024-06-12 02:00:00"):
+    with time_machine.travel("2024-06-12 10:00:00+08:00", tick=False):
         at(monthly, Status.IN_PROGRESS)
         services.assignment_complete(assignment=monthly, actor=alice, feedback="完成")
     monthly.refresh_from_db()
-    with freeze_time("2024-09-15 02:00:00"):
+    with time_machine.travel("2024-09-15 10:00:00+08:00", tick=False):
         schedule = progress_schedule(monthly)
         assert schedule.due == [date(2024, 5, 31)]
         assert schedule.current is None
@@ -642,7 +642,10 @@ def test_a_done_assignment_owes_no_more_reports(monthly, alice):
     [(date(2024, 6, 15), "not_a_period"), (date(2024, 8, 31), "not_a_period"), (None, "required")],
 )
 def test_a_report_for_a_period_that_is_not_open(monthly, alice, period_end, code):
-    with freeze_time("2024-07-15 02:00:00"), pytest.raises(ValidationError) as info:
+    with (
+        time_machine.travel("2024-07-15 10:00:00+08:00", tick=False),
+        pytest.raises(ValidationError) as info,
+    ):
         services.progress_report_submit(
             assignment=monthly, actor=alice, period_end=period_end, content="进展"
         )
@@ -651,7 +654,7 @@ def test_a_report_for_a_period_that_is_not_open(monthly, alice, period_end, code
 
 
 def test_a_period_is_reported_once(monthly, alice):
-    with freeze_time("2024-07-15 02:00:00"):
+    with time_machine.travel("2024-07-15 10:00:00+08:00", tick=False):
         services.progress_report_submit(
             assignment=monthly, actor=alice, period_end=date(2024, 5, 31), content="5月"
         )

@@ -6,12 +6,12 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from freezegun import freeze_time
 from PIL import Image
 
 from campaigns.models import (
@@ -327,11 +327,11 @@ def test_an_extension_before_the_current_deadline_is_a_field_error(client, alice
 
 
 def test_progress_report_from_the_page(client, alice, unit_a):
-    with freeze_time("2024-05-10 02:00:00"):
+    with time_machine.travel("2024-05-10 10:00:00+08:00", tick=False):
         task = task_for_units(lead=unit_a, report_every="monthly", deadline=date(2024, 9, 30))
     assignment = task.assignments.get()
     client.force_login(alice)
-    with freeze_time("2024-07-15 02:00:00"):
+    with time_machine.travel("2024-07-15 10:00:00+08:00", tick=False):
         page = body(client.get(assignment.get_absolute_url()))
         assert 'data-testid="missing-reports"' in page
         assert "2024-05-31" in page

@@ -4,9 +4,9 @@ and query counts that do not grow with rows."""
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from freezegun import freeze_time
 
 from duty import services
 from duty.models import DutyLogEntry, DutyRoster, Shift, StockMovement, WeatherWarning
@@ -51,7 +51,7 @@ def attrs(response) -> set[str]:
 
 @pytest.fixture
 def objects_a(roster_a, shift_a, officer_a, unit_a, staff):
-    with freeze_time("2024-06-01 20:00:00+08:00"):
+    with time_machine.travel("2024-06-01 20:00:00+08:00", tick=False):
         entry = services.log_entry_create(
             actor=officer_a, shift=shift_a, kind="patrol", content="巡查"
         )
@@ -64,7 +64,7 @@ def objects_a(roster_a, shift_a, officer_a, unit_a, staff):
             place="某小区",
             description="起火",
         )
-    with freeze_time("2024-06-02 09:00:00+08:00"):
+    with time_machine.travel("2024-06-02 09:00:00+08:00", tick=False):
         handover = services.handover_create(actor=officer_a, shift=shift_a)
     resource = ResourceFactory(unit=unit_a)
     team = TeamFactory(unit=unit_a)
@@ -237,7 +237,7 @@ def test_shift_without_a_leader_or_overlapping_is_refused(api, staff, roles):
     assert Shift.objects.count() == 1
 
 
-@freeze_time("2024-06-01 12:00:00+08:00")
+@time_machine.travel("2024-06-01 12:00:00+08:00", tick=False)
 def test_current_shifts_now_and_tonight(api, alice, roster_a, leader_a):
     response = as_user(api, alice).get(f"{API}shifts/current/")
     assert response.status_code == 200
@@ -248,7 +248,7 @@ def test_current_shifts_now_and_tonight(api, alice, roster_a, leader_a):
     assert as_user(api, None).get(f"{API}shifts/current/").status_code == 401
 
 
-@freeze_time("2024-06-02 07:00:00+08:00")
+@time_machine.travel("2024-06-02 07:00:00+08:00", tick=False)
 def test_before_change_over_tonight_is_the_coming_shift(api, alice, roster_a):
     body = as_user(api, alice).get(f"{API}shifts/current/").json()
     assert [s["date"] for s in body["now"]] == ["2024-06-01"]
@@ -258,7 +258,7 @@ def test_before_change_over_tonight_is_the_coming_shift(api, alice, roster_a):
 # --- Swaps, log, handover, incidents ---------------------------------------------------
 
 
-@freeze_time("2024-05-20 10:00:00+08:00")
+@time_machine.travel("2024-05-20 10:00:00+08:00", tick=False)
 def test_swap_through_the_api(api, staff, roster_a, officer_a):
     shifts = list(roster_a.shifts.order_by("date"))
     other = shifts[1].assignments.get(role="officer").person
@@ -301,7 +301,7 @@ def test_swap_through_the_api(api, staff, roster_a, officer_a):
     )
 
 
-@freeze_time("2024-06-01 21:00:00+08:00")
+@time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_log_entry_on_someone_elses_shift_is_refused(api, roster_a, officer_a):
     shift2 = roster_a.shifts.get(date=date(2024, 6, 2))
     response = as_user(api, officer_a).post(
@@ -337,7 +337,7 @@ def test_log_entry_on_someone_elses_shift_is_refused(api, roster_a, officer_a):
     assert DutyLogEntry.objects.count() == 2
 
 
-@freeze_time("2024-06-02 09:00:00+08:00")
+@time_machine.travel("2024-06-02 09:00:00+08:00", tick=False)
 def test_handover_and_incident_chain_through_the_api(api, roster_a, officer_a):
     shift1 = roster_a.shifts.get(date=date(2024, 6, 1))
     as_user(api, officer_a)
@@ -451,7 +451,7 @@ def _make(kind: str, n: int, staff, unit, offset: int):
                     shift=shift, at=start, kind="call", content="x", author=o
                 )
             if kind == "incident-reports":
-                with freeze_time(start + timedelta(hours=2)):
+                with time_machine.travel(start + timedelta(hours=2), tick=False):
                     report = services.incident_report_create(
                         actor=o,
                         shift=shift,
@@ -470,7 +470,7 @@ def _make(kind: str, n: int, staff, unit, offset: int):
                         received_by="x",
                     )
             if kind == "handovers":
-                with freeze_time(start + timedelta(hours=24)):
+                with time_machine.travel(start + timedelta(hours=24), tick=False):
                     services.handover_create(actor=o, shift=shift, new_matters=["a", "b"])
         elif kind == "resources":
             ResourceFactory(unit=unit)
@@ -524,7 +524,7 @@ def test_list_queries_are_the_same_for_5_and_50_rows(api, staff, roles, kind):
 
 def test_current_shift_queries_are_bounded(api, staff, roles):
     unit = UnitFactory()
-    with freeze_time("2024-06-01 12:00:00+08:00"):
+    with time_machine.travel("2024-06-01 12:00:00+08:00", tick=False):
         for _ in range(3):
             roster = published(RosterFactory(unit=unit, end_date=date(2024, 6, 1)))
             staff_shift(roster, date(2024, 6, 1), leader(unit), officer(unit))
@@ -540,7 +540,7 @@ def test_current_shift_queries_are_bounded(api, staff, roles):
         assert len(three) == len(thirteen)
 
 
-@freeze_time("2024-05-20 10:00:00+08:00")
+@time_machine.travel("2024-05-20 10:00:00+08:00", tick=False)
 def test_swap_asked_accepted_and_approved_through_the_api(api, staff, roster_a, officer_a):
     extra = officer(roster_a.unit)
     staff_shift(roster_a, date(2024, 6, 5), leader(roster_a.unit), extra)

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
-from freezegun import freeze_time
 
 from duty import selectors, services
 from duty.models import (
@@ -96,10 +96,10 @@ def final_report(report, actor, minutes=60):
 
 
 def test_a_shift_is_not_handed_over_before_it_begins(shifts, officer_a):
-    with freeze_time(at(D1, -1)), pytest.raises(ValidationError) as refused:
+    with time_machine.travel(at(D1, -1), tick=False), pytest.raises(ValidationError) as refused:
         services.handover_create(actor=officer_a, shift=shifts[0], early_reason="临时有事")
     assert "shift" in refused.value.message_dict
-    with freeze_time(at(D1, 3)), pytest.raises(ValidationError) as refused:
+    with time_machine.travel(at(D1, 3), tick=False), pytest.raises(ValidationError) as refused:
         services.handover_create(
             actor=officer_a, shift=shifts[0], early_reason="有事", handed_over_at=at(D1, -0.5)
         )
@@ -107,7 +107,7 @@ def test_a_shift_is_not_handed_over_before_it_begins(shifts, officer_a):
     assert not Handover.objects.exists()
 
 
-@freeze_time("2024-06-01 20:00:00+08:00")
+@time_machine.travel("2024-06-01 20:00:00+08:00", tick=False)
 def test_an_early_handover_asks_for_a_reason(shifts, officer_a):
     with pytest.raises(ValidationError) as refused:
         services.handover_create(actor=officer_a, shift=shifts[0], early_reason="  ")
@@ -121,7 +121,7 @@ def test_an_early_handover_asks_for_a_reason(shifts, officer_a):
     assert handover.early_reason == "家中急事，经带班领导同意提前交班"
 
 
-@freeze_time("2024-06-02 08:40:00+08:00")
+@time_machine.travel("2024-06-02 08:40:00+08:00", tick=False)
 def test_a_handover_at_the_end_of_the_shift_needs_no_reason(shifts, officer_a):
     handover = services.handover_create(actor=officer_a, shift=shifts[0])
     assert handover.early_reason == "" and not handover.is_confirmed
@@ -134,7 +134,7 @@ def test_only_the_incoming_leader_confirms_and_the_shift_closes_then(
     shifts, officer_a, leader_a, unit_b, roles
 ):
     incoming_leader, incoming_officer = people(shifts[1])
-    with freeze_time(at(D2, 0.1)):
+    with time_machine.travel(at(D2, 0.1), tick=False):
         handover = services.handover_create(actor=officer_a, shift=shifts[0])
     shifts[0].refresh_from_db()
     assert not shifts[0].is_closed  # handed over, not yet taken over
@@ -143,7 +143,7 @@ def test_only_the_incoming_leader_confirms_and_the_shift_closes_then(
     assert told.kind == Notification.Kind.SHIFT and told.reason == Notification.Reason.TO_SIGN
 
     leader_of_b = leader(unit_b)  # a leader on duty elsewhere, with every duty permission
-    with freeze_time(at(D2, 0.2)):
+    with time_machine.travel(at(D2, 0.2), tick=False):
         for someone in (officer_a, leader_a, incoming_officer, leader_of_b):
             with pytest.raises(ValidationError):
                 services.handover_confirm(actor=someone, handover=handover)
@@ -158,15 +158,15 @@ def test_only_the_incoming_leader_confirms_and_the_shift_closes_then(
     shifts[0].refresh_from_db()
     assert handover.confirmed_by == incoming_leader and handover.is_confirmed
     assert shifts[0].closed_at == handover.confirmed_at == at(D2, 0.2)
-    with freeze_time(at(D2, 0.3)), pytest.raises(ValidationError):
+    with time_machine.travel(at(D2, 0.3), tick=False), pytest.raises(ValidationError):
         services.handover_confirm(actor=incoming_leader, handover=handover)
 
 
 def test_the_outgoing_keep_their_log_until_the_handover_is_confirmed(shifts, officer_a):
     incoming_leader, _ = people(shifts[1])
-    with freeze_time(at(D2, 0)):
+    with time_machine.travel(at(D2, 0), tick=False):
         handover = services.handover_create(actor=officer_a, shift=shifts[0])
-    with freeze_time(at(D2, 0.5)):
+    with time_machine.travel(at(D2, 0.5), tick=False):
         # Still on duty, waiting for the incoming leader: past the planned end too.
         entry = services.log_entry_create(
             actor=officer_a, shift=shifts[0], kind="other", content="等待接班领导到岗"
@@ -184,9 +184,9 @@ def test_the_outgoing_keep_their_log_until_the_handover_is_confirmed(shifts, off
 
 def test_a_shift_is_handed_over_only_once_the_handover_into_it_is_confirmed(shifts, officer_a):
     incoming_leader, incoming_officer = people(shifts[1])
-    with freeze_time(at(D2, 0)):
+    with time_machine.travel(at(D2, 0), tick=False):
         first = services.handover_create(actor=officer_a, shift=shifts[0])
-    with freeze_time(at(D3, 0)):
+    with time_machine.travel(at(D3, 0), tick=False):
         with pytest.raises(ValidationError) as refused:
             services.handover_create(actor=incoming_officer, shift=shifts[1])
         assert "shift" in refused.value.message_dict
@@ -199,14 +199,14 @@ def test_a_handover_made_with_no_next_shift_is_confirmed_by_the_one_rostered_lat
 ):
     from .factories import staff_shift
 
-    with freeze_time(at(D3, 24)):
+    with time_machine.travel(at(D3, 24), tick=False):
         handover = services.handover_create(actor=officer_a, shift=shifts[2])
     assert handover.next_shift is None
-    with freeze_time(at(D3, 24.1)), pytest.raises(ValidationError):
+    with time_machine.travel(at(D3, 24.1), tick=False), pytest.raises(ValidationError):
         services.handover_confirm(actor=leader_a, handover=handover)
     newcomer = leader(roster_a.unit)
     later = staff_shift(roster_a, date(2024, 6, 4), newcomer, officer(roster_a.unit))
-    with freeze_time(at(D3, 24.2)):
+    with time_machine.travel(at(D3, 24.2), tick=False):
         services.handover_confirm(actor=newcomer, handover=handover)
     handover.refresh_from_db()
     assert handover.next_shift == later and handover.is_confirmed
@@ -219,23 +219,23 @@ def test_a_handover_made_with_no_next_shift_is_confirmed_by_the_one_rostered_lat
 def test_open_incidents_carry_over_until_their_final_report(shifts, officer_a):
     incoming_leader, incoming_officer = people(shifts[1])
     third_leader, third_officer = people(shifts[2])
-    with freeze_time(at(D1, 3)):
+    with time_machine.travel(at(D1, 3), tick=False):
         open_fire = fire(shifts[0], officer_a)
         done = fire(shifts[0], officer_a, place="硅谷大街", hours=1)
         final_report(done, officer_a)
-    with freeze_time(at(D2, 0)):
+    with time_machine.travel(at(D2, 0), tick=False):
         first = services.handover_create(actor=officer_a, shift=shifts[0])
     # The handled incident is not a matter; the open one is, pointing at its report.
     (matter,) = first.matters.all()
     assert matter.incident == open_fire and "化工园区" in matter.text
 
-    with freeze_time(at(D2, 1)):
+    with time_machine.travel(at(D2, 1), tick=False):
         services.handover_confirm(actor=incoming_leader, handover=first)
         # It is not closed by hand while the incident has no final report...
         with pytest.raises(ValidationError) as refused:
             services.open_matter_close(actor=incoming_officer, matter=matter, note="已处置")
         assert "化工园区" in refused.value.messages[0]
-    with freeze_time(at(D3, 0)):
+    with time_machine.travel(at(D3, 0), tick=False):
         with pytest.raises(ValidationError) as refused:
             services.handover_create(
                 actor=incoming_officer, shift=shifts[1], close_matters={matter.pk: "已处置"}
@@ -246,10 +246,10 @@ def test_open_incidents_carry_over_until_their_final_report(shifts, officer_a):
     carried = second.matters.get()
     assert carried.incident == open_fire and carried.carried_from == matter
 
-    with freeze_time(at(D3, 2)):
+    with time_machine.travel(at(D3, 2), tick=False):
         services.handover_confirm(actor=third_leader, handover=second)
         final_report(open_fire, third_officer, minutes=60 * 26)
-    with freeze_time(at(D3, 24)):
+    with time_machine.travel(at(D3, 24), tick=False):
         third = services.handover_create(actor=third_officer, shift=shifts[2])
     # Its final report sent, the matter closes by itself.
     carried.refresh_from_db()
@@ -259,19 +259,19 @@ def test_open_incidents_carry_over_until_their_final_report(shifts, officer_a):
 
 def test_an_incident_recorded_after_the_handover_is_carried_when_it_is_confirmed(shifts, officer_a):
     incoming_leader, _ = people(shifts[1])
-    with freeze_time(at(D1, 23.5)):
+    with time_machine.travel(at(D1, 23.5), tick=False):
         handover = services.handover_create(actor=officer_a, shift=shifts[0], early_reason="x")
         late = fire(shifts[0], officer_a, hours=23.4)
     assert not handover.matters.exists()
-    with freeze_time(at(D2, 0.1)):
+    with time_machine.travel(at(D2, 0.1), tick=False):
         services.handover_confirm(actor=incoming_leader, handover=handover)
     assert [m.incident for m in handover.matters.all()] == [late]
-    with freeze_time(at(D2, 0.2)), pytest.raises(ValidationError):
+    with time_machine.travel(at(D2, 0.2), tick=False), pytest.raises(ValidationError):
         fire(shifts[0], officer_a, hours=23.45)  # the shift is closed now
 
 
 def test_the_admin_deletes_no_handover_or_matter(admin_client, shifts, officer_a):
-    with freeze_time(at(D2, 0)):
+    with time_machine.travel(at(D2, 0), tick=False):
         handover = services.handover_create(actor=officer_a, shift=shifts[0], new_matters=["甲"])
     for url in (
         reverse("admin:duty_handover_delete", args=[handover.pk]),
@@ -284,7 +284,7 @@ def test_the_admin_deletes_no_handover_or_matter(admin_client, shifts, officer_a
 # --- Handover through the pages and the API -------------------------------------------------
 
 
-@freeze_time("2024-06-01 21:00:00+08:00")
+@time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_the_page_asks_for_the_reason_and_the_incoming_leader_confirms(client, shifts, officer_a):
     incoming_leader, _ = people(shifts[1])
     client.force_login(officer_a)
@@ -309,14 +309,14 @@ def test_the_page_asks_for_the_reason_and_the_incoming_leader_confirms(client, s
 
 def test_the_api_confirms_only_for_the_incoming_leader(api, shifts, officer_a):
     incoming_leader, incoming_officer = people(shifts[1])
-    with freeze_time(at(D1, 5)):
+    with time_machine.travel(at(D1, 5), tick=False):
         early = as_user(api, officer_a).post(f"{API}handovers/", {"shift": shifts[0].pk})
         assert early.status_code == 400 and "early_reason" in errors(early)
         made = api.post(f"{API}handovers/", {"shift": shifts[0].pk, "early_reason": "培训"})
         assert made.status_code == 201, made.content
         pk = made.json()["id"]
         assert made.json()["confirmed_at"] is None
-    with freeze_time(at(D1, 6)):
+    with time_machine.travel(at(D1, 6), tick=False):
         assert (
             as_user(api, incoming_officer).post(f"{API}handovers/{pk}/confirm/").status_code == 400
         )
@@ -371,7 +371,7 @@ def of_unit_b(unit_b):
 NIGHT = "2024-06-01 23:00:00+08:00"
 
 
-@freeze_time(NIGHT)
+@time_machine.travel(NIGHT, tick=False)
 def test_the_duty_office_reads_every_units_resources_and_teams(
     shifts, officer_a, leader_a, of_unit_b
 ):
@@ -382,7 +382,7 @@ def test_the_duty_office_reads_every_units_resources_and_teams(
         assert sandbags in selectors.resource_list(user=person)
 
 
-@freeze_time(NIGHT)
+@time_machine.travel(NIGHT, tick=False)
 def test_the_duty_office_issues_any_units_stock_but_does_not_edit_it(shifts, officer_a, of_unit_b):
     sandbags, _team = of_unit_b
     services.stock_move(
@@ -399,7 +399,7 @@ def test_the_duty_office_issues_any_units_stock_but_does_not_edit_it(shifts, off
     assert (sandbags.quantity, sandbags.keeper) == (Decimal(30), "张三")
 
 
-@freeze_time(NIGHT)
+@time_machine.travel(NIGHT, tick=False)
 def test_an_officer_not_on_duty_and_a_head_of_another_unit_are_outsiders(
     shifts, roster_a, alice, of_unit_b
 ):
@@ -421,16 +421,16 @@ def test_an_officer_not_on_duty_and_a_head_of_another_unit_are_outsiders(
 
 
 def test_the_office_is_the_published_shift_running_now(shifts, roster_a, officer_a):
-    with freeze_time(at(D1, -0.1)):
+    with time_machine.travel(at(D1, -0.1), tick=False):
         assert not selectors.on_duty_now(user=officer_a)
-    with freeze_time(at(D1, 1)):
+    with time_machine.travel(at(D1, 1), tick=False):
         assert selectors.on_duty_now(user=officer_a)
         roster_a.status = roster_a.Status.DRAFT
         roster_a.save()
         assert not selectors.on_duty_now(user=officer_a)
 
 
-@freeze_time(NIGHT)
+@time_machine.travel(NIGHT, tick=False)
 def test_the_duty_office_over_http(client, api, shifts, officer_a, of_unit_b):
     sandbags, team = of_unit_b
     client.force_login(officer_a)
@@ -461,7 +461,7 @@ def test_the_duty_office_over_http(client, api, shifts, officer_a, of_unit_b):
 
 @pytest.fixture
 def entry(shifts, officer_a):
-    with freeze_time(at(D1, 2)):
+    with time_machine.travel(at(D1, 2), tick=False):
         return services.log_entry_create(
             actor=officer_a, shift=shifts[0], kind="call", content="越山街道来电"
         )
@@ -522,7 +522,7 @@ def test_the_thresholds_are_one_table_highest_first():
     assert levels == ["especially_serious", "serious", "larger"]
 
 
-@freeze_time("2024-06-01 21:00:00+08:00")
+@time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_a_level_below_the_figures_is_refused_naming_the_right_one(shifts, officer_a):
     with pytest.raises(ValidationError) as refused:
         fire(shifts[0], officer_a, deaths=3, level="general")
@@ -555,7 +555,7 @@ def test_the_database_refuses_a_level_below_the_figures(shifts, officer_a):
         )
 
 
-@freeze_time("2024-06-01 21:00:00+08:00")
+@time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_the_form_and_the_api_show_the_level_error(client, api, shifts, officer_a):
     data = {
         "shift": shifts[0].pk,

@@ -5,8 +5,8 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
-from freezegun import freeze_time
 from icalendar import Calendar
 from pypdf import PdfReader
 
@@ -42,18 +42,18 @@ def test_roster_pdf_for_the_wall_has_the_names(staff, named, django_capture_on_c
 
 def test_duty_log_pdf_of_the_period(staff, named, officer_a, django_capture_on_commit_callbacks):
     shift = named.shifts.get(date=date(2024, 6, 1))
-    with freeze_time("2024-06-01 22:00:00+08:00"):
+    with time_machine.travel("2024-06-01 22:00:00+08:00", tick=False):
         services.log_entry_create(
             actor=officer_a, shift=shift, kind="call", content="越山街道报告下穿桥积水"
         )
-    with freeze_time("2024-06-02 08:40:00+08:00"):
+    with time_machine.travel("2024-06-02 08:40:00+08:00", tick=False):
         handover = services.handover_create(
             actor=officer_a, shift=shift, new_matters=["积水点持续监测"]
         )
         incoming = services.incoming_leader(handover.next_shift)
         incoming.display_name = "周强"
         incoming.save()
-    with freeze_time("2024-06-02 09:10:00+08:00"):
+    with time_machine.travel("2024-06-02 09:10:00+08:00", tick=False):
         services.handover_confirm(actor=incoming, handover=handover)
     with django_capture_on_commit_callbacks(execute=True):
         document = services_request(staff, "duty_log", named)
@@ -87,7 +87,7 @@ def test_officers_cannot_request_the_log_pdf_of_another_unit(officer_b, named):
 # --- iCalendar -----------------------------------------------------------------------
 
 
-@freeze_time("2024-05-25 10:00:00+08:00")
+@time_machine.travel("2024-05-25 10:00:00+08:00", tick=False)
 def test_personal_feed_parses_and_a_renewed_link_retires_the_old(client, named, officer_a):
     feed = services.calendar_feed_renew(person=officer_a)
     url = reverse("duty:person-feed", args=[feed.token])

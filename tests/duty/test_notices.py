@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext
-from freezegun import freeze_time
 
 from duty import services
 from duty.models import DutyRoster, ShiftAssignment, ShiftChange, SwapRequest
@@ -79,7 +79,7 @@ def crew(staff, roles):
 # --- Swaps ----------------------------------------------------------------------------
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_asked_tells_the_colleague_and_nobody_else(crew, staff):
     swap = services.swap_request_create(
         requester=crew["o1"],
@@ -96,7 +96,7 @@ def test_a_swap_asked_tells_the_colleague_and_nobody_else(crew, staff):
     assert str(crew["o1"]) in note.message and "2024-06-01" in note.message
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_accepted_tells_the_requester_and_whoever_approves(crew, staff):
     other_staff = committee_staff()
     swap = services.swap_request_create(
@@ -114,7 +114,7 @@ def test_a_swap_accepted_tells_the_requester_and_whoever_approves(crew, staff):
     )
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_approved_tells_both_people_not_the_approver(crew, staff):
     swap = services.swap_request_create(
         requester=crew["o1"],
@@ -138,7 +138,7 @@ def test_a_swap_approved_tells_both_people_not_the_approver(crew, staff):
     assert set(told(Notification.Reason.CHANGED)) == set()
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_rejected_or_declined_tells_both_people(crew, staff):
     first = services.swap_request_create(
         requester=crew["o1"], shift=crew["shifts"][0], counterpart=crew["o3"],
@@ -162,7 +162,7 @@ def test_a_swap_rejected_or_declined_tells_both_people(crew, staff):
     assert list(declined.values_list("recipient_id", flat=True)) == [crew["o2"].pk]
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_request_rolled_back_tells_nobody(crew):
     with pytest.raises(RuntimeError), transaction.atomic():
         services.swap_request_create(
@@ -177,7 +177,7 @@ def test_a_swap_request_rolled_back_tells_nobody(crew):
 # --- Publishing -------------------------------------------------------------------------
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_publishing_tells_everyone_on_the_roster_once(crew, staff):
     roster = crew["roster"]
     DutyRoster.objects.filter(pk=roster.pk).update(status="draft", published_at=None)
@@ -190,7 +190,7 @@ def test_publishing_tells_everyone_on_the_roster_once(crew, staff):
     assert "安委办6月值班表" in note.message
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_roster_that_fails_its_checks_is_not_published_and_tells_nobody(crew, staff):
     roster = crew["roster"]
     DutyRoster.objects.filter(pk=roster.pk).update(status="draft", published_at=None)
@@ -203,7 +203,7 @@ def test_a_roster_that_fails_its_checks_is_not_published_and_tells_nobody(crew, 
 # --- Changes of a published roster -------------------------------------------------------
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_passing_edit_of_a_published_roster_tells_those_whose_shift_changed(crew, staff):
     stand_in = officer()
     shift = crew["shifts"][0]
@@ -216,7 +216,7 @@ def test_a_passing_edit_of_a_published_roster_tells_those_whose_shift_changed(cr
     assert "2024-06-01" in note.message
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_two_edits_of_one_shift_tell_each_time(crew, staff):
     a, b = officer(), officer()
     shift = crew["shifts"][0]
@@ -226,7 +226,7 @@ def test_two_edits_of_one_shift_tell_each_time(crew, staff):
     assert {p: len(n) for p, n in got.items()} == {crew["o1"].pk: 1, a.pk: 2, b.pk: 1}
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_an_edit_that_breaks_a_published_roster_is_refused_and_the_roster_kept(crew, staff):
     shift = crew["shifts"][0]
     before = sorted(ShiftAssignment.objects.values_list("shift_id", "person_id", "role"))
@@ -243,7 +243,7 @@ def test_an_edit_that_breaks_a_published_roster_is_refused_and_the_roster_kept(c
     assert roster.status == DutyRoster.Status.PUBLISHED
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_an_edit_putting_someone_on_leave_on_duty_is_refused(crew, staff):
     away = officer()
     services.unavailability_create(
@@ -257,7 +257,7 @@ def test_an_edit_putting_someone_on_leave_on_duty_is_refused(crew, staff):
     assert crew["shifts"][0].people.filter(pk=away.pk).exists() is False
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_an_edit_elsewhere_is_not_refused_for_a_day_a_warning_left_short(crew, staff):
     # An orange warning on 3 June calls for a second officer there; the roster fails
     # that day until staff add one, but another day can still be edited, and adding
@@ -274,7 +274,7 @@ def test_an_edit_elsewhere_is_not_refused_for_a_day_a_warning_left_short(crew, s
     assert set(told(Notification.Reason.CHANGED)) == {crew["o1"].pk, stand_in.pk, extra.pk}
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_an_approved_swap_that_would_break_the_roster_is_refused(crew, staff):
     swap = services.swap_request_create(
         requester=crew["o1"], shift=crew["shifts"][0], counterpart=crew["o3"],
@@ -296,7 +296,7 @@ def test_an_approved_swap_that_would_break_the_roster_is_refused(crew, staff):
 # --- Weather warnings ----------------------------------------------------------------------
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_warning_that_raises_staffing_tells_the_people_on_the_shifts_under_it(crew, staff):
     issued = shift_window(date(2024, 6, 2))[0] + timedelta(hours=2)
     services.warning_create(
@@ -322,7 +322,7 @@ def test_a_warning_that_raises_staffing_tells_the_people_on_the_shifts_under_it(
     assert outsiders <= set(got)
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_warning_tells_the_other_staff_which_rosters_to_staff_up(crew, staff):
     colleague = committee_staff()
     issued = shift_window(date(2024, 6, 2))[0] + timedelta(hours=2)
@@ -335,7 +335,7 @@ def test_a_warning_tells_the_other_staff_which_rosters_to_staff_up(crew, staff):
     assert len(notes) == 1
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_blue_warning_raises_nothing_and_tells_nobody_at_once(crew, staff):
     issued = shift_window(date(2024, 6, 2))[0]
     services.warning_create(
@@ -351,7 +351,7 @@ def test_a_blue_warning_raises_nothing_and_tells_nobody_at_once(crew, staff):
 def test_an_incident_whose_report_time_runs_out_reaches_the_leader_and_officers(crew):
     shift = crew["shifts"][0]
     received = shift.starts_at + timedelta(hours=2)
-    with freeze_time(received + timedelta(minutes=1)):
+    with time_machine.travel(received + timedelta(minutes=1), tick=False):
         report = services.incident_report_create(
             actor=crew["o1"],
             shift=shift,
@@ -421,7 +421,7 @@ def test_the_admin_still_corrects_a_draft_roster(admin_client, staff):
 # --- What a user sees --------------------------------------------------------------------------
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_the_shift_page_shows_why_an_edit_of_a_published_roster_is_refused(client, crew, staff):
     shift = crew["shifts"][0]
     client.force_login(staff)
@@ -436,7 +436,7 @@ def test_the_shift_page_shows_why_an_edit_of_a_published_roster_is_refused(clien
     assert shift.people.get(duty_assignments__role="officer") == crew["o1"]
 
 
-@freeze_time(BEFORE_JUNE)
+@time_machine.travel(BEFORE_JUNE, tick=False)
 def test_the_api_refuses_an_edit_that_breaks_a_published_roster_with_a_400(api_client, crew, staff):
     shift = crew["shifts"][0]
     api_client.force_authenticate(staff)

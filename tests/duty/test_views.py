@@ -4,11 +4,11 @@ gets 404, anonymous is sent to log in), query counts, and the flows through form
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
-from freezegun import freeze_time
 
 from duty import services
 from duty.models import DutyLogEntry, DutyRoster, EmergencyResource, Handover
@@ -41,7 +41,7 @@ def get(client, user, url):
 
 @pytest.fixture
 def records_a(staff, roster_a, shift_a, officer_a, unit_a):
-    with freeze_time("2024-06-01 20:00:00+08:00"):
+    with time_machine.travel("2024-06-01 20:00:00+08:00", tick=False):
         report = services.incident_report_create(
             actor=officer_a,
             shift=shift_a,
@@ -231,7 +231,7 @@ def test_publishing_a_failing_roster_shows_the_days(client, staff, roles):
     assert not roster.is_published
 
 
-@freeze_time("2024-06-01 21:00:00+08:00")
+@time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_officer_logs_and_hands_over_through_the_pages(client, shift_a, officer_a):
     client.force_login(officer_a)
     client.post(
@@ -251,7 +251,7 @@ def test_officer_logs_and_hands_over_through_the_pages(client, shift_a, officer_
     assert "夜间巡查化工园区" in page and 'data-testid="handover-pending"' in page
 
 
-@freeze_time("2024-06-01 21:00:00+08:00")
+@time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_a_log_entry_on_someone_elses_shift_is_refused_with_a_message(client, roster_a, roles):
     other = officer(roster_a.unit)
     shift = roster_a.shifts.order_by("date").first()
@@ -275,7 +275,7 @@ def test_stock_below_zero_is_refused_beside_the_field(client, staff):
 
 
 def test_active_warnings_on_the_duty_page_and_home_panel(client, staff, roster_a):
-    with freeze_time("2024-06-20 12:00:00+08:00"):
+    with time_machine.travel("2024-06-20 12:00:00+08:00", tick=False):
         WarningFactory(level="orange")
         client.force_login(staff)
         body = client.get(reverse("duty:index")).content.decode()
@@ -291,7 +291,7 @@ def test_the_banner_shows_active_warnings_to_everyone_signed_in(rf, alice):
 
     from duty.context_processors import warnings
 
-    with freeze_time("2024-06-20 12:00:00+08:00"):
+    with time_machine.travel("2024-06-20 12:00:00+08:00", tick=False):
         WarningFactory(level="red", area="高新区全域")
         WarningFactory(  # ended two days ago
             level="blue",
@@ -318,10 +318,10 @@ def test_banner_costs_no_query_where_it_is_not_rendered(rf, alice, django_assert
         warnings(request)
 
 
-@freeze_time("2024-06-02 12:00:00+08:00")
+@time_machine.travel("2024-06-02 12:00:00+08:00", tick=False)
 def test_a_carried_matter_is_closed_from_the_next_shift(client, roster_a, officer_a):
     first, second = roster_a.shifts.order_by("date")[:2]
-    with freeze_time("2024-06-02 08:35:00+08:00"):
+    with time_machine.travel("2024-06-02 08:35:00+08:00", tick=False):
         services.handover_create(actor=officer_a, shift=first, new_matters=["越山路积水待排"])
     colleague = second.assignments.get(role="officer").person
     client.force_login(colleague)
@@ -358,7 +358,7 @@ def test_staff_edit_a_resource_but_not_its_stock(client, staff):
     assert resource.storage_place == "新库房" and resource.quantity == 10
 
 
-@freeze_time("2024-05-20 10:00:00+08:00")
+@time_machine.travel("2024-05-20 10:00:00+08:00", tick=False)
 def test_swap_pages_ask_accept_and_approve(client, staff, roster_a, officer_a):
     extra = officer(roster_a.unit)
     staff_shift(roster_a, date(2024, 6, 5), leader(roster_a.unit), extra)
@@ -390,7 +390,7 @@ def test_swap_pages_ask_accept_and_approve(client, staff, roster_a, officer_a):
     assert "同意" in history
 
 
-@freeze_time("2024-06-01 21:00:00+08:00")
+@time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_incident_pages_record_report_and_show_the_limits(client, shift_a, officer_a, staff):
     client.force_login(officer_a)
     response = client.post(
@@ -493,7 +493,7 @@ def test_staff_add_a_team_and_a_standby(client, staff):
     assert StandbyAssignment.objects.get().team == team
 
 
-@freeze_time("2024-06-01 12:00:00+08:00")
+@time_machine.travel("2024-06-01 12:00:00+08:00", tick=False)
 def test_home_panel_shows_who_is_on_duty_now(client, alice, roster_a, leader_a):
     client.force_login(alice)
     home = client.get(reverse("home")).content.decode()

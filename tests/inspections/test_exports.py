@@ -6,9 +6,9 @@ import datetime as dt
 import io
 import tracemalloc
 
+import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
-from freezegun import freeze_time
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -51,7 +51,7 @@ def test_ledger_xlsx_follows_the_filters(client, staff, enterprise_a, enterprise
     assert [row[0] for row in rows[2:]] == [major.code]
 
 
-@freeze_time("2024-07-10 10:00:00+08:00")
+@time_machine.travel("2024-07-10 10:00:00+08:00", tick=False)
 def test_ledger_xlsx_cells_read_as_the_model_says(client, staff, alice, enterprise_a):
     """The export reads plain values, not instances: its labels and flags must still be
     the model's own (display labels, Hazard.is_overdue, the close time in local time)."""
@@ -196,7 +196,7 @@ def test_another_units_head_cannot_request_the_dossier(client, bob, hazard_a):
     assert not GeneratedDocument.objects.exists()
 
 
-@freeze_time("2024-07-10 10:00:00+08:00")
+@time_machine.travel("2024-07-10 10:00:00+08:00", tick=False)
 def test_quarterly_table_xlsx(client, staff, alice, unit_a, unit_b, enterprise_a, enterprise_b):
     first = make_hazard(staff, enterprise_a, level="major")
     make_hazard(staff, enterprise_a, found_on=dt.date(2024, 5, 20), deadline=dt.date(2024, 6, 1))

@@ -6,9 +6,9 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from freezegun import freeze_time
 
 from inspections import selectors, services
 from inspections.models import (
@@ -341,7 +341,7 @@ def test_new_hazard_like_one_closed_within_a_year_is_a_recurrence(
 ):
     item = template.items.first()
     closed = make_hazard(staff, enterprise_a, checklist_item=item)
-    with freeze_time("2024-06-16 10:00+08:00"):
+    with time_machine.travel("2024-06-16 10:00+08:00", tick=False):
         close_hazard(staff, alice, closed)
     again = make_hazard(
         staff,
@@ -364,7 +364,7 @@ def test_new_hazard_like_one_closed_within_a_year_is_a_recurrence(
 def test_closed_more_than_a_year_ago_is_no_recurrence(staff, alice, enterprise_a, template):
     item = template.items.first()
     closed = make_hazard(staff, enterprise_a, checklist_item=item)
-    with freeze_time("2024-06-16 10:00+08:00"):
+    with time_machine.travel("2024-06-16 10:00+08:00", tick=False):
         close_hazard(staff, alice, closed)
     later = make_hazard(
         staff,

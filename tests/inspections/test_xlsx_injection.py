@@ -8,8 +8,8 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
-from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from ..factories import EnterpriseFactory, UnitFactory
@@ -64,7 +64,7 @@ def test_ledger_keeps_its_dates_and_plain_text(client, staff, enterprise_a):
     assert row[9].is_date and row[9].value.date() == dt.date(2024, 6, 20)
 
 
-@freeze_time("2024-07-10 10:00:00+08:00")
+@time_machine.travel("2024-07-10 10:00:00+08:00", tick=False)
 @pytest.mark.parametrize("typed", HOSTILE[:3])
 def test_quarterly_table_writes_a_unit_name_as_text(client, staff, fire, typed):
     unit = UnitFactory(name=typed)
