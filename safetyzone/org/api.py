@@ -35,21 +35,35 @@ def service_errors() -> Iterator[None]:
 
 
 class ScopedModelPermissions(DjangoModelPermissions):
-    """Model permissions, with view required for reads too."""
+    """Model permissions, with view required for reads too.
+
+    DRF finds the model by building the view's queryset (``get_queryset()``: the scoped
+    queryset with its subqueries and annotations) on every request, only to read its
+    model. Here the model is the view's ``queryset`` attribute's when it declares one,
+    else ``get_queryset()``'s, found once per view class and action (the model of a
+    view's action never changes); the permissions are DRF's public
+    ``get_required_permissions`` of that model."""
 
     perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
 
     _models: dict = {}  # noqa: RUF012 (one cache for the process)
 
-    def _queryset(self, view):
-        """DRF builds the view's whole scoped queryset (subqueries, annotations) on every
-        request only to read its model; the model of a view's action never changes, so
-        it is found once per view class and action."""
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        perms = self.get_required_permissions(request.method, self.model_of(view))
+        return request.user.has_perms(perms)
+
+    def model_of(self, view):
+        """The model whose permissions the view's action requires."""
+        declared = getattr(type(view), "queryset", None)
+        if declared is not None:
+            return declared.model
         key = (type(view), getattr(view, "action", None))
         model = self._models.get(key)
         if model is None:
-            model = self._models[key] = super()._queryset(view).model
-        return model._default_manager.none()
+            model = self._models[key] = view.get_queryset().model
+        return model
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):

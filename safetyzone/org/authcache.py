@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import uuid
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import transaction
 
@@ -22,20 +24,35 @@ TIMEOUT = 600
 
 
 def _user_key(user_id: int) -> str:
-    return f"org:grants:user:{user_id}"
+    return f"org:grants:v2:user:{user_id}"  # v2: with "all"
+
+
+def _names(permissions) -> set[str]:
+    pairs = permissions.values_list("content_type__app_label", "codename").order_by()
+    return {f"{app_label}.{codename}" for app_label, codename in pairs}
 
 
 def _load(user) -> dict:
-    backend = ModelBackend()
+    """The grants as Django's ModelBackend reads them: a superuser holds every
+    permission (from both sources), an inactive user none."""
+    if not user.is_active:
+        own = group = set()
+    elif user.is_superuser:
+        own = group = _names(Permission.objects.all())
+    else:
+        own = _names(user.user_permissions.all())
+        group = _names(Permission.objects.filter(group__in=user.groups.all()))
     return {
         "roles": frozenset(user.groups.values_list("name", flat=True)),
-        "user": backend._get_permissions(user, None, "user") if user.is_active else set(),
-        "group": backend._get_permissions(user, None, "group") if user.is_active else set(),
+        "user": own,
+        "group": group,
+        "all": own | group,
     }
 
 
 def grants(user) -> dict:
-    """``{"roles": frozenset, "user": set, "group": set}`` of permission strings."""
+    """``{"roles": frozenset, "user": set, "group": set, "all": set}``: the role names
+    and the permission strings from each source and from both."""
     cached = user.__dict__.get("_grants")
     if cached is not None:
         return cached
@@ -61,7 +78,7 @@ def grants(user) -> dict:
 
 def forget(user) -> None:
     """Drop what this user object remembers (after changing its grants in place)."""
-    for name in ("_grants", "roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for name in ("_grants", "roles"):
         user.__dict__.pop(name, None)
 
 
@@ -76,12 +93,33 @@ def grants_changed(**kwargs) -> None:
 
 
 class CachedModelBackend(ModelBackend):
-    """Django's ModelBackend, with the permission sets read through :func:`grants`."""
+    """Django's ModelBackend (login, ``with_perm``), with the permission sets read
+    through :func:`grants`: its public permission methods are overridden, so nothing of
+    Django's own per-user caches (private attributes of the user object) is used. The
+    rules stay Django's: no permission for an inactive or anonymous user or for an
+    object, every permission for an active superuser."""
 
-    def _get_permissions(self, user_obj, obj, from_name):
+    def get_user_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
-        attribute = f"_{from_name}_perm_cache"
-        if not hasattr(user_obj, attribute):
-            setattr(user_obj, attribute, grants(user_obj)[from_name])
-        return getattr(user_obj, attribute)
+        return grants(user_obj)["user"]
+
+    def get_group_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return grants(user_obj)["group"]
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return grants(user_obj)["all"]
+
+    # Async callers get the same sets (Django's async versions would read the database).
+    async def aget_user_permissions(self, user_obj, obj=None):
+        return await sync_to_async(self.get_user_permissions)(user_obj, obj)
+
+    async def aget_group_permissions(self, user_obj, obj=None):
+        return await sync_to_async(self.get_group_permissions)(user_obj, obj)
+
+    async def aget_all_permissions(self, user_obj, obj=None):
+        return await sync_to_async(self.get_all_permissions)(user_obj, obj)

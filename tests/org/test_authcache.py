@@ -60,3 +60,30 @@ def test_a_new_superuser_gets_every_permission_at_once(client, django_user_model
     user.is_superuser = True
     user.save()
     assert client.get(URL).status_code == 200
+
+
+def test_the_cached_backend_grants_what_djangos_model_backend_grants(
+    django_user_model, unit_a, alice
+):
+    """The cache changes where the grants are read from, never what they are: for a user
+    with their own permission and a role, a superuser and an inactive user alike."""
+    from asgiref.sync import async_to_sync
+    from django.contrib.auth.backends import ModelBackend
+
+    from safetyzone.org.authcache import CachedModelBackend
+
+    alice.user_permissions.add(Permission.objects.get(codename="add_enterprise"))
+    root = django_user_model.objects.create_user("root", unit=unit_a, is_superuser=True)
+    gone = django_user_model.objects.create_user("gone", unit=unit_a, is_active=False)
+    gone.groups.add(Group.objects.get(name=Role.DEPARTMENT_HEAD))
+    for user in (alice, root, gone):
+        ours, django = CachedModelBackend(), ModelBackend()
+        fresh = django_user_model.objects.get(pk=user.pk)
+        theirs = django_user_model.objects.get(pk=user.pk)
+        assert ours.get_user_permissions(fresh) == django.get_user_permissions(theirs)
+        assert ours.get_group_permissions(fresh) == django.get_group_permissions(theirs)
+        assert ours.get_all_permissions(fresh) == django.get_all_permissions(theirs)
+        assert async_to_sync(ours.aget_all_permissions)(fresh) == ours.get_all_permissions(fresh)
+        assert ours.get_all_permissions(fresh, obj=user) == set()
+    assert "inspections.view_hazard" in CachedModelBackend().get_all_permissions(alice)
+    assert CachedModelBackend().get_all_permissions(gone) == set()
