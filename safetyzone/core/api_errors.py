@@ -6,17 +6,28 @@ Django itself (no URL matched, a body over DATA_UPLOAD_MAX_MEMORY_SIZE before a 
 ran, a crash) through :func:`json_error` in the project's error views.
 """
 
+import contextlib
 import inspect
 import re
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
 from drf_standardized_errors import handler, openapi, openapi_serializers
 from drf_standardized_errors.types import CLIENT_ERROR, SERVER_ERROR
 from rest_framework import exceptions, serializers, status
+from rest_framework.fields import get_error_detail
 from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
+
+from .states import TransitionNotAllowed
 
 API_PREFIX = "/api/"
 
@@ -27,11 +38,48 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This change is not allowed in the record's current state.")
+    default_code = "conflict"
+
+
+def as_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's (or model's) ValidationError as DRF's: the same field names, and each
+    error's code kept for the client (``uscc_check``, ``unique``...) as DRF's own
+    validators keep theirs; model-wide errors named the way serializers name them."""
+    detail = get_error_detail(exc)
+    if not isinstance(detail, dict):
+        detail = {NON_FIELD_ERRORS: detail}
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return exceptions.ValidationError(detail)
+
+
+@contextlib.contextmanager
+def service_errors():
+    """TEMPORARY (issue 14): the old wrapper, now a no-op; ExceptionHandler answers what a
+    service raises. Removed once no API module uses it."""
+    yield
+
+
 class ExceptionHandler(handler.ExceptionHandler):
-    """drf-standardized-errors' handler; a body over the size limit is a 413 and a form
-    with too many fields or files a 400, not a server error."""
+    """drf-standardized-errors' handler, and the one glue between the services and HTTP:
+    API views call services directly and what a service raises is answered the same way
+    on every resource:
+
+    - a step the record's status graph refuses (``TransitionNotAllowed``): 409;
+    - a broken rule (Django's ``ValidationError``): 400 with the fields named;
+    - an outsider (``OutsideUnit``, ``Http404``): 404, as if the record did not exist;
+    - a missing role (``PermissionDenied``): 403;
+    - a body over the size limit: 413, a form with too many fields or files: 400.
+    """
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, TransitionNotAllowed):
+            return Conflict(detail=" ".join(exc.messages), code=exc.code or "conflict")
+        if isinstance(exc, DjangoValidationError):
+            return as_drf_error(exc)
         if isinstance(exc, RequestDataTooBig):
             return PayloadTooLarge()
         if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
@@ -79,6 +127,10 @@ class Error409Serializer(serializers.Serializer):
 class ErrorResponse409Serializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=openapi_serializers.ClientErrorEnum.choices)
     errors = Error409Serializer(many=True)
+
+
+# The schema's answer of an action whose status graph may refuse it.
+CONFLICT = OpenApiResponse(ErrorResponse409Serializer, description="Not allowed in this state.")
 
 
 class Error413Serializer(Error409Serializer):

@@ -1,6 +1,7 @@
 """Form pieces shared by every app's pages."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 
@@ -29,3 +30,26 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     """A ``ModelChoiceField`` for short lists (see ``ListedModelChoiceIterator``)."""
 
     iterator = ListedModelChoiceIterator
+
+
+def errors_to_form(form: forms.Form, exc: ValidationError, *, rows=None) -> None:
+    """Put a service's ``ValidationError`` on the page's form, whatever its shape: a
+    field's errors beside that field, the rest (a list error, or a field the form does
+    not have) above the form. The user's input stays in the form.
+
+    ``rows`` names the formsets of the page: ``{"phases": phase_forms}`` puts an error
+    keyed ``phases.<i>.<field>`` on the i-th form of that set.
+    """
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, errors in exc.message_dict.items():
+        target, name = form, key
+        prefix, _dot, rest = key.partition(".")
+        if rows and prefix in rows and rest:
+            index, _dot, name = rest.partition(".")
+            if index.isdigit() and int(index) < len(rows[prefix]):
+                target = rows[prefix][int(index)]
+            else:
+                name = key
+        target.add_error(name if name in target.fields else None, errors)

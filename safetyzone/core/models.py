@@ -1,6 +1,8 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from .states import StatusGraph
 
 
 class WorkdayOverride(models.Model):
@@ -63,6 +65,10 @@ class DecidedRequest(models.Model):
         GRANTED = "granted", _("Granted")
         REFUSED = "refused", _("Refused")
 
+    TRANSITIONS = StatusGraph(
+        {Status.PENDING: (Status.GRANTED, Status.REFUSED), Status.GRANTED: (), Status.REFUSED: ()}
+    )
+
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -89,8 +95,47 @@ class DecidedRequest(models.Model):
         abstract = True
 
     def record_decision(self, *, actor, grant: bool, note: str, at) -> None:
-        """Set the decision on this pending request (the caller validates and saves)."""
-        self.status = self.Status.GRANTED if grant else self.Status.REFUSED
+        """Set the decision on this pending request (the caller validates and saves,
+        holding the row: ``select_for_update``). A request already decided is refused
+        with ``TransitionNotAllowed`` (409 on the API): a decision is not taken back."""
+        target = self.Status.GRANTED if grant else self.Status.REFUSED
+        self.TRANSITIONS.check(
+            self.status,
+            target,
+            _("This request was already decided (%(status)s).")
+            % {"status": self.get_status_display()},
+        )
+        self.status = target
         self.decided_by = actor
         self.decided_at = at
         self.decision_note = note
+
+
+class YearlyCounter(models.Model):
+    """The one counter behind numbers that start again each year and never repeat within
+    it: hazard codes (YH-2024-000123), document numbers (高新安委办〔2024〕12号). A
+    concrete counter adds its key fields (an issuer prefix) and a unique constraint over
+    them and ``year``; :meth:`take_next` relies on it."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_value = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def take_next(cls, *, year: int, **key) -> int:
+        """Take the next number of ``year`` (and ``key``: ``prefix=...``).
+
+        Call it inside the transaction that uses the number: the counter's row stays
+        locked until that transaction ends, and a rollback gives the number back, so
+        numbers neither repeat nor skip. The year's row is created without racing: of two
+        concurrent inserts the second waits for the first and then does nothing.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError(f"{cls.__name__}.take_next must run inside a transaction")
+        cls._default_manager.bulk_create([cls(year=year, **key)], ignore_conflicts=True)
+        counter = cls._default_manager.select_for_update().get(year=year, **key)
+        counter.last_value += 1
+        counter.save(update_fields=["last_value"])
+        return counter.last_value

@@ -1,5 +1,4 @@
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -8,8 +7,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from safetyzone.org.api import as_drf_error
 
 from . import selectors, services
 from .serializers import DocumentRequestSerializer, GeneratedDocumentSerializer
@@ -50,8 +47,6 @@ class GeneratedDocumentViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except ObjectDoesNotExist as exc:
             raise NotFound from exc
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         data = GeneratedDocumentSerializer(document, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -8,8 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safetyzone.org.api import service_errors
-
 from . import selectors, services
 from .models import Notification
 from .serializers import (
@@ -89,14 +87,13 @@ class ChannelPreferencesView(APIView):
             if isinstance(errors, dict):
                 errors = {str(key): value for key, value in errors.items()}
             raise ValidationError(errors)
-        with service_errors():
-            services.channel_preferences_set(
-                user=request.user,
-                choices={
-                    item["kind"]: (item.get("email"), item.get("webhook"))
-                    for item in serializer.validated_data
-                },
-            )
+        services.channel_preferences_set(
+            user=request.user,
+            choices={
+                item["kind"]: (item.get("email"), item.get("webhook"))
+                for item in serializer.validated_data
+            },
+        )
         return self._answer(request)
 
     @extend_schema(
@@ -139,10 +136,9 @@ class UnitRobotView(APIView):
     def _change(self, request: Request, *, partial: bool) -> Response:
         serializer = UnitRobotSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.unit_webhook_set(
-                actor=request.user, unit=request.user.unit, **serializer.validated_data
-            )
+        services.unit_webhook_set(
+            actor=request.user, unit=request.user.unit, **serializer.validated_data
+        )
         return self._answer(request)
 
     @extend_schema(request=UnitRobotSerializer, responses=UnitRobotSerializer)
