@@ -5,30 +5,19 @@ unit A, ``bob`` heads unit B (same role, other unit: must get 404 on A's records
 ``staff`` is committee staff (sees every unit).
 """
 
-import os
-
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 
 from safetyzone.celery import app as celery_app
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
 
 from .factories import UnitFactory, UserFactory
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+from .helpers import need_postgres
 
 # One time-freezing library, time-machine. A naive moment would be read as UTC when it is a
 # datetime but as local time when it is a string; tests name the zone ("+08:00") instead.
 time_machine.naive_mode = time_machine.NaiveMode.ERROR
-
-
-def need_service(name: str, reason: str) -> None:
-    """A missing service fails the test under CI (REQUIRE_SERVICES=1), skips it elsewhere."""
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{name} is required (REQUIRE_SERVICES=1) but {reason}")
-    pytest.skip(f"{name} not available: {reason}")
 
 
 @pytest.fixture(autouse=True)
@@ -98,19 +87,14 @@ def admin_user(roles):
 
 
 @pytest.fixture
+def postgres_only(db):
+    """For modules about PostgreSQL itself (concurrent writers): skipped elsewhere, failed
+    under REQUIRE_SERVICES=1."""
+    need_postgres()
+
+
+@pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
-
-
-def api_token(user) -> str:
-    """A fresh API token for ``user``, issued the way the token endpoint issues one."""
-    from safetyzone.org.tokens import api_token_issue
-
-    _instance, token = api_token_issue(user=user)
-    return token
-
-
-def database_is_postgres() -> bool:
-    return django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

@@ -254,14 +254,3 @@ class ActivityPhotoFactory(DjangoModelFactory[cm.ActivityPhoto]):
     activity = factory.SubFactory(ActivityFactory)
     image = factory.django.ImageField(filename="photo.png", format="PNG", width=40, height=30)
     caption = "演练现场"
-
-
-def png_bytes(size: tuple[int, int] = (40, 30), color: str = "red") -> bytes:
-    """A real, small PNG image."""
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "PNG")
-    return buffer.getvalue()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import need_service
+from tests.helpers import need_service
 
 # Playwright's sync API keeps an asyncio event loop running in this thread, and Django
 # refuses database calls from a thread with a running loop. The tests stay synchronous,

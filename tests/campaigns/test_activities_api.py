@@ -4,20 +4,11 @@ multipart photo uploads checked by content, photo files served only in scope, an
 query counts."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Activity, ActivityPhoto
-from tests.conftest import api_token
+from tests.helpers import authenticate, count_queries, png_upload, text_as_jpeg
 
-from ..factories import (
-    ActivityFactory,
-    ActivityPhotoFactory,
-    CampaignFactory,
-    UnitFactory,
-    png_bytes,
-)
+from ..factories import ActivityFactory, ActivityPhotoFactory, CampaignFactory, UnitFactory
 
 ACTIVITIES = "/api/v1/activities/"
 
@@ -25,11 +16,6 @@ ACTIVITIES = "/api/v1/activities/"
 @pytest.fixture
 def api_client(api_client):
     api_client.default_format = "json"
-    return api_client
-
-
-def authenticate(api_client, user):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
 
 
@@ -42,14 +28,6 @@ def assert_field_error(response, attr: str, code: str | None = None) -> dict:
     if code is not None:
         assert matching[0]["code"] == code, body
     return matching[0]
-
-
-def png(name="现场.png"):
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
-
-
-def text_as_jpg():
-    return SimpleUploadedFile("photo.jpg", b"just text\n" * 50, content_type="image/jpeg")
 
 
 @pytest.fixture
@@ -105,7 +83,7 @@ def test_other_units_activity_is_404_for_read_write_and_photos(
     authenticate(api_client, bob)
     assert api_client.get(detail).status_code == 404  # ...and not for another unit
     assert api_client.patch(detail, {"title": "篡改"}).status_code == 404
-    upload = api_client.post(f"{detail}photos/", {"photos": [png()]}, format="multipart")
+    upload = api_client.post(f"{detail}photos/", {"photos": [png_upload()]}, format="multipart")
     assert upload.status_code == 404
     assert api_client.get(f"{detail}photos/{photo_a.pk}/").status_code == 404
     activity_a.refresh_from_db()
@@ -229,7 +207,7 @@ def test_head_uploads_several_photos_as_multipart(api_client, alice, activity_a)
     authenticate(api_client, alice)
     response = api_client.post(
         f"{ACTIVITIES}{activity_a.pk}/photos/",
-        {"photos": [png("一.png"), png("二.png")], "caption": "咨询日现场"},
+        {"photos": [png_upload("一.png"), png_upload("二.png")], "caption": "咨询日现场"},
         format="multipart",
     )
     assert response.status_code == 201, response.content
@@ -248,7 +226,7 @@ def test_a_text_file_named_jpg_is_a_400_on_photos_and_nothing_is_kept(
     authenticate(api_client, alice)
     response = api_client.post(
         f"{ACTIVITIES}{activity_a.pk}/photos/",
-        {"photos": [png(), text_as_jpg()]},
+        {"photos": [png_upload(), text_as_jpeg()]},
         format="multipart",
     )
     error = assert_field_error(response, "photos", "file_type")
@@ -260,7 +238,7 @@ def test_a_photo_over_the_limit_is_a_400(api_client, alice, activity_a, settings
     settings.MAX_UPLOAD_BYTES = 20
     authenticate(api_client, alice)
     response = api_client.post(
-        f"{ACTIVITIES}{activity_a.pk}/photos/", {"photos": [png()]}, format="multipart"
+        f"{ACTIVITIES}{activity_a.pk}/photos/", {"photos": [png_upload()]}, format="multipart"
     )
     assert_field_error(response, "photos", "file_too_large")
     assert not ActivityPhoto.objects.exists()
@@ -299,14 +277,7 @@ def test_activity_list_queries_do_not_grow_with_rows(api_client, request, unit_a
             )
             ActivityPhotoFactory(activity=activity)
 
-    def queries():
-        api_client.get(url)  # warm-up: roles, permissions and the banner are cached after it
-        with CaptureQueriesContext(connection) as ctx:
-            response = api_client.get(url)
-        assert response.status_code == 200
-        return len(ctx.captured_queries)
-
     add(5)
-    five = queries()
+    five = count_queries(api_client, url)
     add(45)
-    assert queries() == five
+    assert count_queries(api_client, url) == five

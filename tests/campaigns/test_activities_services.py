@@ -12,18 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from campaigns.models import Activity, ActivityPhoto
 from campaigns.selectors import activities as selectors
 from campaigns.services import activities as services
+from tests.helpers import png_bytes, png_upload, text_as_jpeg
 
-from ..factories import ActivityFactory, CampaignFactory, png_bytes
+from ..factories import ActivityFactory, CampaignFactory
 
 D = dt.date
-
-
-def png(name: str = "现场.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
-
-
-def text_as_jpg() -> SimpleUploadedFile:
-    return SimpleUploadedFile("photo.jpg", b"not an image at all\n" * 20, content_type="image/jpeg")
 
 
 def report(actor, **overrides) -> Activity:
@@ -87,7 +80,7 @@ def test_a_target_or_plan_left_from_another_kind_is_dropped(alice):
 
 
 def test_photos_come_with_the_activity(alice):
-    activity = report(alice, photos=[png("a.png"), png("b.PNG")])
+    activity = report(alice, photos=[png_upload("a.png"), png_upload("b.PNG")])
     photos = list(activity.photos.all())
     assert len(photos) == 2
     assert all(p.image.name.endswith(".png") for p in photos)
@@ -96,7 +89,7 @@ def test_photos_come_with_the_activity(alice):
 
 def test_a_text_file_named_jpg_is_refused_and_nothing_is_saved(alice, settings):
     with pytest.raises(ValidationError) as info:
-        report(alice, photos=[png(), text_as_jpg()])
+        report(alice, photos=[png_upload(), text_as_jpeg()])
     assert set(info.value.message_dict) == {"photos"}
     assert "photo.jpg" in info.value.message_dict["photos"][0]
     assert not Activity.objects.exists()
@@ -108,7 +101,7 @@ def test_a_text_file_named_jpg_is_refused_and_nothing_is_saved(alice, settings):
 def test_a_photo_over_the_size_limit_is_refused(alice, settings):
     settings.MAX_UPLOAD_BYTES = 20
     with pytest.raises(ValidationError) as info:
-        report(alice, photos=[png()])
+        report(alice, photos=[png_upload()])
     assert info.value.error_dict["photos"][0].code == "file_too_large"
     assert not Activity.objects.exists()
 
@@ -125,7 +118,7 @@ def test_adding_photos_checks_all_before_keeping_any(alice):
     activity = ActivityFactory(unit=alice.unit)
     with pytest.raises(ValidationError):
         services.activity_photos_add(
-            actor=alice, activity=activity, photos=[png(), text_as_jpg()], caption="现场"
+            actor=alice, activity=activity, photos=[png_upload(), text_as_jpeg()], caption="现场"
         )
     assert not activity.photos.exists()
     with pytest.raises(ValidationError) as info:
@@ -135,7 +128,7 @@ def test_adding_photos_checks_all_before_keeping_any(alice):
 
 def test_too_many_photos_at_once_are_refused(alice):
     activity = ActivityFactory(unit=alice.unit)
-    photos = [png(f"{n}.png") for n in range(services.MAX_PHOTOS_PER_UPLOAD + 1)]
+    photos = [png_upload(f"{n}.png") for n in range(services.MAX_PHOTOS_PER_UPLOAD + 1)]
     with pytest.raises(ValidationError):
         services.activity_photos_add(actor=alice, activity=activity, photos=photos)
     assert not activity.photos.exists()
@@ -144,7 +137,7 @@ def test_too_many_photos_at_once_are_refused(alice):
 def test_a_head_cannot_add_photos_to_another_units_activity(alice, unit_b):
     activity = ActivityFactory(unit=unit_b)
     with pytest.raises(PermissionDenied):
-        services.activity_photos_add(actor=alice, activity=activity, photos=[png()])
+        services.activity_photos_add(actor=alice, activity=activity, photos=[png_upload()])
 
 
 def test_update_keeps_the_rules_and_the_unit(alice, unit_a, unit_b):

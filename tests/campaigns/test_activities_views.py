@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Activity, ActivityPhoto
+from tests.helpers import count_queries, png_upload
 
 from ..factories import (
     ActivityFactory,
@@ -18,7 +17,6 @@ from ..factories import (
     CampaignFactory,
     UnitFactory,
     UserFactory,
-    png_bytes,
 )
 
 
@@ -53,10 +51,6 @@ def activity_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def png(name="现场.png"):
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
 # --- Permission matrix ---------------------------------------------------------------------
@@ -130,7 +124,7 @@ def test_bob_cannot_change_alices_activity_by_post(client, bob, activity_a):
 def test_bob_cannot_add_photos_to_alices_activity(client, bob, activity_a):
     client.force_login(bob)
     url = reverse("campaigns:activity-photos-add", args=[activity_a.pk])
-    assert client.post(url, {"photos": [png()]}).status_code == 404
+    assert client.post(url, {"photos": [png_upload()]}).status_code == 404
     assert not ActivityPhoto.objects.exists()
 
 
@@ -177,7 +171,9 @@ def test_media_is_not_served_by_url(client, alice, photo_a, settings):
 def test_head_adds_photos_on_the_activity_page(client, alice, activity_a):
     client.force_login(alice)
     url = reverse("campaigns:activity-photos-add", args=[activity_a.pk])
-    response = client.post(url, {"photos": [png("一.png"), png("二.png")], "caption": "现场"})
+    response = client.post(
+        url, {"photos": [png_upload("一.png"), png_upload("二.png")], "caption": "现场"}
+    )
     assert response.status_code == 302
     assert activity_a.photos.count() == 2
     body = client.get(activity_a.get_absolute_url()).content.decode()
@@ -189,7 +185,7 @@ def test_a_text_file_named_jpg_is_shown_beside_the_photos_field(client, alice, a
     client.force_login(alice)
     url = reverse("campaigns:activity-photos-add", args=[activity_a.pk])
     fake = SimpleUploadedFile("photo.jpg", b"just text\n" * 50, content_type="image/jpeg")
-    response = client.post(url, {"photos": [png(), fake]})
+    response = client.post(url, {"photos": [png_upload(), fake]})
     assert response.status_code == 200
     assert list(response.context["photo_form"].errors) == ["photos"]
     assert "photo.jpg" in response.context["photo_form"].errors["photos"][0]
@@ -202,7 +198,7 @@ def test_a_photo_over_the_limit_is_shown_beside_the_photos_field(
     settings.MAX_UPLOAD_BYTES = 20
     client.force_login(alice)
     url = reverse("campaigns:activity-photos-add", args=[activity_a.pk])
-    response = client.post(url, {"photos": [png()]})
+    response = client.post(url, {"photos": [png_upload()]})
     assert response.status_code == 200
     assert list(response.context["photo_form"].errors) == ["photos"]
     assert not activity_a.photos.exists()
@@ -218,7 +214,7 @@ def test_a_head_reports_for_their_unit_without_choosing_it(client, alice, unit_a
 
     response = client.post(
         reverse("campaigns:activity-create"),
-        activity_data(unit=unit_b.pk, photos=[png()]),  # a unit sent anyway is ignored
+        activity_data(unit=unit_b.pk, photos=[png_upload()]),  # a unit sent anyway is ignored
     )
 
     activity = Activity.objects.get()
@@ -246,7 +242,7 @@ def test_staff_picks_the_unit(client, staff, unit_b):
 def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(client, alice, overrides, field):
     client.force_login(alice)
     response = client.post(
-        reverse("campaigns:activity-create"), activity_data(photos=[png()], **overrides)
+        reverse("campaigns:activity-create"), activity_data(photos=[png_upload()], **overrides)
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
@@ -330,14 +326,6 @@ def test_activity_list_filters(client, staff, unit_a, unit_b):
     assert titles(q="乙") == {"乙"}
 
 
-def _page_queries(client, url) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("who", ["alice", "staff"])
 def test_activity_list_queries_do_not_grow_with_rows(client, request, unit_a, who):
     client.force_login(request.getfixturevalue(who))
@@ -354,6 +342,6 @@ def test_activity_list_queries_do_not_grow_with_rows(client, request, unit_a, wh
             ActivityPhotoFactory(activity=activity)
 
     add(5)
-    five = _page_queries(client, url)
+    five = count_queries(client, url)
     add(45)
-    assert _page_queries(client, url) == five
+    assert count_queries(client, url) == five

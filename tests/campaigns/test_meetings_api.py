@@ -7,12 +7,9 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Directive, DocumentNumber, Meeting, MeetingAttendance
 from campaigns.services import meetings as services
-from tests.conftest import api_token
 from tests.factories import (
     CampaignFactory,
     DirectiveFactory,
@@ -21,16 +18,11 @@ from tests.factories import (
     UserFactory,
     draft_meeting,
 )
+from tests.helpers import PDF_BYTES, authenticate, count_queries, pdf_upload
 
 MEETINGS = "/api/v1/meetings/"
 DIRECTIVES = "/api/v1/directives/"
 NUMBERS = "/api/v1/document-numbers/"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def authenticate(api_client, user):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
-    return api_client
 
 
 def ids(response) -> set[int]:
@@ -388,7 +380,7 @@ def test_staff_record_a_directive_with_a_pdf(api_client, client, staff, alice):
         "number": "吉市安委办〔2024〕15号",
         "issued_on": "2024-05-28",
         "title": "关于做好近期安全防范工作的通知",
-        "attachment": SimpleUploadedFile("通知.pdf", PDF_BYTES, content_type="application/pdf"),
+        "attachment": pdf_upload(),
     }
     response = api_client.post(DIRECTIVES, payload, format="multipart")
 
@@ -497,14 +489,6 @@ def test_the_number_register_is_read_only(api_client, admin_user, issued):
 
 
 # --- Query counts ---------------------------------------------------------------------------
-
-
-def count_queries(api_client, url: str) -> int:
-    api_client.get(url)  # warm-up: roles, permissions and the banner are cached after it
-    with CaptureQueriesContext(connection) as ctx:
-        response = api_client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("who", ["staff", "alice"])

@@ -6,12 +6,7 @@ SQLite serialises every writer, so it would prove nothing here: these tests need
 PostgreSQL (skipped without it, failed under REQUIRE_SERVICES=1).
 """
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -19,43 +14,15 @@ from rest_framework.test import APIClient
 from campaigns.models import DocumentNumber, DocumentNumberSequence, Meeting
 from campaigns.services import meetings as services
 from safetyzone.org.models import User
-from tests.conftest import api_token, database_is_postgres, need_service
 from tests.factories import draft_meeting
+from tests.helpers import api_token, in_threads
 
 N = 8
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgres():
-    if not database_is_postgres():
-        need_service("PostgreSQL", "the tests run on another database (set DATABASE_URL)")
-
-
-def in_threads(n: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run ``work(i)`` in ``n`` threads released together; each thread has its own
-    database connection, closed when it ends."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results, errors
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("postgres_only"),
+]
 
 
 @pytest.fixture

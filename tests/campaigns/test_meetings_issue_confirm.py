@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import DocumentNumber, Meeting
+from tests.helpers import authenticate
 
-from ..conftest import api_token
 from ..factories import draft_meeting
 from .test_meetings_api import assert_validation_error
 
@@ -121,8 +121,9 @@ def test_issue_page_permissions(client, alice, bob, future, staff):
 
 
 def api_issue(api_client, user, meeting, data=None):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
-    return api_client.post(f"/api/v1/meetings/{meeting.pk}/issue/", data or {}, format="json")
+    return authenticate(api_client, user).post(
+        f"/api/v1/meetings/{meeting.pk}/issue/", data or {}, format="json"
+    )
 
 
 def test_api_refuses_a_past_meeting_without_the_override(api_client, staff, past):

@@ -26,8 +26,7 @@ from tests.factories import (
     UnitFactory,
     draft_meeting,
 )
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.helpers import pdf_upload
 
 
 @pytest.fixture
@@ -381,7 +380,7 @@ def directive_data(**overrides):
 
 
 def test_staff_record_a_directive_with_a_pdf(staff):
-    upload = SimpleUploadedFile("通知.pdf", PDF_BYTES, content_type="application/pdf")
+    upload = pdf_upload()
     directive = services.directive_create(actor=staff, attachment=upload, **directive_data())
 
     directive.refresh_from_db()
@@ -410,7 +409,7 @@ def test_an_issuers_number_is_recorded_once(staff):
 
 
 def test_the_attachment_can_be_removed(staff):
-    upload = SimpleUploadedFile("通知.pdf", PDF_BYTES, content_type="application/pdf")
+    upload = pdf_upload()
     directive = services.directive_create(actor=staff, attachment=upload, **directive_data())
 
     services.directive_update(actor=staff, directive=directive, attachment=False)

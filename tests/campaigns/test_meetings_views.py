@@ -7,8 +7,6 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,8 +19,7 @@ from tests.factories import (
     UnitFactory,
     draft_meeting,
 )
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.helpers import PDF_BYTES, count_queries, pdf_upload
 
 
 @pytest.fixture
@@ -449,7 +446,7 @@ def directive_form(**overrides) -> dict:
 
 def test_staff_record_a_directive_with_its_pdf_and_users_open_it(client, staff, alice):
     client.force_login(staff)
-    upload = SimpleUploadedFile("通知.pdf", PDF_BYTES, content_type="application/pdf")
+    upload = pdf_upload()
 
     response = client.post(url("directive-create"), directive_form(attachment=upload))
 
@@ -485,7 +482,7 @@ def test_a_duplicate_directive_number_is_a_field_error(client, staff, directive)
 
 
 def test_staff_edit_a_directive_and_keep_its_attachment(client, staff):
-    upload = SimpleUploadedFile("通知.pdf", PDF_BYTES, content_type="application/pdf")
+    upload = pdf_upload()
     directive = services.directive_create(
         actor=staff,
         attachment=upload,
@@ -529,14 +526,6 @@ def test_directive_list_filters(client, alice):
 
 
 # --- Query counts -----------------------------------------------------------------------------
-
-
-def count_queries(client, page_url: str) -> int:
-    client.get(page_url)  # warm: the banner's warnings are cached
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(page_url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("who", ["staff", "alice"])

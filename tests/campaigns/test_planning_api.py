@@ -6,11 +6,9 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Campaign, CampaignPhase, KeyPeriod
-from tests.conftest import api_token
+from tests.helpers import authenticate, count_queries
 
 from ..factories import (
     CampaignFactory,
@@ -28,11 +26,6 @@ D = dt.date
 @pytest.fixture
 def api_client(api_client):
     api_client.default_format = "json"
-    return api_client
-
-
-def authenticate(api_client, user):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
 
 
@@ -299,14 +292,6 @@ def test_key_period_filters(api_client, alice):
 # --- Query counts and schema -----------------------------------------------------------------
 
 
-def _queries(api_client, url) -> int:
-    api_client.get(url)  # warm-up: roles, permissions and the banner are cached after it
-    with CaptureQueriesContext(connection) as ctx:
-        response = api_client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("who", ["alice", "staff"])
 def test_campaign_list_queries_do_not_grow_with_rows(api_client, request, who):
     authenticate(api_client, request.getfixturevalue(who))
@@ -318,9 +303,9 @@ def test_campaign_list_queries_do_not_grow_with_rows(api_client, request, who):
             CampaignPhaseFactory(campaign=campaign)
 
     add(5)
-    five = _queries(api_client, url)
+    five = count_queries(api_client, url)
     add(45)
-    assert _queries(api_client, url) == five
+    assert count_queries(api_client, url) == five
 
 
 @pytest.mark.parametrize("who", ["alice", "staff"])
@@ -334,9 +319,9 @@ def test_key_period_list_queries_do_not_grow_with_rows(api_client, request, db, 
             KeyPeriodFactory(campaign=CampaignFactory()).key_areas.add(area)
 
     add(5)
-    five = _queries(api_client, url)
+    five = count_queries(api_client, url)
     add(45)
-    assert _queries(api_client, url) == five
+    assert count_queries(api_client, url) == five
 
 
 def test_schema_documents_the_planning_and_activity_endpoints(tmp_path):

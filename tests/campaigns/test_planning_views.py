@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignPhase, KeyPeriod
 from safetyzone.org.roles import Role
+from tests.helpers import count_queries
 
 from ..factories import (
     ActivityFactory,
@@ -451,24 +452,16 @@ def test_key_period_list_filters(client, alice, campaign):
     ) == ["即将开始", "很久以后"]
 
 
-def _page_queries(client, url) -> int:
-    client.get(url)  # warm the session and caches
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("who", ["alice", "staff"])
 def test_campaign_list_queries_do_not_grow_with_rows(client, request, unit_a, who):
     carrier = CampaignFactory(kind="three_year_action", end_date=D(2026, 12, 31))
     client.force_login(request.getfixturevalue(who))
     url = reverse("campaigns:campaign-list")
     CampaignFactory.create_batch(4, parent=carrier, lead_unit=unit_a)
-    five = _page_queries(client, url)
+    five = count_queries(client, url)
     for n in range(45):
         CampaignFactory(parent=carrier, lead_unit=UnitFactory(name=f"牵头单位{n}"))
-    assert _page_queries(client, url) == five
+    assert count_queries(client, url) == five
 
 
 @pytest.mark.parametrize("who", ["alice", "staff"])
@@ -482,9 +475,9 @@ def test_key_period_list_queries_do_not_grow_with_rows(client, request, campaign
             KeyPeriodFactory(campaign=CampaignFactory()).key_areas.add(area)
 
     add(5)
-    five = _page_queries(client, url)
+    five = count_queries(client, url)
     add(45)
-    assert _page_queries(client, url) == five
+    assert count_queries(client, url) == five
 
 
 # --- Key period pages --------------------------------------------------------------------------

@@ -2,17 +2,13 @@
 extension requests, chasers and progress reports; the permission matrix, 400s with field
 errors, filters as the pages, query counts and the schema."""
 
-import io
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from PIL import Image
 
 from campaigns.models import (
     AssignmentAttachment,
@@ -23,7 +19,6 @@ from campaigns.models import (
     TaskAssignment,
 )
 from campaigns.services import tasks as services
-from tests.conftest import api_token
 from tests.factories import (
     CampaignFactory,
     ChaserFactory,
@@ -31,6 +26,7 @@ from tests.factories import (
     UnitFactory,
     task_for_units,
 )
+from tests.helpers import authenticate, count_queries, png_upload
 
 TASKS = "/api/v1/tasks/"
 ASSIGNMENTS = "/api/v1/task-assignments/"
@@ -38,11 +34,6 @@ EXTENSIONS = "/api/v1/extension-requests/"
 CHASERS = "/api/v1/chasers/"
 REPORTS = "/api/v1/progress-reports/"
 Status = TaskAssignment.Status
-
-
-def authenticate(api_client, user):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
-    return api_client
 
 
 def ids(response) -> set[int]:
@@ -59,12 +50,6 @@ def field_error(response, attr: str, code: str | None = None) -> dict:
     if code is not None:
         assert matching[0]["code"] == code, body
     return matching[0]
-
-
-def png_upload(name="现场.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 10), "red").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 @pytest.fixture
@@ -491,14 +476,6 @@ def test_a_user_without_a_role_gets_403(api_client, roles, unit_a, task):
 
 
 # --- Query counts -------------------------------------------------------------------------
-
-
-def count_queries(api_client, url: str) -> int:
-    api_client.get(url)  # warm-up: roles, permissions and the banner are cached after it
-    with CaptureQueriesContext(connection) as ctx:
-        response = api_client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _add(n: int, units, campaign, staff) -> None:

@@ -5,54 +5,23 @@ through; the others see the new state and are refused, so nothing is done twice.
 SQLite serialises every writer, so these tests need PostgreSQL (skipped without it,
 failed under REQUIRE_SERVICES=1)."""
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 
 from campaigns.models import AssignmentEvent, ExtensionRequest, TaskAssignment
 from campaigns.services import tasks as services
 from safetyzone.org.models import User
-from tests.conftest import database_is_postgres, need_service
 from tests.factories import ExtensionRequestFactory, head_of, task_for_units
+from tests.helpers import in_threads
 
 N = 6
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgres():
-    if not database_is_postgres():
-        need_service("PostgreSQL", "the tests run on another database (set DATABASE_URL)")
-
-
-def in_threads(n: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run ``work(i)`` in ``n`` threads released together, each on its own connection."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results, errors
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("postgres_only"),
+]
 
 
 @pytest.fixture

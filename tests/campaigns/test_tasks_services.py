@@ -5,14 +5,12 @@ extensions, chasers, progress reports, and bad input that saves nothing half-way
 Today is frozen at Wednesday 5 June 2024 unless a test says otherwise: the Dragon Boat
 Festival (8–10 June) is just ahead."""
 
-import io
 from datetime import date
 
 import pytest
 import time_machine
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from campaigns.models import (
     AssignmentAttachment,
@@ -34,27 +32,17 @@ from tests.factories import (
     head_of,
     task_for_units,
 )
+from tests.helpers import pdf_upload, png_upload
 
 Status = TaskAssignment.Status
 Event = AssignmentEvent.Action
 TODAY = date(2024, 6, 5)
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
 def _today():
     with time_machine.travel("2024-06-05 10:00:00+08:00", tick=False):
         yield
-
-
-def png(name: str = "现场照片.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 10), "red").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def pdf(name: str = "整改报告.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
 def codes(exc: ValidationError, field: str) -> list[str]:
@@ -377,7 +365,7 @@ def test_a_returned_assignment_is_worked_again_and_done_again(a_assignment, alic
         services.assignment_complete(assignment=a_assignment, actor=alice, feedback="补充")
     services.assignment_start(assignment=a_assignment, actor=alice)
     services.assignment_complete(
-        assignment=a_assignment, actor=alice, feedback="已补充照片", attachments=[png()]
+        assignment=a_assignment, actor=alice, feedback="已补充照片", attachments=[png_upload()]
     )
     a_assignment.refresh_from_db()
     assert (a_assignment.status, a_assignment.feedback) == (Status.DONE, "已补充照片")
@@ -398,7 +386,10 @@ def test_a_returned_assignment_is_worked_again_and_done_again(a_assignment, alic
 def test_complete_with_feedback_and_image_and_pdf(a_assignment, alice):
     at(a_assignment, Status.IN_PROGRESS)
     services.assignment_complete(
-        assignment=a_assignment, actor=alice, feedback="排查完成", attachments=[png(), pdf()]
+        assignment=a_assignment,
+        actor=alice,
+        feedback="排查完成",
+        attachments=[png_upload(), pdf_upload()],
     )
     a_assignment.refresh_from_db()
     assert a_assignment.status == Status.DONE
@@ -413,7 +404,7 @@ def test_completing_without_feedback_is_a_field_error(a_assignment, alice):
     at(a_assignment, Status.IN_PROGRESS)
     with pytest.raises(ValidationError) as info:
         services.assignment_complete(
-            assignment=a_assignment, actor=alice, feedback=" ", attachments=[png()]
+            assignment=a_assignment, actor=alice, feedback=" ", attachments=[png_upload()]
         )
     assert codes(info.value, "feedback") == ["required"]
     a_assignment.refresh_from_db()
@@ -426,7 +417,7 @@ def test_an_attachment_that_is_not_an_image_or_pdf_saves_nothing(a_assignment, a
     fake = SimpleUploadedFile("照片.jpg", b"MZ\x90\x00 not really a photo" * 10)
     with pytest.raises(ValidationError) as info:
         services.assignment_complete(
-            assignment=a_assignment, actor=alice, feedback="完成", attachments=[png(), fake]
+            assignment=a_assignment, actor=alice, feedback="完成", attachments=[png_upload(), fake]
         )
     assert codes(info.value, "attachments") == ["file_type"]
     assert "照片.jpg" in info.value.error_dict["attachments"][0].messages[0]
@@ -438,7 +429,7 @@ def test_an_attachment_that_is_not_an_image_or_pdf_saves_nothing(a_assignment, a
 
 def test_too_many_attachments(a_assignment, alice):
     at(a_assignment, Status.IN_PROGRESS)
-    files = [png(f"{n}.png") for n in range(services.MAX_ATTACHMENTS + 1)]
+    files = [png_upload(f"{n}.png") for n in range(services.MAX_ATTACHMENTS + 1)]
     with pytest.raises(ValidationError) as info:
         services.assignment_complete(
             assignment=a_assignment, actor=alice, feedback="完成", attachments=files

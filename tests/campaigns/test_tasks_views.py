@@ -2,17 +2,13 @@
 B, staff sees all), every step as a POST form with its errors beside the fields and the
 input kept, attachments through a scoped view, filters, and query counts."""
 
-import io
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from campaigns.models import (
     AssignmentAttachment,
@@ -28,14 +24,9 @@ from tests.factories import (
     UnitFactory,
     task_for_units,
 )
+from tests.helpers import count_queries, png_upload
 
 Status = TaskAssignment.Status
-
-
-def png_upload(name="现场.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 10), "red").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 @pytest.fixture(autouse=True)
@@ -545,17 +536,10 @@ def test_list_pages_run_the_same_queries_for_5_and_50_rows(
     campaign = CampaignFactory(lead_unit=unit_a)
     client.force_login(user)
 
-    def count() -> int:
-        client.get(url(name))  # warm: the banner's warnings are cached
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url(name))
-        assert response.status_code == 200
-        return len(ctx.captured_queries)
-
     _add_tasks(5, units, campaign)
-    five = count()
+    five = count_queries(client, url(name))
     _add_tasks(45, units, campaign)
-    fifty = count()
+    fifty = count_queries(client, url(name))
     assert five == fifty
 
 
@@ -564,10 +548,7 @@ def test_task_detail_queries_do_not_grow_with_units(client, staff, unit_a):
         task = task_for_units(lead=unit_a, assisting=[UnitFactory() for _ in range(units)])
         for assignment in task.assignments.all():
             ChaserFactory(assignment=assignment)
-        client.get(task.get_absolute_url())  # warm: the banner's warnings are cached
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(task.get_absolute_url()).status_code == 200
-        return len(ctx.captured_queries)
+        return count_queries(client, task.get_absolute_url())
 
     client.force_login(staff)
     assert count(4) == count(30)

@@ -2,40 +2,23 @@
 activity photos and assignment attachments are stored under names the server chooses,
 served with the type found in their bytes, and only to roles that may read them."""
 
-import io
 from urllib.parse import quote
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from campaigns.models import ActivityPhoto, Directive, TaskAssignment
 from campaigns.services import tasks as task_services
 from safetyzone.org.roles import Role
-from tests.factories import ActivityFactory, UserFactory, png_bytes, task_for_units
+from tests.factories import ActivityFactory, UserFactory, task_for_units
+from tests.helpers import huge_png_upload, pdf_upload, png_upload
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 API = "/api/v1/"
 
 
 @pytest.fixture(autouse=True)
 def _english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def png_named(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
-
-
-def pdf_named(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="text/html")
-
-
-def huge_png(name: str = "huge.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("1", (8000, 5200)).save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def assert_served_as(response, content_type: str, filename: str) -> None:
@@ -71,7 +54,7 @@ def test_a_directive_pdf_named_html_is_stored_as_pdf_and_served_as_one(client, s
     client.force_login(staff)
     response = client.post(
         reverse("campaigns:directive-create"),
-        directive_form(attachment=pdf_named("report.html")),
+        directive_form(attachment=pdf_upload("report.html", content_type="text/html")),
     )
     assert response.status_code == 302
     directive = Directive.objects.get()
@@ -89,7 +72,7 @@ def test_a_directive_image_sent_through_the_api_is_renamed(api_client, staff):
     api_client.force_authenticate(staff)
     response = api_client.post(
         f"{API}directives/",
-        {**directive_form(), "attachment": png_named("notice.svg")},
+        {**directive_form(), "attachment": png_upload("notice.svg")},
         format="multipart",
     )
     assert response.status_code == 201, response.content
@@ -101,7 +84,7 @@ def test_a_directive_image_sent_through_the_api_is_renamed(api_client, staff):
 def test_a_41_megapixel_directive_image_is_refused_beside_the_field(client, staff):
     client.force_login(staff)
     response = client.post(
-        reverse("campaigns:directive-create"), directive_form(attachment=huge_png())
+        reverse("campaigns:directive-create"), directive_form(attachment=huge_png_upload())
     )
     assert response.status_code == 200
     assert "41.6" in " ".join(response.context["form"].errors["attachment"])
@@ -120,7 +103,7 @@ def test_an_activity_photo_named_html_is_served_as_an_image(client, alice, staff
     client.force_login(alice)
     response = client.post(
         reverse("campaigns:activity-photos-add", args=[activity_a.pk]),
-        {"photos": [png_named("report.html")]},
+        {"photos": [png_upload("report.html")]},
     )
     assert response.status_code == 302
     photo = activity_a.photos.get()
@@ -136,7 +119,7 @@ def test_a_41_megapixel_activity_photo_is_refused_beside_the_field(client, alice
     client.force_login(alice)
     response = client.post(
         reverse("campaigns:activity-photos-add", args=[activity_a.pk]),
-        {"photos": [huge_png()]},
+        {"photos": [huge_png_upload()]},
     )
     assert response.status_code == 200
     assert "41.6" in response.content.decode()
@@ -146,7 +129,9 @@ def test_a_41_megapixel_activity_photo_is_refused_beside_the_field(client, alice
 def test_a_41_megapixel_activity_photo_is_a_400_in_the_api(api_client, alice, activity_a):
     api_client.force_authenticate(alice)
     response = api_client.post(
-        f"{API}activities/{activity_a.pk}/photos/", {"photos": [huge_png()]}, format="multipart"
+        f"{API}activities/{activity_a.pk}/photos/",
+        {"photos": [huge_png_upload()]},
+        format="multipart",
     )
     assert response.status_code == 400
     error = response.json()["errors"][0]
@@ -170,7 +155,10 @@ def test_an_assignment_attachment_named_html_is_served_as_a_pdf(client, alice, s
     client.force_login(alice)
     response = client.post(
         reverse("campaigns:assignment-complete", args=[a_assignment.pk]),
-        {"feedback": "已排查企业12家", "attachments": [pdf_named("report.html")]},
+        {
+            "feedback": "已排查企业12家",
+            "attachments": [pdf_upload("report.html", content_type="text/html")],
+        },
     )
     assert response.status_code == 302
     attachment = a_assignment.attachments.get()
@@ -187,7 +175,7 @@ def test_a_41_megapixel_attachment_is_a_400_field_error_in_the_api(api_client, a
     api_client.force_authenticate(alice)
     response = api_client.post(
         f"{API}task-assignments/{a_assignment.pk}/complete/",
-        {"feedback": "完成", "attachments": [huge_png()]},
+        {"feedback": "完成", "attachments": [huge_png_upload()]},
         format="multipart",
     )
     assert response.status_code == 400
@@ -200,7 +188,7 @@ def test_a_duty_officer_of_the_unit_cannot_download_its_assignment_attachments(
     client, alice, officer_a, a_assignment
 ):
     task_services.assignment_complete(
-        assignment=a_assignment, actor=alice, feedback="完成", attachments=[png_named("a.png")]
+        assignment=a_assignment, actor=alice, feedback="完成", attachments=[png_upload("a.png")]
     )
     link = reverse("campaigns:assignment-attachment", args=[a_assignment.attachments.get().pk])
     client.force_login(alice)

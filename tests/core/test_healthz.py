@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 from django.db import OperationalError
 
 from safetyzone.celery import app as celery_app
-from tests.conftest import need_service
+from tests.helpers import need_service
 
 pytestmark = pytest.mark.django_db
 

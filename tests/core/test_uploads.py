@@ -1,20 +1,12 @@
 """Uploads are checked by content and size, whatever their name says."""
 
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import isolate_apps
-from PIL import Image
 
 from safetyzone.core.uploads import IMAGE, PDF, validate_upload
-
-
-def png_bytes(size=(20, 10)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "red").save(buffer, "PNG")
-    return buffer.getvalue()
+from tests.helpers import huge_png_bytes, png_bytes
 
 
 def test_real_png_is_an_image():
@@ -51,15 +43,8 @@ def test_empty_is_refused():
 # --- Pixels, not only bytes -------------------------------------------------------------
 
 
-def huge_png(width: int = 8000, height: int = 5200) -> bytes:
-    """A 1-bit image of ``width`` × ``height`` pixels: tens of megapixels in a few KB."""
-    buffer = io.BytesIO()
-    Image.new("1", (width, height)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def test_an_image_over_40_megapixels_is_refused_though_its_file_is_tiny():
-    data = huge_png()  # 41.6 megapixels
+    data = huge_png_bytes()  # 41.6 megapixels
     assert len(data) < 100_000
     with pytest.raises(ValidationError) as info:
         validate_upload(SimpleUploadedFile("a.png", data))
@@ -80,7 +65,7 @@ def test_the_pixel_limit_is_a_setting(settings):
 def test_a_decompression_bomb_is_refused_as_too_large():
     # Beyond twice Pillow's own limit Pillow refuses to open it at all.
     with pytest.raises(ValidationError) as info:
-        validate_upload(SimpleUploadedFile("a.png", huge_png(20000, 10000)))
+        validate_upload(SimpleUploadedFile("a.png", huge_png_bytes(20000, 10000)))
     assert info.value.code == "image_too_large"
 
 

@@ -17,6 +17,7 @@ from safetyzone.documents.registry import (
 )
 from safetyzone.documents.tasks import render_document_task
 from safetyzone.org.models import Unit
+from tests.helpers import database_is_postgres
 
 from ..factories import UserFactory
 from .factories import GeneratedDocumentFactory
@@ -346,7 +347,6 @@ def test_outside_a_transaction_a_second_request_gets_the_active_job(alice, unit_
 def test_the_claim_does_not_wait_for_the_disk_but_the_result_does(alice, unit_a):
     """On PostgreSQL the worker's claim commits without waiting for the write-ahead log
     (a lost claim only means the job is handed out again); the result's commit waits."""
-    from ..conftest import database_is_postgres
 
     if not database_is_postgres():
         pytest.skip("synchronous_commit is PostgreSQL's")

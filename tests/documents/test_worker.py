@@ -18,8 +18,7 @@ from pypdf import PdfReader
 from safetyzone.celery import app as celery_app
 from safetyzone.documents import services
 from safetyzone.documents.models import GeneratedDocument
-
-from ..conftest import database_is_postgres, need_service
+from tests.helpers import need_postgres, need_redis
 
 WAIT_SECONDS = 60
 VENV_BIN = Path(sys.executable).parent
@@ -42,10 +41,8 @@ test_database_url.__test__ = False  # a helper, not a test
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_renders_a_requested_document(alice, unit_a, enterprises_a, tmp_path):
-    if not os.environ.get("REDIS_URL"):
-        need_service("Redis", "REDIS_URL is not set")
-    if not database_is_postgres():
-        need_service("PostgreSQL", "DATABASE_URL does not point at PostgreSQL")
+    need_redis()
+    need_postgres()
 
     # Our own queue, so that no other worker on the same Redis takes the job.
     queue = f"test-documents-{uuid.uuid4().hex[:8]}"

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from duty import services
 from duty.models import DutyLogEntry, DutyRoster, Shift, StockMovement, WeatherWarning
 from duty.times import shift_window
-from tests.conftest import api_token
 from tests.factories import KeyPeriodFactory, UnitFactory
+from tests.helpers import authenticate
 
 from .factories import (
     ResourceFactory,
@@ -33,13 +33,6 @@ API = "/api/v1/"
 def api(api_client):
     api_client.default_format = "json"
     return api_client
-
-
-def as_user(api, user):
-    api.credentials()
-    if user is not None:
-        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
-    return api
 
 
 def attrs(response) -> set[str]:
@@ -108,30 +101,30 @@ def test_officer_of_the_unit_reads_other_unit_gets_404_anonymous_401(
     api, objects_a, officer_a, officer_b, resource
 ):
     url = f"{API}{resource}/{objects_a[resource]}/"
-    assert as_user(api, officer_a).get(url).status_code == 200
+    assert authenticate(api, officer_a).get(url).status_code == 200
     assert objects_a[resource] in {r["id"] for r in api.get(f"{API}{resource}/").json()["results"]}
-    assert as_user(api, officer_b).get(url).status_code == 404
+    assert authenticate(api, officer_b).get(url).status_code == 404
     assert objects_a[resource] not in {
         r["id"] for r in api.get(f"{API}{resource}/").json()["results"]
     }
-    assert as_user(api, None).get(url).status_code == 401
+    assert authenticate(api, None).get(url).status_code == 401
 
 
 @pytest.mark.parametrize("resource", ["rosters", "shifts", "resources", "rescue-teams"])
 def test_heads_read_their_units_duty_but_not_another_units(api, objects_a, alice, bob, resource):
     url = f"{API}{resource}/{objects_a[resource]}/"
-    assert as_user(api, alice).get(url).status_code == 200
-    assert as_user(api, bob).get(url).status_code == 404
+    assert authenticate(api, alice).get(url).status_code == 200
+    assert authenticate(api, bob).get(url).status_code == 404
 
 
 def test_heads_do_not_read_duty_logs(api, objects_a, alice):
-    assert as_user(api, alice).get(f"{API}duty-logs/").status_code == 403
+    assert authenticate(api, alice).get(f"{API}duty-logs/").status_code == 403
 
 
 def test_staff_read_everything(api, objects_a, staff):
     for resource in RESOURCES:
         url = f"{API}{resource}/{objects_a[resource]}/"
-        assert as_user(api, staff).get(url).status_code == 200, resource
+        assert authenticate(api, staff).get(url).status_code == 200, resource
 
 
 # --- Rosters -------------------------------------------------------------------------
@@ -141,7 +134,7 @@ def test_staff_generate_check_and_publish_through_the_api(api, staff, roles):
     unit = staff.unit
     leaders = [leader(unit) for _ in range(3)]
     officers = [officer(unit) for _ in range(3)]
-    as_user(api, staff)
+    authenticate(api, staff)
     response = api.post(
         f"{API}rosters/",
         {
@@ -174,7 +167,7 @@ def test_staff_generate_check_and_publish_through_the_api(api, staff, roles):
 
 def test_generate_with_pools_too_small_says_which_days(api, staff, roles):
     roster = RosterFactory(unit=staff.unit, end_date=date(2024, 6, 3))
-    response = as_user(api, staff).post(
+    response = authenticate(api, staff).post(
         f"{API}rosters/{roster.pk}/generate/",
         {
             "leaders": [leader(staff.unit).pk],
@@ -187,7 +180,7 @@ def test_generate_with_pools_too_small_says_which_days(api, staff, roles):
 
 
 def test_officers_cannot_generate(api, roster_a, officer_a):
-    response = as_user(api, officer_a).post(
+    response = authenticate(api, officer_a).post(
         f"{API}rosters/{roster_a.pk}/generate/",
         {
             "leaders": [],
@@ -200,7 +193,7 @@ def test_officers_cannot_generate(api, roster_a, officer_a):
 def test_shift_without_a_leader_or_overlapping_is_refused(api, staff, roles):
     roster = RosterFactory(unit=staff.unit, end_date=date(2024, 6, 3))
     o = officer(staff.unit)
-    as_user(api, staff)
+    authenticate(api, staff)
     response = api.post(
         f"{API}shifts/",
         {
@@ -239,18 +232,18 @@ def test_shift_without_a_leader_or_overlapping_is_refused(api, staff, roles):
 
 @time_machine.travel("2024-06-01 12:00:00+08:00", tick=False)
 def test_current_shifts_now_and_tonight(api, alice, roster_a, leader_a):
-    response = as_user(api, alice).get(f"{API}shifts/current/")
+    response = authenticate(api, alice).get(f"{API}shifts/current/")
     assert response.status_code == 200
     body = response.json()
     assert [s["date"] for s in body["now"]] == ["2024-06-01"]
     assert [s["date"] for s in body["tonight"]] == ["2024-06-01"]
     assert leader_a.pk in {a["person"] for a in body["now"][0]["assignments"]}
-    assert as_user(api, None).get(f"{API}shifts/current/").status_code == 401
+    assert authenticate(api, None).get(f"{API}shifts/current/").status_code == 401
 
 
 @time_machine.travel("2024-06-02 07:00:00+08:00", tick=False)
 def test_before_change_over_tonight_is_the_coming_shift(api, alice, roster_a):
-    body = as_user(api, alice).get(f"{API}shifts/current/").json()
+    body = authenticate(api, alice).get(f"{API}shifts/current/").json()
     assert [s["date"] for s in body["now"]] == ["2024-06-01"]
     assert [s["date"] for s in body["tonight"]] == ["2024-06-02"]
 
@@ -267,7 +260,7 @@ def test_swap_through_the_api(api, staff, roster_a, officer_a):
     roster_a.end_date = date(2024, 6, 4)
     roster_a.save()
     shift4 = roster_a.shifts.get(date=date(2024, 6, 4))
-    response = as_user(api, officer_a).post(
+    response = authenticate(api, officer_a).post(
         f"{API}swap-requests/",
         {
             "shift": shifts[0].pk,
@@ -287,7 +280,7 @@ def test_swap_through_the_api(api, staff, roster_a, officer_a):
     )
     assert response.status_code == 400  # other is on 2 June, next to 1 June
     assert (
-        as_user(api, extra)
+        authenticate(api, extra)
         .post(
             f"{API}swap-requests/",
             {
@@ -304,7 +297,7 @@ def test_swap_through_the_api(api, staff, roster_a, officer_a):
 @time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_log_entry_on_someone_elses_shift_is_refused(api, roster_a, officer_a):
     shift2 = roster_a.shifts.get(date=date(2024, 6, 2))
-    response = as_user(api, officer_a).post(
+    response = authenticate(api, officer_a).post(
         f"{API}duty-logs/",
         {
             "shift": shift2.pk,
@@ -340,7 +333,7 @@ def test_log_entry_on_someone_elses_shift_is_refused(api, roster_a, officer_a):
 @time_machine.travel("2024-06-02 09:00:00+08:00", tick=False)
 def test_handover_and_incident_chain_through_the_api(api, roster_a, officer_a):
     shift1 = roster_a.shifts.get(date=date(2024, 6, 1))
-    as_user(api, officer_a)
+    authenticate(api, officer_a)
     received = shift_window(shift1.date)[0] + timedelta(hours=10)
     report = api.post(
         f"{API}incident-reports/",
@@ -379,7 +372,7 @@ def test_handover_and_incident_chain_through_the_api(api, roster_a, officer_a):
 
 
 def test_warning_ending_before_it_starts_is_refused(api, staff):
-    response = as_user(api, staff).post(
+    response = authenticate(api, staff).post(
         f"{API}weather-warnings/",
         {
             "kind": "rainstorm",
@@ -395,13 +388,13 @@ def test_warning_ending_before_it_starts_is_refused(api, staff):
 
 def test_only_staff_record_warnings_everyone_reads_them(api, staff, alice):
     WarningFactory()
-    assert as_user(api, alice).get(f"{API}weather-warnings/").json()["count"] == 1
+    assert authenticate(api, alice).get(f"{API}weather-warnings/").json()["count"] == 1
     assert api.post(f"{API}weather-warnings/", {}).status_code == 403
 
 
 def test_stock_movement_below_zero_is_refused(api, staff):
     resource = ResourceFactory(unit=staff.unit, quantity=2)
-    response = as_user(api, staff).post(
+    response = authenticate(api, staff).post(
         f"{API}stock-movements/",
         {
             "resource": resource.pk,
@@ -414,7 +407,7 @@ def test_stock_movement_below_zero_is_refused(api, staff):
 
 
 def test_resource_stock_changes_only_by_movements(api, staff):
-    response = as_user(api, staff).post(
+    response = authenticate(api, staff).post(
         f"{API}resources/",
         {
             "kind": "material",
@@ -510,7 +503,7 @@ def _make(kind: str, n: int, staff, unit, offset: int):
 def test_list_queries_are_the_same_for_5_and_50_rows(api, staff, roles, kind):
     unit = UnitFactory()
     _make(kind, 5, staff, unit, 0)
-    as_user(api, staff)
+    authenticate(api, staff)
     url = f"{API}{kind}/?page_size=100"
     api.get(url)  # warm-up: roles and permissions are cached after it
     with CaptureQueriesContext(connection) as five:
@@ -528,7 +521,7 @@ def test_current_shift_queries_are_bounded(api, staff, roles):
         for _ in range(3):
             roster = published(RosterFactory(unit=unit, end_date=date(2024, 6, 1)))
             staff_shift(roster, date(2024, 6, 1), leader(unit), officer(unit))
-        as_user(api, staff)
+        authenticate(api, staff)
         with CaptureQueriesContext(connection) as three:
             api.get(f"{API}shifts/current/")
         for _ in range(10):
@@ -546,7 +539,7 @@ def test_swap_asked_accepted_and_approved_through_the_api(api, staff, roster_a, 
     staff_shift(roster_a, date(2024, 6, 5), leader(roster_a.unit), extra)
     shift1 = roster_a.shifts.get(date=date(2024, 6, 1))
     shift5 = roster_a.shifts.get(date=date(2024, 6, 5))
-    response = as_user(api, officer_a).post(
+    response = authenticate(api, officer_a).post(
         f"{API}swap-requests/",
         {
             "shift": shift1.pk,
@@ -558,12 +551,15 @@ def test_swap_asked_accepted_and_approved_through_the_api(api, staff, roster_a, 
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     assert api.post(f"{API}swap-requests/{pk}/approve/").status_code == 403
-    assert as_user(api, extra).post(f"{API}swap-requests/{pk}/accept/").json()["status"] == (
+    assert authenticate(api, extra).post(f"{API}swap-requests/{pk}/accept/").json()["status"] == (
         "accepted"
     )
-    approved = as_user(api, staff).post(f"{API}swap-requests/{pk}/approve/", {"note": "同意"})
+    approved = authenticate(api, staff).post(f"{API}swap-requests/{pk}/approve/", {"note": "同意"})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     people = {a["person"] for a in api.get(f"{API}shifts/{shift1.pk}/").json()["assignments"]}
     assert extra.pk in people and officer_a.pk not in people
     # An outsider does not even see the request.
-    assert as_user(api, officer(UnitFactory())).get(f"{API}swap-requests/{pk}/").status_code == 404
+    assert (
+        authenticate(api, officer(UnitFactory())).get(f"{API}swap-requests/{pk}/").status_code
+        == 404
+    )

@@ -5,8 +5,6 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -14,6 +12,7 @@ from duty import services
 from duty.models import DutyLogEntry, DutyRoster, EmergencyResource, Handover
 from duty.times import shift_window
 from tests.factories import UnitFactory
+from tests.helpers import count_queries
 
 from .conftest import days
 from .factories import (
@@ -138,20 +137,13 @@ def _rosters(unit, n):
         staff_shift(roster, roster.start_date, leader(unit), officer(unit))
 
 
-def _count(client, url):
-    client.get(url)  # warm: the session, and the banner's cached warnings
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
-
-
 def test_roster_list_page_queries_do_not_grow_with_rows(client, staff, roles):
     unit = UnitFactory()
     client.force_login(staff)
     _rosters(unit, 5)
-    five = _count(client, reverse("duty:roster-list"))
+    five = count_queries(client, reverse("duty:roster-list"))
     _rosters(unit, 45)
-    assert _count(client, reverse("duty:roster-list")) == five
+    assert count_queries(client, reverse("duty:roster-list")) == five
 
 
 def test_month_calendar_queries_do_not_grow_with_shifts(client, staff, roles):
@@ -161,10 +153,10 @@ def test_month_calendar_queries_do_not_grow_with_shifts(client, staff, roles):
     for day in days(5):
         staff_shift(roster, day, leader(unit), officer(unit), officer(unit))
     url = reverse("duty:calendar") + "?month=2024-06"
-    five = _count(client, url)
+    five = count_queries(client, url)
     for day in days(25, date(2024, 6, 6)):
         staff_shift(roster, day, leader(unit), officer(unit), officer(unit))
-    assert _count(client, url) == five
+    assert count_queries(client, url) == five
 
 
 # --- Flows ---------------------------------------------------------------------------

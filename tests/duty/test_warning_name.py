@@ -12,6 +12,7 @@ from django.utils.translation import trans_real
 from duty.models import ShiftAssignment, WeatherWarning, warning_name
 from duty.reminders import warning_sweep
 from duty.services import warning_create
+from tests.helpers import authenticate
 
 from .factories import RosterFactory, ShiftFactory, officer, published
 
@@ -90,9 +91,8 @@ def test_duty_reminder_names_the_warning(warning, roles, unit_a):
 
 
 def test_api_gives_the_warnings_name(api_client, alice, warning):
-    from ..conftest import api_token
 
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(alice)}")
+    authenticate(api_client, alice)
     api_client.cookies["django_language"] = "en"
     body = api_client.get("/api/v1/weather-warnings/").json()
     rows = body["results"] if isinstance(body, dict) else body

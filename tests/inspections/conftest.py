@@ -2,11 +2,8 @@
 sees every unit; each unit has an inspector and a fire-safety enterprise."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from inspections import services
 from inspections.models import Hazard, HazardLevel
@@ -22,16 +19,6 @@ FIVE = {
     "plan_time_limit": dt.date(2024, 7, 15),
     "plan_contingency": "整改期间停用该区域并设置警戒",
 }
-
-
-def png_upload(name: str = "photo.png", colour: str = "red") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (24, 16), colour).save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def pdf_upload(name: str = "evidence.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,10 @@ import pytest
 
 from inspections import services
 from inspections.models import Hazard, Inspection
-from tests.conftest import api_token
+from tests.helpers import authenticate, count_queries, pdf_upload, png_upload
 
 from ..factories import EnterpriseFactory
-from .conftest import FIVE, make_hazard, png_upload
+from .conftest import FIVE, make_hazard
 from .factories import (
     EnforcementActionFactory,
     InspectionFactory,
@@ -29,11 +29,6 @@ RESOURCES = [
     "violations",
     "enforcement-actions",
 ]
-
-
-def auth(api_client, user):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
-    return api_client
 
 
 @pytest.fixture
@@ -74,7 +69,7 @@ def test_anonymous_gets_401(api_client, world, resource):
 
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_head_lists_and_reads_their_units_records(api_client, alice, world, resource):
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     listed = api_client.get(f"{API}{resource}/")
     assert listed.status_code == 200
     assert world[resource].pk in {row["id"] for row in listed.json()["results"]}
@@ -83,19 +78,19 @@ def test_head_lists_and_reads_their_units_records(api_client, alice, world, reso
 
 @pytest.mark.parametrize("resource", [r for r in RESOURCES if r != "checklist-templates"])
 def test_head_of_another_unit_gets_404_and_an_empty_list(api_client, bob, world, resource):
-    auth(api_client, bob)
+    authenticate(api_client, bob)
     assert api_client.get(f"{API}{resource}/").json()["count"] == 0
     assert api_client.get(f"{API}{resource}/{world[resource].pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_staff_see_every_unit(api_client, staff, world, resource):
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     assert api_client.get(f"{API}{resource}/{world[resource].pk}/").status_code == 200
 
 
 def test_key_areas_are_the_organisations_catalogue(api_client, alice, catalogues):
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     codes = {row["code"] for row in api_client.get(f"{API}key-areas/").json()}
     assert {"fire", "hazardous-chemicals", "construction"} <= codes
 
@@ -108,7 +103,7 @@ def url(hazard, action=""):
 
 
 def test_submit_accept_through_the_api(api_client, alice, staff, hazard_a):
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     assert api_client.post(url(hazard_a, "start")).json()["status"] == "rectifying"
     response = api_client.post(
         url(hazard_a, "submit"),
@@ -116,7 +111,7 @@ def test_submit_accept_through_the_api(api_client, alice, staff, hazard_a):
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "submitted"
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     response = api_client.post(url(hazard_a, "accept"), {"note": "合格"})
     assert response.json()["status"] == "accepted"
     assert response.json()["closed_at"]
@@ -127,7 +122,7 @@ def test_return_needs_a_reason_and_then_goes_back(api_client, alice, staff, haza
     services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     response = api_client.post(url(hazard_a, "return"), {})
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "reason"
@@ -136,7 +131,7 @@ def test_return_needs_a_reason_and_then_goes_back(api_client, alice, staff, haza
 
 
 def test_transition_outside_the_graph_is_a_409_with_a_message(api_client, staff, hazard_a):
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     response = api_client.post(url(hazard_a, "accept"), {})
     assert response.status_code == 409
     body = response.json()
@@ -150,7 +145,7 @@ def test_report_on_a_closed_hazard_is_a_409(api_client, alice, staff, hazard_a):
     from .conftest import close_hazard
 
     close_hazard(staff, alice, hazard_a)
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     response = api_client.post(
         f"{API}rectification-reports/",
         {"hazard": hazard_a.pk, "measures_taken": "再次整改", "completed_on": "2024-06-20"},
@@ -161,7 +156,7 @@ def test_report_on_a_closed_hazard_is_a_409(api_client, alice, staff, hazard_a):
 
 def test_major_hazard_without_five_implementations_is_a_400(api_client, alice, staff, enterprise_a):
     hazard = make_hazard(staff, enterprise_a, level="major")
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     response = api_client.post(url(hazard, "start"))
     assert response.status_code == 400
     assert "five implementations" in response.json()["errors"][0]["detail"]
@@ -171,17 +166,17 @@ def test_major_hazard_without_five_implementations_is_a_400(api_client, alice, s
 
 
 def test_head_cannot_accept(api_client, alice, hazard_a):
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     assert api_client.post(url(hazard_a, "accept"), {}).status_code == 403
 
 
 def test_another_units_head_cannot_act_on_the_hazard(api_client, bob, hazard_a):
-    auth(api_client, bob)
+    authenticate(api_client, bob)
     assert api_client.post(url(hazard_a, "start")).status_code == 404
 
 
 def test_deadline_before_finding_is_a_field_error(api_client, inspector_a, enterprise_a, fire):
-    auth(api_client, inspector_a)
+    authenticate(api_client, inspector_a)
     response = api_client.post(
         f"{API}hazards/",
         {
@@ -200,7 +195,7 @@ def test_deadline_before_finding_is_a_field_error(api_client, inspector_a, enter
 def test_hazard_for_another_units_enterprise_is_refused_like_a_missing_one(
     api_client, inspector_a, enterprise_b, fire
 ):
-    auth(api_client, inspector_a)
+    authenticate(api_client, inspector_a)
     response = api_client.post(
         f"{API}hazards/",
         {"enterprise": enterprise_b.pk, "key_area": fire.pk, "description": "x"},
@@ -211,7 +206,7 @@ def test_hazard_for_another_units_enterprise_is_refused_like_a_missing_one(
 
 def test_report_with_evidence_by_multipart(api_client, alice, hazard_a):
     services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     response = api_client.post(
         f"{API}rectification-reports/",
         {
@@ -227,7 +222,7 @@ def test_report_with_evidence_by_multipart(api_client, alice, hazard_a):
 
 
 def test_inspection_created_through_the_api(api_client, inspector_a, enterprise_a, template):
-    auth(api_client, inspector_a)
+    authenticate(api_client, inspector_a)
     items = list(template.items.order_by("order"))
     response = api_client.post(
         f"{API}inspections/",
@@ -250,7 +245,7 @@ def test_inspection_created_through_the_api(api_client, inspector_a, enterprise_
 
 
 def test_staff_issue_a_task_with_full_coverage(api_client, staff, unit_a, enterprise_a, fire):
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     response = api_client.post(
         f"{API}inspection-tasks/",
         {
@@ -266,7 +261,7 @@ def test_staff_issue_a_task_with_full_coverage(api_client, staff, unit_a, enterp
 
 
 def test_head_cannot_issue_a_task(api_client, alice, unit_a, fire):
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     response = api_client.post(
         f"{API}inspection-tasks/",
         {"title": "x", "key_area": fire.pk, "units": [unit_a.pk], "deadline": "2024-06-30"},
@@ -277,7 +272,7 @@ def test_head_cannot_issue_a_task(api_client, alice, unit_a, fire):
 def test_hazard_filters(api_client, staff, enterprise_a, enterprise_b, unit_b):
     overdue = make_hazard(staff, enterprise_a, deadline=dt.date(2024, 6, 20))
     major = make_hazard(staff, enterprise_b, level="major", deadline=dt.date(2099, 1, 1))
-    auth(api_client, staff)
+    authenticate(api_client, staff)
 
     def ids(**params):
         return {row["id"] for row in api_client.get(f"{API}hazards/", params).json()["results"]}
@@ -331,18 +326,12 @@ def _fill(resource, rows, unit, staff, alice):
     ],
 )
 def test_list_query_count_is_the_same_for_5_and_50_rows(api_client, staff, alice, unit_a, resource):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     counts = []
     for rows in (5, 45):
         _fill(resource, rows, unit_a, staff, alice)
-        api_client.get(f"{API}{resource}/")  # warm-up: roles and permissions are cached after it
-        with CaptureQueriesContext(connection) as queries:
-            response = api_client.get(f"{API}{resource}/", {"page_size": 100})
-        assert response.status_code == 200
-        counts.append(len(queries))
+        counts.append(count_queries(api_client, f"{API}{resource}/", {"page_size": 100}))
     assert counts[0] == counts[1], counts
 
 
@@ -355,7 +344,7 @@ def test_task_detail_shows_coverage_per_unit(api_client, staff, alice, unit_a, e
         start_date=dt.date(2024, 6, 1),
         deadline=dt.date(2024, 6, 30),
     )
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     body = api_client.get(f"{API}inspection-tasks/{task.pk}/").json()
     assert body["coverage"] == [
         {"unit": unit_a.pk, "unit_name": unit_a.name, "targets": 1, "inspected": 0, "percent": 0}
@@ -367,9 +356,9 @@ def test_key_period_to_tasks_in_one_api_call(api_client, staff, alice, unit_a, e
 
     period = KeyPeriodFactory(start_date=dt.date(2030, 6, 12), end_date=dt.date(2030, 6, 14))
     payload = {"key_period": period.pk, "key_areas": [fire.pk], "units": [unit_a.pk]}
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     assert api_client.post(f"{API}inspection-tasks/from-key-period/", payload).status_code == 403
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     response = api_client.post(f"{API}inspection-tasks/from-key-period/", payload)
     assert response.status_code == 201, response.content
     assert [row["target_count"] for row in response.json()] == [1]
@@ -377,9 +366,8 @@ def test_key_period_to_tasks_in_one_api_call(api_client, staff, alice, unit_a, e
 
 
 def test_hazard_with_photos_by_multipart(api_client, inspector_a, enterprise_a, fire):
-    from .conftest import pdf_upload
 
-    auth(api_client, inspector_a)
+    authenticate(api_client, inspector_a)
     payload = {
         "enterprise": enterprise_a.pk,
         "key_area": fire.pk,
@@ -411,17 +399,17 @@ def test_evidence_is_downloaded_with_a_token_only_in_scope(api_client, alice, bo
         completed_on=dt.date(2024, 6, 9),
         evidence=[png_upload()],
     )
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     url = api_client.get(f"{API}rectification-reports/{report.pk}/").json()["evidence"][0]["url"]
     assert api_client.get(url).status_code == 200
-    auth(api_client, bob)
+    authenticate(api_client, bob)
     assert api_client.get(url).status_code == 404
 
 
 def test_inspectors_of_another_unit_are_refused(
     api_client, inspector_a, inspector_b, enterprise_a, template
 ):
-    auth(api_client, inspector_a)
+    authenticate(api_client, inspector_a)
     response = api_client.post(
         f"{API}inspections/",
         {

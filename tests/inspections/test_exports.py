@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from inspections import services
 from inspections.exports import write_ledger_xlsx
 from safetyzone.documents.models import GeneratedDocument
+from tests.helpers import png_upload
 
-from .conftest import close_hazard, make_hazard, png_upload
+from .conftest import close_hazard, make_hazard
 from .factories import EnforcementActionFactory, ViolationFactory
 
 
@@ -169,7 +170,7 @@ def test_hazard_dossier_holds_history_reports_and_photos(
         hazard=hazard,
         measures_taken="清理杂物并设置警示标识",
         completed_on=dt.date(2024, 6, 9),
-        evidence=[png_upload("after.png", "green")],
+        evidence=[png_upload("after.png", color="green")],
     )
     services.report_return(actor=staff, hazard=hazard, reason="照片未体现整改后现场")
     client.force_login(alice)

@@ -16,7 +16,7 @@ from inspections.models import Hazard, HazardChangeRequest
 from safetyzone.notifications.models import Notification
 from safetyzone.org.models import User
 from safetyzone.org.roles import Role
-from tests.conftest import api_token
+from tests.helpers import authenticate
 
 from ..factories import UserFactory
 from .conftest import FIVE, close_hazard, make_hazard
@@ -24,11 +24,6 @@ from .conftest import FIVE, close_hazard, make_hazard
 API = "/api/v1/"
 NEW_DEADLINE = dt.date(2024, 7, 31)
 LATER = dt.date(2024, 8, 31)
-
-
-def auth(api_client, user):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
-    return api_client
 
 
 def frozen(hazard: Hazard) -> tuple:
@@ -108,7 +103,7 @@ def test_head_cannot_change_level_or_deadline_through_the_page(client, alice, ha
 
 
 def test_head_cannot_change_level_or_deadline_through_the_api(api_client, alice, hazard_a):
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     before = frozen(hazard_a)
     url = f"{API}hazards/{hazard_a.pk}/"
     for body in ({"level": "major"}, {"deadline": "2024-07-31"}, {"level": "major", "reason": "x"}):
@@ -160,7 +155,7 @@ def test_staff_direct_change_through_page_and_api_needs_a_reason(
     hazard_a.refresh_from_db()
     assert hazard_a.level == "major"
 
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     api_url = f"{API}hazards/{hazard_a.pk}/"
     response = api_client.patch(api_url, {"deadline": "2024-07-31"}, format="json")
     assert response.status_code == 400
@@ -349,7 +344,7 @@ def test_another_units_head_gets_404_on_unit_as_requests(client, api_client, ali
     client.force_login(bob)
     url = reverse("inspections:hazard-change-request", args=[hazard_a.pk])
     assert client.post(url, {"deadline": "2024-08-31", "reason": "y"}).status_code == 404
-    auth(api_client, bob)
+    authenticate(api_client, bob)
     assert api_client.get(f"{API}hazard-change-requests/{request.pk}/").status_code == 404
     assert api_client.get(f"{API}hazard-change-requests/").json()["count"] == 0
     response = api_client.post(
@@ -371,7 +366,7 @@ def test_anonymous_is_sent_to_log_in(client, api_client, hazard_a):
 
 
 def test_request_and_decision_through_the_api(api_client, alice, staff, hazard_a):
-    auth(api_client, alice)
+    authenticate(api_client, alice)
     response = api_client.post(
         f"{API}hazard-change-requests/",
         {"hazard": hazard_a.pk, "deadline": "2024-07-31", "reason": "施工队伍不足"},
@@ -383,7 +378,7 @@ def test_request_and_decision_through_the_api(api_client, alice, staff, hazard_a
     decide = f"{API}hazard-change-requests/{pk}/decide/"
     assert api_client.post(decide, {"grant": True}, format="json").status_code == 403
 
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     response = api_client.post(decide, {"grant": False}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "note"
@@ -420,7 +415,7 @@ def test_a_second_listing_is_refused_and_the_first_kept(staff, major_a):
 
 def test_a_second_listing_through_the_api_is_a_409(api_client, staff, major_a):
     services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
-    auth(api_client, staff)
+    authenticate(api_client, staff)
     response = api_client.post(
         f"{API}hazards/{major_a.pk}/supervise/",
         {"office": "区安委办", "deadline": "2024-07-31"},

@@ -3,12 +3,10 @@ implementations, supervision, reports and their review with who and when, histor
 recurrence, inspections with coverage, and key periods turned into tasks."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from inspections import selectors, services
 from inspections.models import (
@@ -22,10 +20,15 @@ from inspections.models import (
 )
 from inspections.services import AnswerInput, TransitionNotAllowed
 from safetyzone.org.roles import Role
+from tests.helpers import (
+    in_threads,
+    need_postgres,
+    pdf_upload,
+    png_upload,
+)
 
-from ..conftest import database_is_postgres, need_service
 from ..factories import EnterpriseFactory, KeyPeriodFactory, UserFactory
-from .conftest import FIVE, close_hazard, make_hazard, pdf_upload, png_upload
+from .conftest import FIVE, close_hazard, make_hazard
 from .factories import key_area
 
 S = Hazard.Status
@@ -58,34 +61,18 @@ def test_concurrent_hazards_never_share_a_code(roles):
     """Eight threads, each with its own connection, take codes at once; the locked
     sequence row keeps them unique and without gaps (PostgreSQL only: SQLite has no
     concurrent writers)."""
-    if not database_is_postgres():
-        need_service("PostgreSQL", "the concurrency test needs DATABASE_URL=postgres://...")
+    need_postgres()
     from ..factories import UnitFactory
 
     unit = UnitFactory()
     staff = UserFactory(unit=unit, roles=[Role.COMMITTEE_STAFF])
     enterprise = EnterpriseFactory(supervising_unit=unit)
     key_area("fire")
-    codes: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(8)
-
-    def worker():
-        try:
-            barrier.wait()
-            for _ in range(5):
-                codes.append(make_hazard(staff, enterprise).code)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = in_threads(
+        8, lambda _i: [make_hazard(staff, enterprise).code for _ in range(5)]
+    )
     assert errors == []
+    codes = [code for taken in results for code in taken]
     assert len(codes) == 40
     assert sorted(codes) == [f"YH-2024-{n:06d}" for n in range(1, 41)]
 

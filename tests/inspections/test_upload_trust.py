@@ -9,25 +9,18 @@ from urllib.parse import quote
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from inspections import services
 from inspections.models import HazardPhoto, InspectionAnswer, ReportEvidence
 from safetyzone.org.roles import Role
+from tests.helpers import huge_png_upload, pdf_upload, png_upload
 
 from ..factories import UserFactory
-from .conftest import make_hazard, pdf_upload, png_upload
+from .conftest import make_hazard
 
 API = "/api/v1/"
-
-
-def huge_png_upload(name: str = "huge.png") -> SimpleUploadedFile:
-    """41.6 megapixels in a few kilobytes."""
-    buffer = io.BytesIO()
-    Image.new("1", (8000, 5200)).save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def body(response) -> bytes:

@@ -10,9 +10,10 @@ from django.urls import reverse
 from inspections import services
 from inspections.models import Hazard, Inspection, InspectionAnswer
 from safetyzone.org.roles import Role
+from tests.helpers import count_queries, pdf_upload, png_upload
 
 from ..factories import EnterpriseFactory, UserFactory
-from .conftest import close_hazard, make_hazard, png_upload
+from .conftest import close_hazard, make_hazard
 from .factories import InspectionFactory, InspectionTaskFactory, ViolationFactory
 
 LIST_PAGES = [
@@ -120,24 +121,13 @@ def test_ledger_filters_are_drawn_with_the_chosen_values(client, staff, unit_b):
     assert '<input type="text" name="q" value="火" class="textinput form-control"' in body
 
 
-def queries_for(client, url, params=None) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url, params or {})  # warm: the session, and the banner's cached warnings
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(queries)
-
-
 def assert_same_queries_for_5_and_50(client, url, add_rows) -> None:
     """The page runs the same number of queries with 5 rows as with 50 (each page
     shows up to 25, so 50 rows also fill the pagination)."""
     add_rows(5)
-    few = queries_for(client, url)
+    few = count_queries(client, url)
     add_rows(45)
-    many = queries_for(client, url)
+    many = count_queries(client, url)
     assert few == many, (few, many)
 
 
@@ -523,7 +513,6 @@ def test_violation_list_filters_by_kind(client, staff, enterprise_a):
 
 
 def test_photos_added_after_the_finding(client, alice, bob, hazard_a):
-    from .conftest import pdf_upload
 
     client.force_login(bob)
     url = reverse("inspections:hazard-photos", args=[hazard_a.pk])

@@ -16,8 +16,8 @@ from django_celery_beat.models import PeriodicTask
 from safetyzone.celery import app as celery_app
 from safetyzone.notifications.models import Delivery, Notification, UnitWebhook
 from tests.factories import TaskAssignmentFactory, TaskFactory
+from tests.helpers import need_postgres, need_redis
 
-from ..conftest import database_is_postgres, need_service
 from ..documents.test_worker import test_database_url
 from .conftest import local_robot_env
 from .test_worker import start_celery, start_worker, stop
@@ -49,10 +49,8 @@ def sweeps_done(log_path) -> int:
 def test_beat_and_worker_across_a_deadline_remind_once_in_app_mail_and_robot(
     alice, staff, tmp_path, local_robot
 ):
-    if not os.environ.get("REDIS_URL"):
-        need_service("Redis", "REDIS_URL is not set")
-    if not database_is_postgres():
-        need_service("PostgreSQL", "DATABASE_URL does not point at PostgreSQL")
+    need_redis()
+    need_postgres()
 
     UnitWebhook.objects.create(unit=alice.unit, url=local_robot.url("/robot/send"))
     alice.email = "alice@example.org"

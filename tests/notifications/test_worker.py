@@ -15,8 +15,8 @@ from django.conf import settings
 from safetyzone.celery import app as celery_app
 from safetyzone.notifications.models import Delivery, DeliveryAttempt, UnitWebhook
 from safetyzone.notifications.services import Draft, notifications_create
+from tests.helpers import need_postgres, need_redis
 
-from ..conftest import database_is_postgres, need_service
 from ..documents.test_worker import VENV_BIN, test_database_url
 from .conftest import local_robot_env
 
@@ -69,10 +69,8 @@ def stop(worker: subprocess.Popen) -> None:
 @pytest.mark.xdist_group("celery-worker")
 @pytest.mark.django_db(transaction=True)
 def test_killed_worker_loses_no_delivery(alice, tmp_path, local_robot):
-    if not os.environ.get("REDIS_URL"):
-        need_service("Redis", "REDIS_URL is not set")
-    if not database_is_postgres():
-        need_service("PostgreSQL", "DATABASE_URL does not point at PostgreSQL")
+    need_redis()
+    need_postgres()
 
     local_robot.hold_first = 1  # the first POST hangs (the worker is killed meanwhile)
     UnitWebhook.objects.create(unit=alice.unit, url=local_robot.url("/robot/send"))

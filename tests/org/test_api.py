@@ -5,12 +5,9 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
 from safetyzone.org.models import Enterprise
-from tests.conftest import api_token
 from tests.factories import (
     TEST_PASSWORD,
     EnterpriseFactory,
@@ -19,16 +16,11 @@ from tests.factories import (
     UserFactory,
     valid_credit_code,
 )
+from tests.helpers import authenticate, count_queries
 
 ENTERPRISES = "/api/v1/enterprises/"
 UNITS = "/api/v1/units/"
 TOKEN = "/api/v1/auth/token/"
-
-
-def authenticate(api_client, user):
-    """Authenticate by token, as a real client does: every request loads the user anew."""
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
-    return api_client
 
 
 def ids(response) -> set[int]:
@@ -379,14 +371,6 @@ def test_read_only_role_cannot_create_or_patch(api_client, roles, unit_a, enterp
 
 
 # --- Query counts -----------------------------------------------------------------------
-
-
-def count_queries(api_client, url: str) -> int:
-    api_client.get(url)  # warm-up: roles, permissions and the banner are cached after it
-    with CaptureQueriesContext(connection) as ctx:
-        response = api_client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("who", ["alice", "staff"])

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from knox.models import AuthToken
 
-from tests.conftest import api_token
 from tests.factories import TEST_PASSWORD
+from tests.helpers import api_token
 
 TOKEN = "/api/v1/auth/token/"
 LOGOUT = "/api/v1/auth/logout/"

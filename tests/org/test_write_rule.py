@@ -15,6 +15,7 @@ from safetyzone.org.scoping import (
     require_unit,
     write_unit_path,
 )
+from tests.helpers import png_upload
 
 from ..factories import (
     EnterpriseFactory,
@@ -152,7 +153,6 @@ from functools import cached_property  # noqa: E402
 from django.apps import apps  # noqa: E402
 from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.exceptions import ObjectDoesNotExist  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from campaigns import models as cm  # noqa: E402
@@ -169,7 +169,6 @@ from ..factories import (  # noqa: E402
     CampaignFactory,
     ChaserFactory,
     ExtensionRequestFactory,
-    png_bytes,
     task_for_units,
 )
 from ..inspections.factories import (  # noqa: E402
@@ -219,7 +218,7 @@ class World:
         assert not self.bob.sees_all_units
 
     def png(self):
-        return SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
+        return png_upload("photo.png")
 
     @cached_property
     def fire(self):
