@@ -76,6 +76,17 @@ def bob(roles, unit_b):
 
 
 @pytest.fixture
+def officer_a(roles, unit_a):
+    """A duty officer of unit A: same unit as alice's records, no role on most of them."""
+    return UserFactory(username="officer_a", unit=unit_a, roles=[Role.DUTY_OFFICER])
+
+
+@pytest.fixture
+def officer_b(roles, unit_b):
+    return UserFactory(username="officer_b", unit=unit_b, roles=[Role.DUTY_OFFICER])
+
+
+@pytest.fixture
 def staff(roles):
     office = UnitFactory(name="高新区安委办", membership="office", doc_number_prefix="高新安委办")
     return UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])

@@ -1,11 +1,12 @@
 """Plain helpers the tests share, each written once (fixtures live in tests/conftest.py).
 
 - outside services: ``need_service``, ``need_postgres``, ``need_redis``;
-- API clients: ``api_token``, ``authenticate``;
+- API clients: ``api_token``, ``authenticate``; answers: ``listed_ids``, ``assert_field_error``;
 - query counts: ``count_queries``;
 - uploads: ``png_bytes``, ``png_upload``, ``huge_png_bytes``, ``huge_png_upload``,
   ``pdf_upload``, ``text_as_jpeg`` (files that are not what they claim);
-- threads with their own database connections: ``in_threads``.
+- threads with their own database connections: ``in_threads``; a real worker:
+  ``wait_for_worker``.
 """
 
 import io
@@ -67,6 +68,27 @@ def authenticate(api_client, user):
     if user is not None:
         api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api_client
+
+
+def listed_ids(response) -> set[int]:
+    """The ids on an API list, paginated or not."""
+    assert response.status_code == 200, response.content[:500]
+    body = response.json()
+    return {row["id"] for row in (body["results"] if isinstance(body, dict) else body)}
+
+
+def assert_field_error(response, attr: str, code: str | None = None) -> dict:
+    """The drf-standardized-errors shape, with an error on ``attr``; returns that error."""
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["type"] == "validation_error"
+    for error in body["errors"]:
+        assert set(error) == {"code", "detail", "attr"}
+    matching = [e for e in body["errors"] if e["attr"] == attr]
+    assert matching, body
+    if code is not None:
+        assert matching[0]["code"] == code, body
+    return matching[0]
 
 
 # --- Query counts --------------------------------------------------------------------------
@@ -157,3 +179,18 @@ def in_threads(n: int, work: Callable[[int], Any]) -> tuple[list[Any], list[Base
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     return results, errors
+
+
+def wait_for_worker(done: Callable[[], bool], worker, log_path, what: str, seconds: float) -> None:
+    """Poll ``done()`` until it is true; fail with the worker's log if the worker process
+    exits first or ``seconds`` pass (``what``: "rendered", "delivered"...)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if done():
+            return
+        if worker.poll() is not None:
+            pytest.fail(f"the worker exited ({worker.returncode}):\n{log_path.read_text()[-4000:]}")
+        time.sleep(0.3)
+    pytest.fail(f"not {what} within {seconds} s:\n{log_path.read_text()[-4000:]}")

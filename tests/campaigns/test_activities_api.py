@@ -6,7 +6,7 @@ query counts."""
 import pytest
 
 from campaigns.models import Activity, ActivityPhoto
-from tests.helpers import authenticate, count_queries, png_upload, text_as_jpeg
+from tests.helpers import assert_field_error, authenticate, count_queries, png_upload, text_as_jpeg
 
 from ..factories import ActivityFactory, ActivityPhotoFactory, CampaignFactory, UnitFactory
 
@@ -17,34 +17,6 @@ ACTIVITIES = "/api/v1/activities/"
 def api_client(api_client):
     api_client.default_format = "json"
     return api_client
-
-
-def assert_field_error(response, attr: str, code: str | None = None) -> dict:
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert body["type"] == "validation_error"
-    matching = [e for e in body["errors"] if e["attr"] == attr]
-    assert matching, body
-    if code is not None:
-        assert matching[0]["code"] == code, body
-    return matching[0]
-
-
-@pytest.fixture
-def activity_a(unit_a):
-    return ActivityFactory(title="应急局安全培训", unit=unit_a)
-
-
-@pytest.fixture
-def drill_b(unit_b):
-    return ActivityFactory(
-        title="硅谷街道消防演练", unit=unit_b, kind="drill", drill_plan="高层建筑火灾应急预案"
-    )
-
-
-@pytest.fixture
-def photo_a(activity_a):
-    return ActivityPhotoFactory(activity=activity_a)
 
 
 def payload(**overrides) -> dict:

@@ -20,23 +20,6 @@ from ..factories import (
 )
 
 
-@pytest.fixture
-def activity_a(unit_a):
-    return ActivityFactory(title="应急局安全培训", unit=unit_a)
-
-
-@pytest.fixture
-def drill_b(unit_b):
-    return ActivityFactory(
-        title="硅谷街道消防演练", unit=unit_b, kind="drill", drill_plan="高层建筑火灾应急预案"
-    )
-
-
-@pytest.fixture
-def photo_a(activity_a):
-    return ActivityPhotoFactory(activity=activity_a)
-
-
 def activity_data(**overrides) -> dict:
     data = {
         "title": "安全生产月咨询日",

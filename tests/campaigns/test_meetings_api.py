@@ -18,38 +18,24 @@ from tests.factories import (
     UserFactory,
     draft_meeting,
 )
-from tests.helpers import PDF_BYTES, authenticate, count_queries, pdf_upload
+from tests.helpers import (
+    PDF_BYTES,
+    assert_field_error,
+    authenticate,
+    count_queries,
+    listed_ids,
+    pdf_upload,
+)
 
 MEETINGS = "/api/v1/meetings/"
 DIRECTIVES = "/api/v1/directives/"
 NUMBERS = "/api/v1/document-numbers/"
 
 
-def ids(response) -> set[int]:
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
-def assert_validation_error(response, attr: str, code: str | None = None) -> dict:
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert body["type"] == "validation_error"
-    matching = [e for e in body["errors"] if e["attr"] == attr]
-    assert matching, body
-    if code is not None:
-        assert matching[0]["code"] == code, body
-    return matching[0]
-
-
 @pytest.fixture
 def api_client(api_client):
     api_client.default_format = "json"
     return api_client
-
-
-@pytest.fixture
-def office(staff):
-    return staff.unit
 
 
 @pytest.fixture
@@ -60,12 +46,6 @@ def draft(office, unit_a):
 @pytest.fixture
 def issued(office, unit_a, staff):
     meeting = draft_meeting(organiser=office, units=[unit_a], title="近期安全生产工作部署会")
-    return services.meeting_issue(meeting=meeting, actor=staff)
-
-
-@pytest.fixture
-def issued_b(office, unit_b, staff):
-    meeting = draft_meeting(organiser=office, units=[unit_b], title="硅谷街道燃气安全专题会")
     return services.meeting_issue(meeting=meeting, actor=staff)
 
 
@@ -112,7 +92,7 @@ def test_anonymous_cannot_create(api_client, office, unit_a):
 
 def test_staff_list_every_meeting_with_its_items(api_client, staff, draft, issued, issued_b):
     authenticate(api_client, staff)
-    assert ids(api_client.get(MEETINGS)) == {draft.pk, issued.pk, issued_b.pk}
+    assert listed_ids(api_client.get(MEETINGS)) == {draft.pk, issued.pk, issued_b.pk}
 
     row = api_client.get(f"{MEETINGS}{issued.pk}/").json()
     assert row["document_number"] == str(issued.document_number)
@@ -124,7 +104,7 @@ def test_staff_list_every_meeting_with_its_items(api_client, staff, draft, issue
 
 def test_head_lists_only_issued_meetings_of_their_unit(api_client, alice, draft, issued, issued_b):
     authenticate(api_client, alice)
-    assert ids(api_client.get(MEETINGS)) == {issued.pk}
+    assert listed_ids(api_client.get(MEETINGS)) == {issued.pk}
     assert api_client.get(f"{MEETINGS}{issued.pk}/").status_code == 200
 
 
@@ -174,8 +154,8 @@ def test_bad_input_is_a_400_with_field_errors(api_client, staff, office):
     response = api_client.post(
         MEETINGS, meeting_payload(office, [], title="", starts_at="明天", chair="")
     )
-    assert_validation_error(response, "title")
-    assert_validation_error(response, "starts_at")
+    assert_field_error(response, "title")
+    assert_field_error(response, "starts_at")
     assert not Meeting.objects.exists()
 
 
@@ -207,7 +187,7 @@ def test_an_issued_notice_cannot_be_changed(api_client, staff, issued, unit_b):
     response = api_client.patch(
         f"{MEETINGS}{issued.pk}/", {"title": "篡改", "attending_units": [unit_b.pk]}
     )
-    assert_validation_error(response, "non_field_errors", "issued")
+    assert_field_error(response, "non_field_errors", "issued")
     issued.refresh_from_db()
     assert issued.title == "近期安全生产工作部署会"
     assert not issued.attendances.filter(unit=unit_b).exists()
@@ -238,7 +218,7 @@ def test_staff_issue_a_draft_and_get_its_number(api_client, staff, draft):
     assert body["document_number"].endswith("〕1号")
 
     again = api_client.post(f"{MEETINGS}{draft.pk}/issue/")
-    assert_validation_error(again, "status", "issued")
+    assert_field_error(again, "status", "issued")
     assert DocumentNumber.objects.count() == 1
 
 
@@ -246,7 +226,7 @@ def test_issue_without_attending_units_is_a_field_error(api_client, staff, offic
     meeting = draft_meeting(organiser=office, units=[])
     authenticate(api_client, staff)
     response = api_client.post(f"{MEETINGS}{meeting.pk}/issue/")
-    assert_validation_error(response, "attending_units", "required")
+    assert_field_error(response, "attending_units", "required")
     assert not DocumentNumber.objects.exists()
 
 
@@ -254,7 +234,7 @@ def test_issue_by_a_unit_without_prefix_is_a_clear_error(api_client, staff, unit
     no_prefix = UnitFactory(name="高新区消防救援大队", doc_number_prefix="")
     meeting = draft_meeting(organiser=no_prefix, units=[unit_a])
     authenticate(api_client, staff)
-    error = assert_validation_error(
+    error = assert_field_error(
         api_client.post(f"{MEETINGS}{meeting.pk}/issue/"), "organiser", "no_prefix"
     )
     assert "高新区消防救援大队" in error["detail"]
@@ -321,35 +301,12 @@ def test_staff_record_minutes_heads_cannot(api_client, staff, alice, issued):
 # --- Filters and search --------------------------------------------------------------------
 
 
-def test_meeting_filters_and_search(api_client, staff, office, unit_a):
-    campaign = CampaignFactory()
-    in_campaign = draft_meeting(
-        organiser=office,
-        units=[unit_a],
-        title="甲会",
-        campaign=campaign,
-        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-    )
-    plenary = draft_meeting(
-        organiser=unit_a,
-        units=[unit_a],
-        title="乙会",
-        kind="plenary",
-        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-    )
-    services.meeting_issue(
-        meeting=plenary, actor=staff, override_past=True, past_reason="补录六月的会议通知"
-    )
-    later = draft_meeting(
-        organiser=office,
-        units=[unit_a],
-        title="丙会",
-        starts_at=dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.UTC),
-    )
+def test_meeting_filters_and_search(api_client, staff, unit_a, meetings_to_filter):
+    campaign, in_campaign, plenary, later = meetings_to_filter
     authenticate(api_client, staff)
 
     def found(**params) -> set[int]:
-        return ids(api_client.get(MEETINGS, params))
+        return listed_ids(api_client.get(MEETINGS, params))
 
     assert found(campaign=campaign.pk) == {in_campaign.pk}
     assert found(kind="plenary") == {plenary.pk}
@@ -359,7 +316,7 @@ def test_meeting_filters_and_search(api_client, staff, office, unit_a):
     assert found(starts_at_after="2024-06-15T00:00:00+08:00") == {later.pk}
     assert found(starts_at_before="2024-06-15T00:00:00+08:00") == {in_campaign.pk, plenary.pk}
     assert found(search="丙") == {later.pk}
-    assert_validation_error(api_client.get(MEETINGS, {"status": "purple"}), "status")
+    assert_field_error(api_client.get(MEETINGS, {"status": "purple"}), "status")
 
 
 # --- Directives -----------------------------------------------------------------------------
@@ -369,7 +326,7 @@ def test_everyone_reads_directives(api_client, alice, bob):
     directive = DirectiveFactory()
     for head in (alice, bob):
         authenticate(api_client, head)
-        assert ids(api_client.get(DIRECTIVES)) == {directive.pk}
+        assert listed_ids(api_client.get(DIRECTIVES)) == {directive.pk}
         assert api_client.get(f"{DIRECTIVES}{directive.pk}/").status_code == 200
 
 
@@ -408,7 +365,7 @@ def test_a_directive_upload_that_is_not_an_image_or_pdf_is_a_field_error(api_cli
         ),
     }
     response = api_client.post(DIRECTIVES, payload, format="multipart")
-    assert_validation_error(response, "attachment", "file_type")
+    assert_field_error(response, "attachment", "file_type")
     assert not Directive.objects.exists()
 
 
@@ -421,7 +378,7 @@ def test_a_duplicate_directive_number_is_a_field_error(api_client, staff):
         "issued_on": "2024-05-28",
         "title": "另一份",
     }
-    assert_validation_error(api_client.post(DIRECTIVES, payload), "number")
+    assert_field_error(api_client.post(DIRECTIVES, payload), "number")
     assert Directive.objects.count() == 1
 
 
@@ -451,7 +408,7 @@ def test_directive_filters_and_search(api_client, alice):
     authenticate(api_client, alice)
 
     def found(**params) -> set[int]:
-        return ids(api_client.get(DIRECTIVES, params))
+        return listed_ids(api_client.get(DIRECTIVES, params))
 
     assert found(issuer="应急管理厅") == {second.pk}
     assert found(campaign=campaign.pk) == {first.pk}

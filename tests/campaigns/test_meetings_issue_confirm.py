@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import DocumentNumber, Meeting
-from tests.helpers import authenticate
+from tests.helpers import assert_field_error, authenticate
 
 from ..factories import draft_meeting
-from .test_meetings_api import assert_validation_error
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
@@ -128,9 +127,9 @@ def api_issue(api_client, user, meeting, data=None):
 
 def test_api_refuses_a_past_meeting_without_the_override(api_client, staff, past):
     response = api_issue(api_client, staff, past)
-    assert_validation_error(response, "starts_at", "past")
+    assert_field_error(response, "starts_at", "past")
     response = api_issue(api_client, staff, past, {"override_past": True})
-    assert_validation_error(response, "past_reason", "required")
+    assert_field_error(response, "past_reason", "required")
     past.refresh_from_db()
     assert past.status == Meeting.Status.DRAFT
     assert not DocumentNumber.objects.exists()

@@ -30,11 +30,6 @@ from tests.helpers import pdf_upload
 
 
 @pytest.fixture
-def office(staff):
-    return staff.unit
-
-
-@pytest.fixture
 def draft(office, unit_a):
     return draft_meeting(organiser=office, units=[unit_a], title="近期安全生产工作部署会")
 

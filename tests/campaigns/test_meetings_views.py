@@ -23,11 +23,6 @@ from tests.helpers import PDF_BYTES, count_queries, pdf_upload
 
 
 @pytest.fixture
-def office(staff):
-    return staff.unit
-
-
-@pytest.fixture
 def draft(office, unit_a):
     return draft_meeting(organiser=office, units=[unit_a], title="草稿部署会")
 
@@ -35,13 +30,6 @@ def draft(office, unit_a):
 @pytest.fixture
 def issued(office, unit_a, staff):
     meeting = draft_meeting(organiser=office, units=[unit_a], title="近期安全生产工作部署会")
-    return services.meeting_issue(meeting=meeting, actor=staff)
-
-
-@pytest.fixture
-def issued_b(office, unit_b, staff):
-    """Bob's unit's own issued meeting: what bob does see, so his 404s are about scope."""
-    meeting = draft_meeting(organiser=office, units=[unit_b], title="硅谷街道燃气安全专题会")
     return services.meeting_issue(meeting=meeting, actor=staff)
 
 
@@ -372,31 +360,8 @@ def test_staff_record_minutes_of_an_issued_meeting(client, staff, issued):
 # --- Meeting filters ------------------------------------------------------------------------
 
 
-def test_meeting_list_filters(client, staff, office, unit_a):
-    campaign = CampaignFactory(name="2024年安全生产月")
-    in_campaign = draft_meeting(
-        organiser=office,
-        units=[unit_a],
-        title="甲会",
-        campaign=campaign,
-        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-    )
-    plenary = draft_meeting(
-        organiser=unit_a,
-        units=[unit_a],
-        title="乙会",
-        kind="plenary",
-        starts_at=dt.datetime(2024, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-    )
-    services.meeting_issue(
-        meeting=plenary, actor=staff, override_past=True, past_reason="补录六月的会议通知"
-    )
-    later = draft_meeting(
-        organiser=office,
-        units=[unit_a],
-        title="丙会",
-        starts_at=dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.UTC),
-    )
+def test_meeting_list_filters(client, staff, unit_a, meetings_to_filter):
+    campaign, in_campaign, plenary, later = meetings_to_filter
     client.force_login(staff)
 
     def titles(**params) -> set[str]:

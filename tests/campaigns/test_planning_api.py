@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from campaigns.models import Campaign, CampaignPhase, KeyPeriod
-from tests.helpers import authenticate, count_queries
+from tests.helpers import assert_field_error, authenticate, count_queries
 
 from ..factories import (
     CampaignFactory,
@@ -27,13 +27,6 @@ D = dt.date
 def api_client(api_client):
     api_client.default_format = "json"
     return api_client
-
-
-def assert_field_error(response, attr: str) -> None:
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert body["type"] == "validation_error"
-    assert attr in {e["attr"] for e in body["errors"]}, body
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.factories import (
     UnitFactory,
     task_for_units,
 )
-from tests.helpers import authenticate, count_queries, png_upload
+from tests.helpers import assert_field_error, authenticate, count_queries, listed_ids, png_upload
 
 TASKS = "/api/v1/tasks/"
 ASSIGNMENTS = "/api/v1/task-assignments/"
@@ -34,22 +34,6 @@ EXTENSIONS = "/api/v1/extension-requests/"
 CHASERS = "/api/v1/chasers/"
 REPORTS = "/api/v1/progress-reports/"
 Status = TaskAssignment.Status
-
-
-def ids(response) -> set[int]:
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
-def field_error(response, attr: str, code: str | None = None) -> dict:
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert body["type"] == "validation_error"
-    matching = [e for e in body["errors"] if e["attr"] == attr]
-    assert matching, body
-    if code is not None:
-        assert matching[0]["code"] == code, body
-    return matching[0]
 
 
 @pytest.fixture
@@ -61,16 +45,6 @@ def api_client(api_client):
 @pytest.fixture
 def task(unit_a, unit_b):
     return task_for_units(lead=unit_a, assisting=[unit_b], title="危化品企业隐患排查")
-
-
-@pytest.fixture
-def a_assignment(task, unit_a):
-    return task.assignments.get(unit=unit_a)
-
-
-@pytest.fixture
-def b_assignment(task, unit_b):
-    return task.assignments.get(unit=unit_b)
 
 
 def in_progress(assignment):
@@ -88,7 +62,7 @@ def test_head_sees_a_shared_task_with_only_their_own_assignment(
     task_for_units(lead=unit_b, title="只属于乙的任务")
     authenticate(api_client, alice)
     response = api_client.get(TASKS)
-    assert ids(response) == {task.pk}
+    assert listed_ids(response) == {task.pk}
     row = response.json()["results"][0]
     assert [a["id"] for a in row["assignments"]] == [a_assignment.pk]
     detail = api_client.get(f"{TASKS}{task.pk}/").json()
@@ -120,7 +94,7 @@ def test_lights_in_the_api(api_client, staff, unit_a):
             done.pk: "none",
         }
         response = api_client.get(ASSIGNMENTS, {"light": "yellow"})
-        assert ids(response) == {soon.assignments.get().pk}
+        assert listed_ids(response) == {soon.assignments.get().pk}
         assert response.json()["results"][0]["light"] == "yellow"
 
 
@@ -176,7 +150,7 @@ def test_bad_task_input_is_a_400_with_field_errors(
         overrides = {"assisting_units": [unit_a.pk]}
     authenticate(api_client, staff)
     response = api_client.post(TASKS, task_payload(unit_a, **overrides))
-    field_error(response, attr, code)
+    assert_field_error(response, attr, code)
     assert not Task.objects.exists()
     assert not TaskAssignment.objects.exists()
 
@@ -211,26 +185,26 @@ def test_task_filters_as_the_page(api_client, staff, unit_a, unit_b):
     overdue = task_for_units(lead=unit_a, title="逾期任务", deadline=today - timedelta(days=3))
     special = task_for_units(lead=unit_b, title="专项任务", campaign=campaign)
     authenticate(api_client, staff)
-    assert ids(api_client.get(TASKS, {"overdue": "true"})) == {overdue.pk}
-    assert ids(api_client.get(TASKS, {"campaign": campaign.pk})) == {special.pk}
-    assert ids(api_client.get(TASKS, {"unit": unit_b.pk})) == {special.pk}
-    assert ids(api_client.get(TASKS, {"search": "专项"})) == {special.pk}
-    assert ids(api_client.get(TASKS, {"status": "done"})) == set()
+    assert listed_ids(api_client.get(TASKS, {"overdue": "true"})) == {overdue.pk}
+    assert listed_ids(api_client.get(TASKS, {"campaign": campaign.pk})) == {special.pk}
+    assert listed_ids(api_client.get(TASKS, {"unit": unit_b.pk})) == {special.pk}
+    assert listed_ids(api_client.get(TASKS, {"search": "专项"})) == {special.pk}
+    assert listed_ids(api_client.get(TASKS, {"status": "done"})) == set()
     before = (today - timedelta(days=1)).isoformat()
-    assert ids(api_client.get(TASKS, {"deadline_before": before})) == {overdue.pk}
-    field_error(api_client.get(TASKS, {"light": "purple"}), "light", "invalid_choice")
+    assert listed_ids(api_client.get(TASKS, {"deadline_before": before})) == {overdue.pk}
+    assert_field_error(api_client.get(TASKS, {"light": "purple"}), "light", "invalid_choice")
 
 
 # --- Assignments and their steps ----------------------------------------------------------
 
 
 def test_assignments_are_scoped(api_client, alice, staff, a_assignment, b_assignment):
-    assert ids(authenticate(api_client, alice).get(ASSIGNMENTS)) == {a_assignment.pk}
+    assert listed_ids(authenticate(api_client, alice).get(ASSIGNMENTS)) == {a_assignment.pk}
     assert api_client.get(f"{ASSIGNMENTS}{b_assignment.pk}/").status_code == 404
     detail = api_client.get(f"{ASSIGNMENTS}{a_assignment.pk}/").json()
     assert detail["light"] in {"green", "yellow", "red"}
     assert detail["history"] == []
-    assert ids(authenticate(api_client, staff).get(ASSIGNMENTS)) == {
+    assert listed_ids(authenticate(api_client, staff).get(ASSIGNMENTS)) == {
         a_assignment.pk,
         b_assignment.pk,
     }
@@ -289,19 +263,21 @@ def test_bob_cannot_fetch_alices_attachment(api_client, alice, bob, a_assignment
 def test_a_step_out_of_order_is_a_400(api_client, alice, a_assignment):
     authenticate(api_client, alice)
     response = api_client.post(f"{ASSIGNMENTS}{a_assignment.pk}/start/")
-    field_error(response, "non_field_errors", "invalid_transition")
+    assert_field_error(response, "non_field_errors", "invalid_transition")
 
 
 def test_completing_without_feedback_or_with_a_bad_file(api_client, alice, a_assignment):
     in_progress(a_assignment)
     authenticate(api_client, alice)
     url = f"{ASSIGNMENTS}{a_assignment.pk}/complete/"
-    field_error(api_client.post(url, {"feedback": ""}, format="multipart"), "feedback", "required")
+    assert_field_error(
+        api_client.post(url, {"feedback": ""}, format="multipart"), "feedback", "required"
+    )
     fake = SimpleUploadedFile("x.pdf", b"plain text " * 20, content_type="application/pdf")
     response = api_client.post(
         url, {"feedback": "完成", "attachments": [png_upload(), fake]}, format="multipart"
     )
-    field_error(response, "attachments", "file_type")
+    assert_field_error(response, "attachments", "file_type")
     a_assignment.refresh_from_db()
     assert a_assignment.status == Status.IN_PROGRESS
     assert not AssignmentAttachment.objects.exists()
@@ -315,7 +291,7 @@ def test_staff_return_and_chase_heads_cannot(api_client, alice, staff, a_assignm
     assert api_client.post(f"{base}/return/", {"reason": "x"}).status_code == 403
     assert api_client.post(f"{base}/chase/", {"message": "x"}).status_code == 403
     authenticate(api_client, staff)
-    field_error(api_client.post(f"{base}/return/", {"reason": ""}), "reason", "required")
+    assert_field_error(api_client.post(f"{base}/return/", {"reason": ""}), "reason", "required")
     response = api_client.post(f"{base}/return/", {"reason": "缺少照片"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "returned"
@@ -338,13 +314,13 @@ def test_extension_request_and_decision(api_client, alice, bob, staff, a_assignm
     authenticate(api_client, alice)
     earlier = (a_assignment.deadline - timedelta(days=1)).isoformat()
     response = api_client.post(url, {"requested_deadline": earlier, "reason": "人手不足"})
-    field_error(response, "requested_deadline", "not_later")
+    assert_field_error(response, "requested_deadline", "not_later")
     assert not ExtensionRequest.objects.exists()
     later = (a_assignment.deadline + timedelta(days=7)).isoformat()
     response = api_client.post(url, {"requested_deadline": later, "reason": "人手不足"})
     assert response.status_code == 201, response.content
     extension_id = response.json()["id"]
-    field_error(
+    assert_field_error(
         api_client.post(url, {"requested_deadline": later, "reason": "再次"}),
         "non_field_errors",
         "pending_exists",
@@ -353,20 +329,20 @@ def test_extension_request_and_decision(api_client, alice, bob, staff, a_assignm
     assert api_client.post(decide, {"grant": True}).status_code == 403  # alice
     assert authenticate(api_client, bob).post(decide, {"grant": True}).status_code == 404
     authenticate(api_client, staff)
-    field_error(api_client.post(decide, {"note": "x"}), "grant", "required")
+    assert_field_error(api_client.post(decide, {"note": "x"}), "grant", "required")
     response = api_client.post(decide, {"grant": True, "note": "同意"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "granted"
     detail = api_client.get(f"{ASSIGNMENTS}{a_assignment.pk}/").json()
     assert (detail["deadline"], detail["extension_count"]) == (later, 1)
-    field_error(api_client.post(decide, {"grant": False, "note": "x"}), "non_field_errors")
+    assert_field_error(api_client.post(decide, {"grant": False, "note": "x"}), "non_field_errors")
 
 
 def test_refusing_needs_a_note(api_client, staff, alice, a_assignment):
     extension = ExtensionRequestFactory(assignment=a_assignment, requested_by=alice)
     authenticate(api_client, staff)
     url = f"{EXTENSIONS}{extension.pk}/decide/"
-    field_error(api_client.post(url, {"grant": False}), "note", "required")
+    assert_field_error(api_client.post(url, {"grant": False}), "note", "required")
     response = api_client.post(url, {"grant": False, "note": "理由不充分"})
     assert response.json()["status"] == "refused"
     a_assignment.refresh_from_db()
@@ -378,10 +354,10 @@ def test_extension_requests_are_scoped_and_filtered(
 ):
     mine = ExtensionRequestFactory(assignment=a_assignment)
     theirs = ExtensionRequestFactory(assignment=b_assignment, status="refused")
-    assert ids(authenticate(api_client, alice).get(EXTENSIONS)) == {mine.pk}
+    assert listed_ids(authenticate(api_client, alice).get(EXTENSIONS)) == {mine.pk}
     authenticate(api_client, staff)
-    assert ids(api_client.get(EXTENSIONS)) == {mine.pk, theirs.pk}
-    assert ids(api_client.get(EXTENSIONS, {"status": "pending"})) == {mine.pk}
+    assert listed_ids(api_client.get(EXTENSIONS)) == {mine.pk, theirs.pk}
+    assert listed_ids(api_client.get(EXTENSIONS, {"status": "pending"})) == {mine.pk}
 
 
 # --- Chasers ------------------------------------------------------------------------------
@@ -393,12 +369,12 @@ def test_chasers_acknowledged_by_the_unit(
     mine = ChaserFactory(assignment=a_assignment, sent_by=staff)
     ChaserFactory(assignment=b_assignment, sent_by=staff)
     authenticate(api_client, alice)
-    assert ids(api_client.get(CHASERS, {"open": "true"})) == {mine.pk}
+    assert listed_ids(api_client.get(CHASERS, {"open": "true"})) == {mine.pk}
     response = api_client.post(f"{CHASERS}{mine.pk}/acknowledge/")
     assert response.status_code == 200, response.content
     assert response.json()["acknowledged_by"] == alice.pk
-    assert ids(api_client.get(CHASERS, {"open": "true"})) == set()
-    field_error(api_client.post(f"{CHASERS}{mine.pk}/acknowledge/"), "non_field_errors")
+    assert listed_ids(api_client.get(CHASERS, {"open": "true"})) == set()
+    assert_field_error(api_client.post(f"{CHASERS}{mine.pk}/acknowledge/"), "non_field_errors")
     assert authenticate(api_client, bob).post(f"{CHASERS}{mine.pk}/acknowledge/").status_code == 404
     open_one = ChaserFactory(assignment=a_assignment, sent_by=staff)
     response = authenticate(api_client, staff).post(f"{CHASERS}{open_one.pk}/acknowledge/")
@@ -423,20 +399,20 @@ def test_progress_reports(api_client, alice, bob, unit_a):
         detail = api_client.get(f"{ASSIGNMENTS}{assignment.pk}/").json()
         assert detail["reports_missing"] == ["2024-05-31", "2024-06-30"]
         payload = {"assignment": assignment.pk, "period_end": "2024-06-15", "content": "进展"}
-        field_error(api_client.post(REPORTS, payload), "period_end", "not_a_period")
+        assert_field_error(api_client.post(REPORTS, payload), "period_end", "not_a_period")
         payload["period_end"] = "2024-05-31"
         response = api_client.post(REPORTS, payload)
         assert response.status_code == 201, response.content
         assert response.json()["submitted_by"] == alice.pk
-        field_error(api_client.post(REPORTS, payload), "period_end", "already_reported")
+        assert_field_error(api_client.post(REPORTS, payload), "period_end", "already_reported")
         detail = api_client.get(f"{ASSIGNMENTS}{assignment.pk}/").json()
         assert detail["reports_missing"] == ["2024-06-30"]
-        assert ids(api_client.get(REPORTS)) == {ProgressReport.objects.get().pk}
+        assert listed_ids(api_client.get(REPORTS)) == {ProgressReport.objects.get().pk}
         # Bob cannot see the assignment, so cannot report on it.
         authenticate(api_client, bob)
         payload["period_end"] = "2024-06-30"
-        field_error(api_client.post(REPORTS, payload), "assignment", "does_not_exist")
-        assert ids(api_client.get(REPORTS)) == set()
+        assert_field_error(api_client.post(REPORTS, payload), "assignment", "does_not_exist")
+        assert listed_ids(api_client.get(REPORTS)) == set()
 
 
 # --- Anonymous ----------------------------------------------------------------------------

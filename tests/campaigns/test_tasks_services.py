@@ -54,16 +54,6 @@ def task(unit_a, unit_b):
     return task_for_units(lead=unit_a, assisting=[unit_b], deadline=date(2024, 6, 28))
 
 
-@pytest.fixture
-def a_assignment(task, unit_a):
-    return task.assignments.get(unit=unit_a)
-
-
-@pytest.fixture
-def b_assignment(task, unit_b):
-    return task.assignments.get(unit=unit_b)
-
-
 def at(assignment: TaskAssignment, status: str) -> TaskAssignment:
     assignment.status = status
     assignment.save(update_fields=["status"])

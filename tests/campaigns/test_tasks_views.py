@@ -43,16 +43,6 @@ def task(unit_a, unit_b):
 
 
 @pytest.fixture
-def a_assignment(task, unit_a):
-    return task.assignments.get(unit=unit_a)
-
-
-@pytest.fixture
-def b_assignment(task, unit_b):
-    return task.assignments.get(unit=unit_b)
-
-
-@pytest.fixture
 def b_only_task(unit_b):
     return task_for_units(lead=unit_b, title="北湖街道燃气检查")
 

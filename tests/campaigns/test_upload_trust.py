@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from campaigns.models import ActivityPhoto, Directive, TaskAssignment
 from campaigns.services import tasks as task_services
-from safetyzone.org.roles import Role
-from tests.factories import ActivityFactory, UserFactory, task_for_units
+from tests.factories import task_for_units
 from tests.helpers import huge_png_upload, pdf_upload, png_upload
 
 API = "/api/v1/"
@@ -40,11 +39,6 @@ def directive_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def officer_a(roles, unit_a):
-    return UserFactory(username="officer_a", unit=unit_a, roles=[Role.DUTY_OFFICER])
 
 
 # --- Directive attachments ----------------------------------------------------------------
@@ -92,11 +86,6 @@ def test_a_41_megapixel_directive_image_is_refused_beside_the_field(client, staf
 
 
 # --- Activity photos ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def activity_a(unit_a):
-    return ActivityFactory(title="应急局安全培训", unit=unit_a)
 
 
 def test_an_activity_photo_named_html_is_served_as_an_image(client, alice, staff, activity_a):

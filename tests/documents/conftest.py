@@ -3,6 +3,7 @@ import pytest
 from safetyzone.org.models import Enterprise
 
 from ..factories import EnterpriseFactory, KeyAreaFactory
+from .factories import GeneratedDocumentFactory
 
 
 @pytest.fixture
@@ -23,3 +24,13 @@ def enterprises_a(unit_a):
     )
     second.key_areas.set([fire])
     return [first, second]
+
+
+@pytest.fixture
+def doc_a(unit_a):
+    return GeneratedDocumentFactory(unit=unit_a, filename="应急管理局概况.pdf")
+
+
+@pytest.fixture
+def doc_b(unit_b):
+    return GeneratedDocumentFactory(unit=unit_b, filename="硅谷街道概况.pdf")

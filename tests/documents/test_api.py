@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from safetyzone.documents.models import GeneratedDocument
+from tests.helpers import listed_ids
 
 from ..factories import UnitFactory
 from .factories import PDF_BYTES, GeneratedDocumentFactory
@@ -14,35 +15,21 @@ Status = GeneratedDocument.Status
 LIST_URL = "/api/v1/documents/"
 
 
-@pytest.fixture
-def doc_a(unit_a):
-    return GeneratedDocumentFactory(unit=unit_a, filename="应急管理局概况.pdf")
-
-
-@pytest.fixture
-def doc_b(unit_b):
-    return GeneratedDocumentFactory(unit=unit_b, filename="硅谷街道概况.pdf")
-
-
-def ids(response) -> set[int]:
-    return {row["id"] for row in response.json()["results"]}
-
-
 def test_head_lists_only_their_units_documents(api_client, alice, doc_a, doc_b):
     api_client.force_authenticate(alice)
     response = api_client.get(LIST_URL)
     assert response.status_code == 200
-    assert ids(response) == {doc_a.pk}
+    assert listed_ids(response) == {doc_a.pk}
 
 
 def test_other_head_lists_only_theirs(api_client, bob, doc_a, doc_b):
     api_client.force_authenticate(bob)
-    assert ids(api_client.get(LIST_URL)) == {doc_b.pk}
+    assert listed_ids(api_client.get(LIST_URL)) == {doc_b.pk}
 
 
 def test_staff_lists_every_unit(api_client, staff, doc_a, doc_b):
     api_client.force_authenticate(staff)
-    assert ids(api_client.get(LIST_URL)) == {doc_a.pk, doc_b.pk}
+    assert listed_ids(api_client.get(LIST_URL)) == {doc_a.pk, doc_b.pk}
 
 
 @pytest.mark.django_db

@@ -6,17 +6,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from safetyzone.org.roles import Role
-
-from ..factories import UserFactory
 from .factories import GeneratedDocumentFactory
 
 LIST_URL = "/api/v1/documents/"
-
-
-@pytest.fixture
-def officer_a(roles, unit_a):
-    return UserFactory(username="officer_a", unit=unit_a, roles=[Role.DUTY_OFFICER])
 
 
 @pytest.fixture

@@ -14,16 +14,6 @@ from .factories import PDF_BYTES, GeneratedDocumentFactory
 Status = GeneratedDocument.Status
 
 
-@pytest.fixture
-def doc_a(unit_a):
-    return GeneratedDocumentFactory(unit=unit_a, filename="应急管理局概况.pdf")
-
-
-@pytest.fixture
-def doc_b(unit_b):
-    return GeneratedDocumentFactory(unit=unit_b, filename="硅谷街道概况.pdf")
-
-
 def request_url(unit, kind="unit_profile"):
     return reverse("documents:request", args=[kind, unit.pk])
 

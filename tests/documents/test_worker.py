@@ -5,7 +5,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -18,7 +17,7 @@ from pypdf import PdfReader
 from safetyzone.celery import app as celery_app
 from safetyzone.documents import services
 from safetyzone.documents.models import GeneratedDocument
-from tests.helpers import need_postgres, need_redis
+from tests.helpers import need_postgres, need_redis, wait_for_worker
 
 WAIT_SECONDS = 60
 VENV_BIN = Path(sys.executable).parent
@@ -84,16 +83,11 @@ def test_real_worker_renders_a_requested_document(alice, unit_a, enterprises_a, 
         document = services.document_request(user=alice, kind="unit_profile", subject=unit_a)
         assert document.status == GeneratedDocument.Status.QUEUED
 
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
+        def rendered() -> bool:
             document.refresh_from_db()
-            if not document.is_active:
-                break
-            if worker.poll() is not None:
-                pytest.fail(f"the worker exited ({worker.returncode}):\n{log_path.read_text()}")
-            time.sleep(0.3)
-        else:
-            pytest.fail(f"not rendered within {WAIT_SECONDS} s:\n{log_path.read_text()[-4000:]}")
+            return not document.is_active
+
+        wait_for_worker(rendered, worker, log_path, "rendered", WAIT_SECONDS)
 
         assert document.status == GeneratedDocument.Status.DONE, document.error
         path = Path(document.file.path)

@@ -18,18 +18,8 @@ settings.load_profile("safetyzone")
 
 
 @pytest.fixture
-def officer_a(roles, unit_a):
-    return officer(unit_a, username="officer_a")
-
-
-@pytest.fixture
 def leader_a(roles, unit_a):
     return leader(unit_a, username="leader_a")
-
-
-@pytest.fixture
-def officer_b(roles, unit_b):
-    return officer(unit_b, username="officer_b")
 
 
 @pytest.fixture

@@ -14,10 +14,8 @@ from PIL import Image
 
 from inspections import services
 from inspections.models import HazardPhoto, InspectionAnswer, ReportEvidence
-from safetyzone.org.roles import Role
 from tests.helpers import huge_png_upload, pdf_upload, png_upload
 
-from ..factories import UserFactory
 from .conftest import make_hazard
 
 API = "/api/v1/"
@@ -34,12 +32,6 @@ def assert_served_as(response, content_type: str, filename: str) -> None:
     disposition = response["Content-Disposition"]
     assert disposition.startswith("inline")
     assert filename in disposition or quote(filename) in disposition
-
-
-@pytest.fixture
-def officer_a(roles, unit_a):
-    """A duty officer of unit A: same unit as the hazards, but no role on them."""
-    return UserFactory(username="officer_a", unit=unit_a, roles=[Role.DUTY_OFFICER])
 
 
 @pytest.fixture

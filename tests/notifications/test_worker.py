@@ -15,7 +15,7 @@ from django.conf import settings
 from safetyzone.celery import app as celery_app
 from safetyzone.notifications.models import Delivery, DeliveryAttempt, UnitWebhook
 from safetyzone.notifications.services import Draft, notifications_create
-from tests.helpers import need_postgres, need_redis
+from tests.helpers import need_postgres, need_redis, wait_for_worker
 
 from ..documents.test_worker import VENV_BIN, test_database_url
 from .conftest import local_robot_env
@@ -113,16 +113,12 @@ def test_killed_worker_loses_no_delivery(alice, tmp_path, local_robot):
         assert delivery.status == Delivery.Status.SENDING
 
         second = start_worker(queue, log_path, env)
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
+
+        def delivered() -> bool:
             delivery.refresh_from_db()
-            if delivery.status not in (Delivery.Status.PENDING, Delivery.Status.SENDING):
-                break
-            if second.poll() is not None:
-                pytest.fail(f"the worker exited:\n{log_path.read_text()[-4000:]}")
-            time.sleep(0.3)
-        else:
-            pytest.fail(f"not delivered within {WAIT_SECONDS} s:\n{log_path.read_text()[-4000:]}")
+            return delivery.status not in (Delivery.Status.PENDING, Delivery.Status.SENDING)
+
+        wait_for_worker(delivered, second, log_path, "delivered", WAIT_SECONDS)
 
         assert delivery.status == Delivery.Status.SENT, delivery.error
         time.sleep(4)  # past the visibility timeout: nothing comes back a second time

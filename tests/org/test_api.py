@@ -16,29 +16,11 @@ from tests.factories import (
     UserFactory,
     valid_credit_code,
 )
-from tests.helpers import authenticate, count_queries
+from tests.helpers import assert_field_error, authenticate, count_queries, listed_ids
 
 ENTERPRISES = "/api/v1/enterprises/"
 UNITS = "/api/v1/units/"
 TOKEN = "/api/v1/auth/token/"
-
-
-def ids(response) -> set[int]:
-    return {row["id"] for row in response.json()["results"]}
-
-
-def assert_validation_error(response, attr: str, code: str | None = None) -> dict:
-    """The drf-standardized-errors shape, with an error on ``attr``; returns that error."""
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert body["type"] == "validation_error"
-    for error in body["errors"]:
-        assert set(error) == {"code", "detail", "attr"}
-    matching = [e for e in body["errors"] if e["attr"] == attr]
-    assert matching, body
-    if code is not None:
-        assert matching[0]["code"] == code, body
-    return matching[0]
 
 
 def enterprise_payload(unit, **overrides) -> dict:
@@ -91,14 +73,14 @@ def test_token_from_username_and_password_authenticates_the_api(api_client, alic
 
 def test_wrong_password_is_a_standard_validation_error(api_client, alice):
     response = api_client.post(TOKEN, {"username": "alice", "password": "wrong"})
-    error = assert_validation_error(response, "non_field_errors", "authorization")
+    error = assert_field_error(response, "non_field_errors", "authorization")
     assert error["detail"]
     assert not AuthToken.objects.exists()
 
 
 def test_missing_password_names_the_field(api_client, alice):
     response = api_client.post(TOKEN, {"username": "alice"})
-    assert_validation_error(response, "password", "required")
+    assert_field_error(response, "password", "required")
 
 
 def test_an_unknown_token_is_refused(api_client, alice):
@@ -113,7 +95,7 @@ def test_repeated_wrong_passwords_lock_the_token_endpoint(api_client, alice, set
         api_client.post(TOKEN, {"username": "alice", "password": "wrong"})
     response = api_client.post(TOKEN, {"username": "alice", "password": TEST_PASSWORD})
     # Even the right password is refused now, in the usual shape.
-    assert_validation_error(response, "non_field_errors", "authorization")
+    assert_field_error(response, "non_field_errors", "authorization")
     assert not AuthToken.objects.exists()
 
 
@@ -125,14 +107,14 @@ def test_bad_credit_code_check_character_is_a_field_error(api_client, alice, uni
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     authenticate(api_client, alice)
     response = api_client.post(ENTERPRISES, enterprise_payload(unit_a, credit_code=bad))
-    assert_validation_error(response, "credit_code", "uscc_check")
+    assert_field_error(response, "credit_code", "uscc_check")
     assert not Enterprise.objects.exists()
 
 
 def test_bad_phone_is_a_field_error(api_client, alice, unit_a):
     authenticate(api_client, alice)
     response = api_client.post(ENTERPRISES, enterprise_payload(unit_a, contact_phone="13800"))
-    assert_validation_error(response, "contact_phone", "phone")
+    assert_field_error(response, "contact_phone", "phone")
     assert not Enterprise.objects.exists()
 
 
@@ -141,7 +123,7 @@ def test_duplicate_credit_code_is_a_field_error(api_client, alice, unit_a, enter
     response = api_client.post(
         ENTERPRISES, enterprise_payload(unit_a, credit_code=enterprise_a.credit_code)
     )
-    assert_validation_error(response, "credit_code", "unique")
+    assert_field_error(response, "credit_code", "unique")
     assert Enterprise.objects.count() == 1
 
 
@@ -199,19 +181,19 @@ def test_enterprises_filter_by_risk_grade(api_client, staff, unit_a):
     major = EnterpriseFactory(supervising_unit=unit_a, risk_grade=Enterprise.RiskGrade.MAJOR)
     EnterpriseFactory(supervising_unit=unit_a, risk_grade=Enterprise.RiskGrade.LOW)
     authenticate(api_client, staff)
-    assert ids(api_client.get(ENTERPRISES, {"risk_grade": "major"})) == {major.pk}
+    assert listed_ids(api_client.get(ENTERPRISES, {"risk_grade": "major"})) == {major.pk}
 
 
 def test_an_unknown_risk_grade_is_a_field_error(api_client, staff):
     authenticate(api_client, staff)
     response = api_client.get(ENTERPRISES, {"risk_grade": "purple"})
-    assert_validation_error(response, "risk_grade", "invalid_choice")
+    assert_field_error(response, "risk_grade", "invalid_choice")
 
 
 def test_enterprises_filter_by_supervising_unit(api_client, staff, enterprise_a, enterprise_b):
     authenticate(api_client, staff)
     response = api_client.get(ENTERPRISES, {"supervising_unit": enterprise_b.supervising_unit_id})
-    assert ids(response) == {enterprise_b.pk}
+    assert listed_ids(response) == {enterprise_b.pk}
 
 
 def test_enterprises_filter_by_key_area(api_client, staff, unit_a):
@@ -224,17 +206,17 @@ def test_enterprises_filter_by_key_area(api_client, staff, unit_a):
     EnterpriseFactory(supervising_unit=unit_a)
     authenticate(api_client, staff)
 
-    assert ids(api_client.get(ENTERPRISES, {"key_area": chemicals.pk})) == {both.pk}
+    assert listed_ids(api_client.get(ENTERPRISES, {"key_area": chemicals.pk})) == {both.pk}
     response = api_client.get(ENTERPRISES, {"key_area": gas.pk})
     assert response.json()["count"] == 2  # each enterprise once
-    assert ids(response) == {both.pk, only_gas.pk}
+    assert listed_ids(response) == {both.pk, only_gas.pk}
 
 
 def test_enterprises_search_by_name_and_credit_code(api_client, staff, enterprise_a, enterprise_b):
     authenticate(api_client, staff)
-    assert ids(api_client.get(ENTERPRISES, {"search": "燃气"})) == {enterprise_a.pk}
+    assert listed_ids(api_client.get(ENTERPRISES, {"search": "燃气"})) == {enterprise_a.pk}
     response = api_client.get(ENTERPRISES, {"search": enterprise_b.credit_code[-6:]})
-    assert ids(response) == {enterprise_b.pk}
+    assert listed_ids(response) == {enterprise_b.pk}
 
 
 def test_enterprises_ordering(api_client, staff, unit_a):
@@ -254,10 +236,10 @@ def test_head_lists_only_their_units_enterprises(api_client, alice, enterprise_a
     authenticate(api_client, alice)
     response = api_client.get(ENTERPRISES)
     assert response.status_code == 200
-    assert ids(response) == {enterprise_a.pk}
+    assert listed_ids(response) == {enterprise_a.pk}
     # Filtering by the other unit does not reveal its enterprises either.
     response = api_client.get(ENTERPRISES, {"supervising_unit": enterprise_b.supervising_unit_id})
-    assert ids(response) == set()
+    assert listed_ids(response) == set()
 
 
 def test_head_can_read_and_patch_own_units_enterprise(api_client, alice, enterprise_a):
@@ -289,7 +271,7 @@ def test_head_gets_404_on_other_units_enterprise(api_client, alice, bob, enterpr
 def test_head_cannot_move_own_enterprise_to_another_unit(api_client, alice, unit_b, enterprise_a):
     authenticate(api_client, alice)
     response = api_client.patch(f"{ENTERPRISES}{enterprise_a.pk}/", {"supervising_unit": unit_b.pk})
-    assert_validation_error(response, "supervising_unit")
+    assert_field_error(response, "supervising_unit")
     enterprise_a.refresh_from_db()
     assert enterprise_a.supervising_unit_id != unit_b.pk
 
@@ -303,7 +285,7 @@ def test_head_cannot_create_an_enterprise_for_another_unit(api_client, alice, bo
     authenticate(api_client, alice)
     payload = enterprise_payload(unit_b, credit_code=valid_credit_code(222))
     response = api_client.post(ENTERPRISES, payload)
-    assert_validation_error(response, "supervising_unit")
+    assert_field_error(response, "supervising_unit")
     assert not Enterprise.objects.filter(credit_code=valid_credit_code(222)).exists()
 
 
@@ -311,7 +293,7 @@ def test_staff_sees_and_creates_for_every_unit(
     api_client, staff, unit_b, enterprise_a, enterprise_b
 ):
     authenticate(api_client, staff)
-    assert ids(api_client.get(ENTERPRISES)) == {enterprise_a.pk, enterprise_b.pk}
+    assert listed_ids(api_client.get(ENTERPRISES)) == {enterprise_a.pk, enterprise_b.pk}
     assert api_client.get(f"{ENTERPRISES}{enterprise_b.pk}/").status_code == 200
     response = api_client.post(ENTERPRISES, enterprise_payload(unit_b))
     assert response.status_code == 201, response.content
@@ -319,14 +301,14 @@ def test_staff_sees_and_creates_for_every_unit(
 
 def test_head_lists_only_their_own_unit(api_client, alice, unit_a, unit_b):
     authenticate(api_client, alice)
-    assert ids(api_client.get(UNITS)) == {unit_a.pk}
+    assert listed_ids(api_client.get(UNITS)) == {unit_a.pk}
     assert api_client.get(f"{UNITS}{unit_a.pk}/").status_code == 200
     assert api_client.get(f"{UNITS}{unit_b.pk}/").status_code == 404
 
 
 def test_staff_lists_every_unit(api_client, staff, unit_a, unit_b):
     authenticate(api_client, staff)
-    assert {unit_a.pk, unit_b.pk, staff.unit_id} <= ids(api_client.get(UNITS))
+    assert {unit_a.pk, unit_b.pk, staff.unit_id} <= listed_ids(api_client.get(UNITS))
     assert api_client.get(f"{UNITS}{unit_b.pk}/").status_code == 200
 
 
@@ -364,7 +346,7 @@ def test_user_without_a_role_gets_403(api_client, roles, unit_a, enterprise_a):
 def test_read_only_role_cannot_create_or_patch(api_client, roles, unit_a, enterprise_a):
     inspector = UserFactory(unit=unit_a, roles=["inspector"])
     authenticate(api_client, inspector)
-    assert ids(api_client.get(ENTERPRISES)) == {enterprise_a.pk}
+    assert listed_ids(api_client.get(ENTERPRISES)) == {enterprise_a.pk}
     assert api_client.post(ENTERPRISES, enterprise_payload(unit_a)).status_code == 403
     url = f"{ENTERPRISES}{enterprise_a.pk}/"
     assert api_client.patch(url, {"risk_grade": "low"}).status_code == 403
