@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-import time_machine
 from django.core.paginator import Page
 from django.db import connection
 from django.db.models import QuerySet
@@ -25,7 +24,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns import models as cm
-from campaigns.services import meetings as meeting_services
 from duty import models as dm
 from duty import services as duty_services
 from duty.times import shift_window
@@ -38,7 +36,6 @@ from .documents.factories import GeneratedDocumentFactory
 from .duty.factories import (
     ResourceFactory,
     RosterFactory,
-    TeamFactory,
     WarningFactory,
     published,
     staff_shift,
@@ -57,7 +54,6 @@ from .factories import (
     ProgressReportFactory,
     UnitFactory,
     UserFactory,
-    draft_meeting,
     task_for_units,
 )
 from .inspections.factories import (
@@ -70,6 +66,15 @@ from .inspections.factories import (
     key_area,
 )
 from .notifications.factories import NotificationFactory
+from .records import (
+    change_request,
+    filed_report,
+    handover,
+    incident,
+    issued_meeting,
+    standby,
+    stock_issue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,12 +246,12 @@ def _directives(world: World, n: int) -> None:
 
 def _meetings(world: World, n: int) -> None:
     for _ in range(n):
-        meeting = draft_meeting(
-            organiser=world.office,
+        issued_meeting(
+            office=world.office,
             units=[world.unit, UnitFactory()],
+            staff=world.staff,
             campaign=CampaignFactory(lead_unit=world.unit),
         )
-        meeting_services.meeting_issue(meeting=meeting, actor=world.staff)
 
 
 def _activities(world: World, n: int) -> None:
@@ -320,24 +325,12 @@ def _hazards(world: World, n: int) -> None:
 
 def _reports(world: World, n: int) -> None:
     for _ in range(n):
-        hazard = _hazard(world)
-        inspection_services.hazard_start_rectification(actor=world.head, hazard=hazard)
-        inspection_services.report_file(
-            actor=world.head,
-            hazard=hazard,
-            measures_taken="已清理",
-            completed_on=dt.date(2024, 6, 9),
-        )
+        filed_report(hazard=_hazard(world), head=world.head)
 
 
 def _hazard_change_requests(world: World, n: int) -> None:
     for _ in range(n):
-        inspection_services.hazard_change_request(
-            actor=world.head,
-            hazard=_hazard(world),
-            deadline=dt.date(2024, 7, 20),
-            reason="设备到货延迟",
-        )
+        change_request(hazard=_hazard(world), head=world.head)
 
 
 def _violations(world: World, n: int) -> None:
@@ -382,32 +375,13 @@ def _handovers(world: World, n: int) -> None:
     for _ in range(n):
         world.day()  # a day between two: no handover waits for the next one's leader
         shift, officer = _shift(world)
-        with time_machine.travel(shift.ends_at, tick=False):
-            duty_services.handover_create(actor=officer, shift=shift, new_matters=["甲", "乙"])
+        handover(shift=shift, officer=officer)
 
 
 def _incidents(world: World, n: int) -> None:
     for _ in range(n):
         shift, officer = _shift(world)
-        start = shift.starts_at
-        with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
-            report = duty_services.incident_report_create(
-                actor=officer,
-                shift=shift,
-                received_at=start + dt.timedelta(hours=1),
-                reported_by="群众",
-                kind="fire",
-                place="硅谷大街",
-                description="厂房冒烟",
-            )
-            duty_services.incident_update_create(
-                actor=officer,
-                report=report,
-                kind="first",
-                method="phone",
-                content="已报告",
-                received_by="值班室",
-            )
+        incident(shift=shift, officer=officer)
 
 
 def _swaps(world: World, n: int) -> None:
@@ -433,12 +407,7 @@ def _resources(world: World, n: int) -> None:
 
 def _stock_movements(world: World, n: int) -> None:
     for _ in range(n):
-        duty_services.stock_move(
-            actor=world.staff,
-            resource=ResourceFactory(unit=world.unit),
-            direction="out",
-            quantity=1,
-        )
+        stock_issue(unit=world.unit, staff=world.staff)
 
 
 def _teams(world: World, n: int) -> None:
@@ -457,17 +426,7 @@ def _teams(world: World, n: int) -> None:
 
 def _standby(world: World, n: int) -> None:
     for _ in range(n):
-        day = world.day()
-        start = shift_window(day)[0]
-        duty_services.standby_create(
-            actor=world.staff,
-            key_period=KeyPeriodFactory(start_date=day, end_date=day),
-            place="马拉松终点",
-            team=TeamFactory(unit=world.unit),
-            resource=ResourceFactory(unit=world.unit),
-            starts_at=start,
-            ends_at=start + dt.timedelta(hours=2),
-        )
+        standby(unit=world.unit, staff=world.staff, day=world.day())
 
 
 def _unavailability(world: World, n: int) -> None:

@@ -32,7 +32,6 @@ from functools import cached_property
 from typing import Any
 
 import pytest
-import time_machine
 from django.urls import get_resolver, reverse
 
 from safetyzone.org.roles import Role
@@ -57,10 +56,9 @@ from .factories import (
     KeyPeriodFactory,
     ProgressReportFactory,
     UserFactory,
-    draft_meeting,
     task_for_units,
 )
-from .helpers import authenticate
+from .helpers import authenticate, listed_ids
 from .inspections.factories import (
     ChecklistTemplateFactory,
     EnforcementActionFactory,
@@ -70,6 +68,15 @@ from .inspections.factories import (
     key_area,
 )
 from .notifications.factories import NotificationFactory
+from .records import (
+    change_request,
+    filed_report,
+    handover,
+    incident,
+    issued_meeting,
+    standby,
+    stock_issue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,10 +131,7 @@ def _enterprise(side: Side):
 
 
 def _meeting(side: Side):
-    from campaigns.services import meetings
-
-    meeting = draft_meeting(organiser=side.staff.unit, units=[side.unit])
-    return meetings.meeting_issue(meeting=meeting, actor=side.staff)
+    return issued_meeting(office=side.staff.unit, units=[side.unit], staff=side.staff)
 
 
 def _assignment(side: Side):
@@ -148,24 +152,6 @@ def _hazard(side: Side):
     return make_hazard(side.staff, _enterprise(side))
 
 
-def _report(side: Side):
-    from inspections import services
-
-    hazard = _hazard(side)
-    services.hazard_start_rectification(actor=side.head, hazard=hazard)
-    return services.report_file(
-        actor=side.head, hazard=hazard, measures_taken="已清理", completed_on=dt.date(2024, 6, 9)
-    )
-
-
-def _hazard_change_request(side: Side):
-    from inspections import services
-
-    return services.hazard_change_request(
-        actor=side.head, hazard=_hazard(side), deadline=dt.date(2024, 7, 20), reason="设备到货延迟"
-    )
-
-
 def _violation(side: Side):
     return ViolationFactory(enterprise=_enterprise(side))
 
@@ -184,60 +170,10 @@ def _log(side: Side):
     )
 
 
-def _handover(side: Side):
-    from duty import services
-
-    shift = _shift(side)
-    with time_machine.travel(shift.ends_at, tick=False):
-        return services.handover_create(actor=side.officer, shift=shift, new_matters=["甲"])
-
-
-def _incident(side: Side):
-    from duty import services
-
-    shift = _shift(side)
-    start = shift.starts_at
-    with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
-        return services.incident_report_create(
-            actor=side.officer,
-            shift=shift,
-            received_at=start + dt.timedelta(hours=1),
-            reported_by="群众",
-            kind="fire",
-            place="硅谷大街",
-            description="厂房冒烟",
-        )
-
-
 def _swap(side: Side):
     shift = _shift(side)
     return shift.swaps_out.create(
         requester=side.officer, counterpart=side.person(Role.DUTY_OFFICER), reason="出差"
-    )
-
-
-def _stock_movement(side: Side):
-    from duty import services
-
-    resource = ResourceFactory(unit=side.unit)
-    services.stock_move(actor=side.staff, resource=resource, direction="out", quantity=1)
-    return resource.movements.get()
-
-
-def _standby(side: Side):
-    from duty import services
-    from duty.times import shift_window
-
-    day = side.day()
-    start = shift_window(day)[0]
-    return services.standby_create(
-        actor=side.staff,
-        key_period=KeyPeriodFactory(start_date=day, end_date=day),
-        place="马拉松终点",
-        team=TeamFactory(unit=side.unit),
-        resource=ResourceFactory(unit=side.unit),
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=2),
     )
 
 
@@ -340,8 +276,16 @@ RESOURCES = [
         ),
     ),
     Resource("hazard", _hazard, refused="officer"),
-    Resource("rectification-report", _report, refused="officer"),
-    Resource("hazard-change-request", _hazard_change_request, refused="officer"),
+    Resource(
+        "rectification-report",
+        lambda side: filed_report(hazard=_hazard(side), head=side.head),
+        refused="officer",
+    ),
+    Resource(
+        "hazard-change-request",
+        lambda side: change_request(hazard=_hazard(side), head=side.head),
+        refused="officer",
+    ),
     Resource("violation", _violation, refused="officer"),
     Resource(
         "enforcement-action",
@@ -355,8 +299,18 @@ RESOURCES = [
     Resource("duty-shift", _shift, reader="officer"),
     Resource("duty-swap-request", _swap, reader="officer", refused="head"),
     Resource("duty-log", _log, reader="officer", refused="head"),
-    Resource("duty-handover", _handover, reader="officer", refused="head"),
-    Resource("duty-incident-report", _incident, reader="officer", refused="head"),
+    Resource(
+        "duty-handover",
+        lambda side: handover(shift=_shift(side), officer=side.officer),
+        reader="officer",
+        refused="head",
+    ),
+    Resource(
+        "duty-incident-report",
+        lambda side: incident(shift=_shift(side), officer=side.officer),
+        reader="officer",
+        refused="head",
+    ),
     Resource(
         "duty-weather-warning",
         lambda side: WarningFactory(recorded_by=side.staff),
@@ -364,9 +318,18 @@ RESOURCES = [
         scoped=False,
     ),
     Resource("duty-resource", lambda side: ResourceFactory(unit=side.unit), reader="officer"),
-    Resource("duty-stock-movement", _stock_movement, reader="officer", refused="head"),
+    Resource(
+        "duty-stock-movement",
+        lambda side: stock_issue(unit=side.unit, staff=side.staff),
+        reader="officer",
+        refused="head",
+    ),
     Resource("duty-rescue-team", lambda side: TeamFactory(unit=side.unit), reader="officer"),
-    Resource("duty-standby", _standby, reader="officer"),
+    Resource(
+        "duty-standby",
+        lambda side: standby(unit=side.unit, staff=side.staff, day=side.day()),
+        reader="officer",
+    ),
 ]
 BY_NAME = {resource.basename: resource for resource in RESOURCES}
 
@@ -394,13 +357,6 @@ def list_url(resource: Resource) -> str:
 
 def detail_url(resource: Resource, record) -> str:
     return reverse(f"api:{resource.basename}-detail", args=[record.pk])
-
-
-def listed_ids(response) -> set[int]:
-    assert response.status_code == 200, response.content[:300]
-    body = response.json()
-    rows = body["results"] if isinstance(body, dict) else body
-    return {row["id"] for row in rows}
 
 
 def assert_readable(api_client, resource, record, side) -> None:
