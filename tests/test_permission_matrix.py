@@ -468,19 +468,75 @@ def test_api_permission_matrix(api_client, side_a, side_b, basename, action, cas
     assert_readable(api_client, resource, record, side_a)
 
 
-def test_every_router_resource_is_in_the_table():
-    """A new resource on the API router fails here until it has its row."""
-    routed = set()
+def api_url_patterns() -> list[tuple[str, set[str]]]:
+    """(URL name, its arguments) of every URL in the api namespace."""
+    found = []
 
     def walk(resolver, namespace=""):
         for pattern in resolver.url_patterns:
             if hasattr(pattern, "url_patterns"):
                 inner = pattern.namespace or ""
                 walk(pattern, f"{namespace}:{inner}".strip(":") if inner else namespace)
-            elif namespace == "api" and pattern.name and pattern.name.endswith("-list"):
-                routed.add(pattern.name.removesuffix("-list"))
+            elif namespace == "api" and pattern.name:
+                found.append((pattern.name, set(pattern.pattern.regex.groupindex)))
 
     walk(get_resolver())
+    return found
+
+
+def custom_actions() -> list:
+    """(basename, URL name) of every custom action of a record the router adds
+    (``api:<basename>-<action>``, taking the record's pk alone), found at collection."""
+    by_length = sorted(BY_NAME, key=len, reverse=True)
+    actions = set()
+    for name, arguments in api_url_patterns():
+        if arguments - {"format"} != {"pk"} or name.endswith("-detail"):
+            continue
+        basename = next(b for b in by_length if name.startswith(f"{b}-"))
+        if BY_NAME[basename].scoped:
+            actions.add((basename, name))
+    return [
+        pytest.param(basename, name, case, id=f"{name}-{case}")
+        for basename, name in sorted(actions)
+        for case in ("other", "anonymous")
+    ]
+
+
+@pytest.mark.parametrize(("basename", "name", "case"), custom_actions())
+def test_custom_action_permission_matrix(api_client, side_a, side_b, basename, name, case):
+    """A record's custom action (start, decide, publish...): anonymous 401; the reader of
+    another unit 404, or the refusal it gets on its own unit's record where the role may
+    not take the action at all."""
+    resource = BY_NAME[basename]
+    record = resource.make(side_a)
+    assert_readable(api_client, resource, record, side_a)
+    url = reverse(f"api:{name}", args=[record.pk])
+    method = "post" if "POST" in offered(api_client, resource, url, side_a) else "get"
+
+    if case == "anonymous":
+        authenticate(api_client, None)
+        assert getattr(api_client, method)(url).status_code == 401
+    else:
+        own_record = resource.make(side_b)
+        client = authenticate(api_client, side_b.who(resource.reader))
+        response = getattr(client, method)(url, {}, format="json")
+        own_url = reverse(f"api:{name}", args=[own_record.pk])
+        own = getattr(client, method)(own_url, {}, format="json").status_code
+        # Where the role may not take the action even on its own unit's record, the
+        # other unit's record may be refused the same way or not found: either way no
+        # more is learnt or done.
+        expected = {404, own} if own in {403, 405} else {404}
+        assert response.status_code in expected, (own, response.content[:300])
+    assert_readable(api_client, resource, record, side_a)
+
+
+def test_every_router_resource_is_in_the_table():
+    """A new resource on the API router fails here until it has its row."""
+    routed = {
+        name.removesuffix("-list")
+        for name, _arguments in api_url_patterns()
+        if name.endswith("-list")
+    }
     assert routed, "no router resource found under the api namespace"
     assert routed == set(BY_NAME)
 
