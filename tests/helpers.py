@@ -6,7 +6,8 @@
 - uploads: ``png_bytes``, ``png_upload``, ``huge_png_bytes``, ``huge_png_upload``,
   ``pdf_upload``, ``text_as_jpeg`` (files that are not what they claim);
 - threads with their own database connections: ``in_threads``; a real worker:
-  ``wait_for_worker``.
+  ``wait_for_worker``;
+- what came out: ``pdf_text``, ``flat``, ``embedded_fonts``, ``told`` (notifications).
 """
 
 import io
@@ -194,3 +195,42 @@ def wait_for_worker(done: Callable[[], bool], worker, log_path, what: str, secon
             pytest.fail(f"the worker exited ({worker.returncode}):\n{log_path.read_text()[-4000:]}")
         time.sleep(0.3)
     pytest.fail(f"not {what} within {seconds} s:\n{log_path.read_text()[-4000:]}")
+
+
+# --- What came out -------------------------------------------------------------------------
+
+
+def pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def flat(text: str) -> str:
+    """The text without the line breaks and spaces the layout puts in."""
+    import re
+
+    return re.sub(r"\s+", "", text)
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The base names of the fonts embedded in ``pdf`` (with a font file)."""
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descendant = descendant.get_object()
+                descriptor = descendant["/FontDescriptor"].get_object()
+                if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    names.add(str(descendant["/BaseFont"]))
+    return names
+
+
+def told() -> list[tuple[str, str, str]]:
+    """(recipient, reason, link) of every notification, in a stable order."""
+    from safetyzone.notifications.models import Notification
+
+    return sorted(Notification.objects.values_list("recipient__username", "reason", "subject_url"))

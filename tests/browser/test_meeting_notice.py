@@ -13,13 +13,10 @@ from campaigns.models import Meeting
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
 from tests.factories import TEST_PASSWORD, UnitFactory, UserFactory
+from tests.helpers import flat
 
 TITLE = "近期安全生产工作部署会暨安全生产月启动会"
 REQUIREMENT = "严格落实24小时值班和领导带班制度"
-
-
-def flat(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture

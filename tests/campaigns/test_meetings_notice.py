@@ -1,15 +1,11 @@
 """The meeting notice PDF (会议通知): an official document with the number, title,
 recipients and sections in Chinese; exported only by staff and admins, only once issued."""
 
-import io
-import re
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from pypdf import PdfReader
 
 from campaigns.documents import chinese_numeral, meeting_notice_context, meeting_notice_filename
 from campaigns.services import meetings as services
@@ -18,6 +14,7 @@ from safetyzone.documents.models import GeneratedDocument
 from safetyzone.documents.registry import get_document_kind
 from safetyzone.documents.rendering import render_pdf
 from tests.factories import DirectiveFactory, UnitFactory, draft_meeting, head_of
+from tests.helpers import embedded_fonts, flat, pdf_text
 
 MAX_PDF_BYTES = 1024 * 1024
 REQUIREMENTS = [
@@ -25,24 +22,6 @@ REQUIREMENTS = [
     "聚焦危化品、建筑施工、燃气等重点领域，深入开展隐患排查整治。",
     "严格落实24小时值班和领导带班制度，确保信息畅通。",
 ]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def flat(text: str) -> str:
-    """The text without the line breaks and spaces the layout puts in."""
-    return re.sub(r"\s+", "", text)
-
-
-def embedded_fonts(pdf: bytes) -> set[str]:
-    names = set()
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            for descendant in font.get_object().get("/DescendantFonts", [font]):
-                names.add(str(descendant.get_object()["/BaseFont"]))
-    return names
 
 
 @pytest.fixture

@@ -17,13 +17,9 @@ from campaigns.services import meetings as meeting_services
 from campaigns.services import tasks as services
 from safetyzone.notifications.models import Notification
 from tests.factories import UnitFactory, draft_meeting, head_of
+from tests.helpers import told
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def told() -> list[tuple[str, str, str]]:
-    """(recipient, reason, link) of every notification, in a stable order."""
-    return sorted(Notification.objects.values_list("recipient__username", "reason", "subject_url"))
 
 
 def in_days(n: int):

@@ -4,14 +4,12 @@ periods, activities by kind, unit and five-into target, the drills marked as
 exercises, and task completion per unit."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from pypdf import PdfReader
 
 from campaigns.documents import campaign_summary_context, campaign_summary_filename
 from campaigns.models import Campaign
@@ -20,6 +18,7 @@ from safetyzone.documents.registry import get_document_kind
 from safetyzone.documents.rendering import render_pdf
 from safetyzone.documents.services import document_request
 from safetyzone.org.models import KeyArea
+from tests.helpers import pdf_text
 
 from ..factories import (
     ActivityFactory,
@@ -31,10 +30,6 @@ from ..factories import (
 )
 
 D = dt.date
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
-import io
 import socket
 
 import pytest
-from pypdf import PdfReader
 
 from safetyzone.documents.kinds import unit_profile_context
 from safetyzone.documents.rendering import (
@@ -11,26 +9,9 @@ from safetyzone.documents.rendering import (
     html_to_pdf,
     render_pdf,
 )
+from tests.helpers import embedded_fonts, pdf_text
 
 MAX_PDF_BYTES = 1024 * 1024
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def embedded_fonts(pdf: bytes) -> set[str]:
-    """The base names of the fonts embedded in ``pdf`` (with a font file)."""
-    names = set()
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", [font]):
-                descendant = descendant.get_object()
-                descriptor = descendant["/FontDescriptor"].get_object()
-                if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                    names.add(str(descendant["/BaseFont"]))
-    return names
 
 
 @pytest.fixture

@@ -12,10 +12,7 @@ from django.db import transaction
 from inspections import services
 from safetyzone.notifications.models import Notification
 from tests.factories import committee_staff, head_of
-
-
-def told() -> list[tuple[str, str, str]]:
-    return sorted(Notification.objects.values_list("recipient__username", "reason", "subject_url"))
+from tests.helpers import told
 
 
 def file_report(head, hazard, measures="清理杂物，设置禁止堆放标识"):
