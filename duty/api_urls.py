@@ -2,19 +2,23 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from .api import incidents, log, resources, rosters, shifts
 
 router = DefaultRouter(trailing_slash=True)
-router.register("rosters", api.RosterViewSet, basename="duty-roster")
-router.register("shifts", api.ShiftViewSet, basename="duty-shift")
-router.register("swap-requests", api.SwapRequestViewSet, basename="duty-swap-request")
-router.register("duty-logs", api.DutyLogViewSet, basename="duty-log")
-router.register("handovers", api.HandoverViewSet, basename="duty-handover")
-router.register("incident-reports", api.IncidentReportViewSet, basename="duty-incident-report")
-router.register("weather-warnings", api.WeatherWarningViewSet, basename="duty-weather-warning")
-router.register("resources", api.ResourceViewSet, basename="duty-resource")
-router.register("stock-movements", api.StockMovementViewSet, basename="duty-stock-movement")
-router.register("rescue-teams", api.RescueTeamViewSet, basename="duty-rescue-team")
-router.register("standby-assignments", api.StandbyViewSet, basename="duty-standby")
+router.register("rosters", rosters.RosterViewSet, basename="duty-roster")
+router.register("shifts", shifts.ShiftViewSet, basename="duty-shift")
+router.register("swap-requests", rosters.SwapRequestViewSet, basename="duty-swap-request")
+router.register("duty-logs", log.DutyLogViewSet, basename="duty-log")
+router.register("handovers", log.HandoverViewSet, basename="duty-handover")
+router.register(
+    "incident-reports", incidents.IncidentReportViewSet, basename="duty-incident-report"
+)
+router.register(
+    "weather-warnings", incidents.WeatherWarningViewSet, basename="duty-weather-warning"
+)
+router.register("resources", resources.ResourceViewSet, basename="duty-resource")
+router.register("stock-movements", resources.StockMovementViewSet, basename="duty-stock-movement")
+router.register("rescue-teams", resources.RescueTeamViewSet, basename="duty-rescue-team")
+router.register("standby-assignments", resources.StandbyViewSet, basename="duty-standby")
 
 urlpatterns = router.urls

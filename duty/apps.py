@@ -95,7 +95,7 @@ class DutyConfig(AppConfig):
         from .models import DUTY_OFFICE
 
         def on_duty(user) -> bool:
-            from .selectors import on_duty_now
+            from .selectors.rosters import on_duty_now
 
             return on_duty_now(user=user)
 

@@ -10,7 +10,7 @@ def warnings(request: HttpRequest) -> dict:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        from .selectors import banner_warnings
+        from .selectors.incidents import banner_warnings
 
         return banner_warnings()
 

@@ -16,7 +16,6 @@ from safetyzone.org.models import Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.services import user_set_roles
 
-from . import services
 from .models import (
     DutyRoster,
     EmergencyResource,
@@ -28,6 +27,12 @@ from .models import (
     Unavailability,
     WeatherWarning,
 )
+from .selectors.log import incoming_leader, open_matters_before
+from .services.incidents import incident_report_create, incident_update_create, warning_create
+from .services.log import handover_confirm, handover_create, log_entry_create
+from .services.resources import resource_create, standby_create, stock_move, team_create
+from .services.rosters import roster_create, roster_generate, roster_publish
+from .services.shifts import unavailability_create
 from .times import shift_window
 
 OFFICE = "高新区安全生产委员会办公室"
@@ -334,13 +339,13 @@ def seed() -> None:
         (officers[2], Unavailability.Kind.TRIP, date(2024, 6, 11), date(2024, 6, 14), "赴省厅培训"),
     ):
         if not Unavailability.objects.filter(person=person, start_date=first).exists():
-            services.unavailability_create(
+            unavailability_create(
                 actor=staff, person=person, kind=kind, start_date=first, end_date=last, note=note
             )
 
     warning_start = timezone.make_aware(datetime.combine(date(2024, 6, 20), time(6, 0)))
     if not WeatherWarning.objects.filter(kind="rainstorm", issued_at=warning_start).exists():
-        services.warning_create(
+        warning_create(
             actor=staff,
             kind=WeatherWarning.Kind.RAINSTORM,
             level=WeatherWarning.Level.ORANGE,
@@ -374,7 +379,7 @@ def _published_roster(staff, office, title, first, last, leaders, officers) -> D
     """The roster of that title, created, generated and published once (idempotent)."""
     roster = DutyRoster.objects.filter(title=title).first()
     if roster is None:
-        roster = services.roster_create(
+        roster = roster_create(
             actor=staff,
             title=title,
             unit=office,
@@ -385,9 +390,9 @@ def _published_roster(staff, office, title, first, last, leaders, officers) -> D
             notes="每日08:30交接班；重要时段和橙色以上预警期间增加值班员。",
         )
     if not roster.shifts.exists():
-        services.roster_generate(roster=roster, actor=staff, leaders=leaders, officers=officers)
+        roster_generate(roster=roster, actor=staff, leaders=leaders, officers=officers)
     if not roster.is_published:
-        services.roster_publish(roster=roster, actor=staff)
+        roster_publish(roster=roster, actor=staff)
     return roster
 
 
@@ -408,7 +413,7 @@ def _week_of_logs(roster: DutyRoster) -> None:
             continue
         officer = _officer_of(shift)
         for hours, kind, content in entries:
-            services.log_entry_create(
+            log_entry_create(
                 actor=officer, shift=shift, kind=kind, content=content, at=_at(shift.date, hours)
             )
         if day == 20:
@@ -446,9 +451,9 @@ def _week_of_logs(roster: DutyRoster) -> None:
                 10,
                 35,
             )
-        carried = services.open_matters_before(shift)
+        carried = open_matters_before(shift)
         close = {m.pk: "已落实" for m in carried[:1]} if day in (18, 21, 23) else {}
-        handover = services.handover_create(
+        handover = handover_create(
             actor=officer,
             shift=shift,
             new_matters=matters,
@@ -456,9 +461,9 @@ def _week_of_logs(roster: DutyRoster) -> None:
             notes="值班期间情况平稳。" if not matters else "",
             handed_over_at=_at(shift.date, 24),
         )
-        incoming = services.incoming_leader(handover.next_shift)
+        incoming = incoming_leader(handover.next_shift)
         if incoming is not None:
-            services.handover_confirm(
+            handover_confirm(
                 actor=incoming, handover=handover, at=_at(shift.date, 24) + timedelta(minutes=5)
             )
 
@@ -467,7 +472,7 @@ def _incident(shift, officer, hours, kind, place, description, first_min, writte
     received = _at(shift.date, hours)
     if IncidentReport.objects.filter(shift=shift, received_at=received).exists():
         return
-    report = services.incident_report_create(
+    report = incident_report_create(
         actor=officer,
         shift=shift,
         received_at=received,
@@ -479,7 +484,7 @@ def _incident(shift, officer, hours, kind, place, description, first_min, writte
         description=description,
         **extra,
     )
-    services.incident_update_create(
+    incident_update_create(
         actor=officer,
         report=report,
         kind="first",
@@ -488,7 +493,7 @@ def _incident(shift, officer, hours, kind, place, description, first_min, writte
         received_by="吉林市应急管理局值班室",
         sent_at=received + timedelta(minutes=first_min),
     )
-    services.incident_update_create(
+    incident_update_create(
         actor=officer,
         report=report,
         kind="final",
@@ -505,7 +510,7 @@ def _resources_and_teams(staff: User, marathon) -> None:
     for kind, name, spec, qty, measure, low, place, keeper, phone in RESOURCES:
         if EmergencyResource.objects.filter(unit=ema, name=name).exists():
             continue
-        services.resource_create(
+        resource_create(
             actor=staff,
             unit=ema,
             kind=kind,
@@ -521,7 +526,7 @@ def _resources_and_teams(staff: User, marathon) -> None:
         )
     sandbags = EmergencyResource.objects.get(unit=ema, name="防汛沙袋")
     if not sandbags.movements.filter(direction="out").exists():
-        services.stock_move(
+        stock_move(
             actor=staff,
             resource=sandbags,
             direction="out",
@@ -530,7 +535,7 @@ def _resources_and_teams(staff: User, marathon) -> None:
             handled_by="马林",
             moved_at=_at(date(2024, 6, 20), 6),
         )
-        services.stock_move(
+        stock_move(
             actor=staff,
             resource=sandbags,
             direction="back",
@@ -544,7 +549,7 @@ def _resources_and_teams(staff: User, marathon) -> None:
     for name, unit_name, speciality, leader, phone, base, equipment, members in TEAMS:
         team = RescueTeam.objects.filter(name=name).first()
         if team is None:
-            team = services.team_create(
+            team = team_create(
                 actor=staff,
                 unit=units[unit_name],
                 name=name,
@@ -562,7 +567,7 @@ def _resources_and_teams(staff: User, marathon) -> None:
     for team, place in zip(teams, places, strict=True):
         if StandbyAssignment.objects.filter(key_period=marathon, team=team).exists():
             continue
-        services.standby_create(
+        standby_create(
             actor=staff,
             key_period=marathon,
             place=place,
@@ -574,7 +579,7 @@ def _resources_and_teams(staff: User, marathon) -> None:
     for name, quantity in (("应急指挥车", Decimal(1)), ("救生衣", Decimal(30))):
         resource = EmergencyResource.objects.get(unit=ema, name=name)
         if not StandbyAssignment.objects.filter(key_period=marathon, resource=resource).exists():
-            services.standby_create(
+            standby_create(
                 actor=staff,
                 key_period=marathon,
                 place="世纪广场起点" if name == "应急指挥车" else "江湾大桥（10公里处）",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from safetyzone.notifications.registry import DigestLine, DigestSection, register_digest_section
 
 from .models import DutyRoster, IncidentReport, IncidentUpdate, Shift, ShiftAssignment
-from .services import report_limits
+from .selectors.incidents import report_limits
 
 
 def _incident_counts(now: datetime) -> dict[str, int]:

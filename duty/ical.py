@@ -10,7 +10,7 @@ from icalendar import Calendar, Event
 from safetyzone.org.models import User
 
 from .models import DutyRoster, Shift, ShiftAssignment
-from .selectors import my_upcoming_shifts
+from .selectors.rosters import my_upcoming_shifts
 
 
 def _calendar(name: str) -> Calendar:

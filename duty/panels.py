@@ -9,7 +9,8 @@ from safetyzone.org.roles import Role
 
 
 def duty_panel(request: HttpRequest) -> dict:
-    from .selectors import banner_warnings, my_upcoming_shifts, shifts_current
+    from .selectors.incidents import banner_warnings
+    from .selectors.rosters import my_upcoming_shifts, shifts_current
 
     current = shifts_current(user=request.user)
     return {
@@ -28,7 +29,7 @@ register_home_panel(
 def incidents_panel(request: HttpRequest) -> dict | None:
     """Open incidents (no final report yet), each with its reporting limits; the
     countdown runs from static/duty/countdown.js. Two queries whatever their number."""
-    from .selectors import incident_deadlines, open_incidents
+    from .selectors.incidents import incident_deadlines, open_incidents
 
     user = request.user
     if not user.is_authenticated or not user.has_role(Role.DUTY_LEADER, Role.DUTY_OFFICER):

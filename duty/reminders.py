@@ -13,7 +13,7 @@ from safetyzone.notifications.rules import rule_for
 from safetyzone.notifications.services import Draft
 
 from .models import DutyRoster, IncidentReport, IncidentUpdate, ShiftAssignment, WeatherWarning
-from .services import report_limits
+from .selectors.incidents import report_limits
 
 
 def _local(moment: datetime) -> str:

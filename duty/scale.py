@@ -16,8 +16,8 @@ from safetyzone.org.models import Unit, User
 from safetyzone.org.roles import Role
 from safetyzone.org.scale import person_name, scale_user
 
-from . import services
 from .models import Shift, ShiftAssignment
+from .services.rosters import roster_create, roster_generate, roster_publish
 
 DUTY_PHONE = "0432-64501110"
 MONTHS = 12
@@ -60,7 +60,7 @@ def seed(options: dict, rng: random.Random) -> dict:
     rosters = []
     for offset in range(-(MONTHS // 2) + 1, MONTHS // 2 + 1):
         start, end = _month(today, offset)
-        roster = services.roster_create(
+        roster = roster_create(
             actor=actor,
             title=f"高新区安委会{start.year}年{start.month}月应急值班表",
             unit=office,
@@ -70,14 +70,14 @@ def seed(options: dict, rng: random.Random) -> dict:
             phone=DUTY_PHONE,
         )
         writer.remember_object(roster)
-        services.roster_generate(
+        roster_generate(
             roster=roster,
             actor=actor,
             leaders=leaders,
             officers=officers,
             seed=rng.randrange(1 << 30),
         )
-        services.roster_publish(roster=roster, actor=actor)
+        roster_publish(roster=roster, actor=actor)
         # The bench data's notifications are the reminders it is asked for: publishing's
         # notice to the people on the roster is dated the day the seed runs, so the same
         # seed would not make the same data, and a later run could not tell it its own.

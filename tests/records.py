@@ -7,7 +7,9 @@ import datetime as dt
 import time_machine
 
 from campaigns.services import meetings as meeting_services
-from duty import services as duty_services
+from duty.services.incidents import incident_report_create, incident_update_create
+from duty.services.log import handover_create
+from duty.services.resources import standby_create, stock_move
 from duty.times import shift_window
 from inspections import services as inspection_services
 
@@ -37,7 +39,7 @@ def change_request(*, hazard, head):
 def handover(*, shift, officer):
     """The shift's handover, written at its end."""
     with time_machine.travel(shift.ends_at, tick=False):
-        return duty_services.handover_create(actor=officer, shift=shift, new_matters=["甲", "乙"])
+        return handover_create(actor=officer, shift=shift, new_matters=["甲", "乙"])
 
 
 def incident(*, shift, officer):
@@ -45,7 +47,7 @@ def incident(*, shift, officer):
     update."""
     start = shift.starts_at
     with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
-        report = duty_services.incident_report_create(
+        report = incident_report_create(
             actor=officer,
             shift=shift,
             received_at=start + dt.timedelta(hours=1),
@@ -54,7 +56,7 @@ def incident(*, shift, officer):
             place="硅谷大街",
             description="厂房冒烟",
         )
-        duty_services.incident_update_create(
+        incident_update_create(
             actor=officer,
             report=report,
             kind="first",
@@ -68,14 +70,14 @@ def incident(*, shift, officer):
 def stock_issue(*, unit, staff):
     """One item of a new resource of ``unit`` issued."""
     resource = ResourceFactory(unit=unit)
-    duty_services.stock_move(actor=staff, resource=resource, direction="out", quantity=1)
+    stock_move(actor=staff, resource=resource, direction="out", quantity=1)
     return resource.movements.get()
 
 
 def standby(*, unit, staff, day: dt.date):
     """A team and a resource of ``unit`` on standby for two hours of ``day``."""
     start = shift_window(day)[0]
-    return duty_services.standby_create(
+    return standby_create(
         actor=staff,
         key_period=KeyPeriodFactory(start_date=day, end_date=day),
         place="马拉松终点",

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from campaigns import models as cm
 from duty import models as dm
-from duty import services as duty_services
+from duty.services.resources import team_create
 from duty.times import shift_window
 from inspections import models as im
 from inspections import services as inspection_services
@@ -412,7 +412,7 @@ def _stock_movements(world: World, n: int) -> None:
 
 def _teams(world: World, n: int) -> None:
     for _ in range(n):
-        duty_services.team_create(
+        team_create(
             actor=world.staff,
             unit=world.unit,
             name=f"防汛抢险队{next(world.counter)}",

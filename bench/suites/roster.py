@@ -1,5 +1,5 @@
 """Duty roster generation (issue 7, point 7): what happens when committee staff create a
-roster for the 40 duty people and generate it (``duty.services.roster_create`` then
+roster for the 40 duty people and generate it (``duty.services.rosters.roster_create`` then
 ``roster_generate``: the calendar and key periods read, the pools' leave and other
 shifts read, the plan made by ``duty.generator``, every shift and assignment saved), one
 year against one month, turn about, medians. Then every duty check
@@ -78,14 +78,14 @@ def _setup():
 def _create_and_generate(setup: dict, period: tuple[dt.date, dt.date]):
     """As the views do it: the actor and the pools read afresh (the request's user, the
     generate form's choices), the roster created, then generated."""
-    from duty import services
+    from duty.services.rosters import roster_create, roster_generate
     from safetyzone.org.models import User
 
     start, end = period
     actor = User.objects.get(pk=setup["actor"].pk)
     leaders = list(User.objects.filter(pk__in=[u.pk for u in setup["leaders"]]))
     officers = list(User.objects.filter(pk__in=[u.pk for u in setup["officers"]]))
-    roster = services.roster_create(
+    roster = roster_create(
         actor=actor,
         title=f"基准值班表 {start:%Y-%m-%d}–{end:%Y-%m-%d}",
         unit=setup["unit"],
@@ -94,7 +94,7 @@ def _create_and_generate(setup: dict, period: tuple[dt.date, dt.date]):
         officers_per_shift=setup["per_shift"],
         phone="0432-64501110",
     )
-    services.roster_generate(
+    roster_generate(
         roster=roster,
         actor=actor,
         leaders=leaders,

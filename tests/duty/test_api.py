@@ -8,8 +8,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from duty import services
 from duty.models import DutyLogEntry, DutyRoster, Shift, StockMovement, WeatherWarning
+from duty.services.incidents import incident_report_create, incident_update_create
+from duty.services.log import handover_create, log_entry_create
+from duty.services.resources import standby_create, stock_move, team_create
 from duty.times import shift_window
 from tests.factories import KeyPeriodFactory, UnitFactory
 from tests.helpers import authenticate
@@ -45,10 +47,8 @@ def attrs(response) -> set[str]:
 @pytest.fixture
 def objects_a(roster_a, shift_a, officer_a, unit_a, staff):
     with time_machine.travel("2024-06-01 20:00:00+08:00", tick=False):
-        entry = services.log_entry_create(
-            actor=officer_a, shift=shift_a, kind="patrol", content="巡查"
-        )
-        report = services.incident_report_create(
+        entry = log_entry_create(actor=officer_a, shift=shift_a, kind="patrol", content="巡查")
+        report = incident_report_create(
             actor=officer_a,
             shift=shift_a,
             received_at=shift_window(shift_a.date)[0] + timedelta(hours=2),
@@ -58,11 +58,11 @@ def objects_a(roster_a, shift_a, officer_a, unit_a, staff):
             description="起火",
         )
     with time_machine.travel("2024-06-02 09:00:00+08:00", tick=False):
-        handover = services.handover_create(actor=officer_a, shift=shift_a)
+        handover = handover_create(actor=officer_a, shift=shift_a)
     resource = ResourceFactory(unit=unit_a)
     team = TeamFactory(unit=unit_a)
-    movement = services.stock_move(actor=staff, resource=resource, direction="out", quantity=1)
-    standby = services.standby_create(
+    movement = stock_move(actor=staff, resource=resource, direction="out", quantity=1)
+    standby = standby_create(
         actor=staff,
         key_period=KeyPeriodFactory(),
         place="起点",
@@ -445,7 +445,7 @@ def _make(kind: str, n: int, staff, unit, offset: int):
                 )
             if kind == "incident-reports":
                 with time_machine.travel(start + timedelta(hours=2), tick=False):
-                    report = services.incident_report_create(
+                    report = incident_report_create(
                         actor=o,
                         shift=shift,
                         received_at=start + timedelta(hours=1),
@@ -454,7 +454,7 @@ def _make(kind: str, n: int, staff, unit, offset: int):
                         place="x",
                         description="x",
                     )
-                    services.incident_update_create(
+                    incident_update_create(
                         actor=o,
                         report=report,
                         kind="first",
@@ -464,15 +464,15 @@ def _make(kind: str, n: int, staff, unit, offset: int):
                     )
             if kind == "handovers":
                 with time_machine.travel(start + timedelta(hours=24), tick=False):
-                    services.handover_create(actor=o, shift=shift, new_matters=["a", "b"])
+                    handover_create(actor=o, shift=shift, new_matters=["a", "b"])
         elif kind == "resources":
             ResourceFactory(unit=unit)
         elif kind == "stock-movements":
-            services.stock_move(
+            stock_move(
                 actor=staff, resource=ResourceFactory(unit=unit), direction="out", quantity=1
             )
         elif kind == "rescue-teams":
-            services.team_create(
+            team_create(
                 actor=staff,
                 unit=unit,
                 name=f"队{offset + i}",
@@ -484,7 +484,7 @@ def _make(kind: str, n: int, staff, unit, offset: int):
             )
         elif kind == "standby-assignments":
             period = KeyPeriodFactory(start_date=day, end_date=day)
-            services.standby_create(
+            standby_create(
                 actor=staff,
                 key_period=period,
                 place="x",

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from duty.services import warning_create, warning_lift
+from duty.services.incidents import warning_create, warning_lift
 
 
 def _warn(staff, django_capture_on_commit_callbacks, **extra):

@@ -15,7 +15,7 @@ from duty.models import (
     StandbyAssignment,
     WeatherWarning,
 )
-from duty.selectors import incident_deadlines, incident_list
+from duty.selectors.incidents import incident_deadlines, incident_list
 from safetyzone.org import demo as org_demo
 from safetyzone.org.models import User
 
@@ -51,7 +51,7 @@ def test_demo_seeds_the_june_roster_logs_reports_resources_and_teams():
 
 @pytest.mark.django_db
 def test_demo_has_someone_on_duty_today():
-    from duty.selectors import shifts_current
+    from duty.selectors.rosters import shifts_current
 
     org_demo.seed()
     demo.seed()

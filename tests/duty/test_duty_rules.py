@@ -16,7 +16,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from duty import selectors, services
 from duty.models import (
     ACCIDENT_LEVEL_THRESHOLDS,
     DutyLogEntry,
@@ -26,14 +25,20 @@ from duty.models import (
     OpenMatter,
     accident_level,
 )
+from duty.selectors.resources import resource_get, resource_list, team_get, team_list
+from duty.selectors.rosters import on_duty_now
+from duty.services.incidents import incident_report_create, incident_update_create
+from duty.services.log import handover_confirm, handover_create, log_entry_create, open_matter_close
+from duty.services.resources import resource_update, stock_move
 from duty.times import shift_window
 from safetyzone.notifications.models import Notification
 from safetyzone.org.models import User
 from safetyzone.org.scoping import OutsideUnit
 from tests.factories import UserFactory
+from tests.helpers import authenticate
 
 from .factories import ResourceFactory, TeamFactory, leader, officer
-from .test_api import API, as_user
+from .test_api import API
 
 pytestmark = pytest.mark.django_db
 
@@ -76,12 +81,12 @@ def fire(shift, actor, *, hours=2, **extra):
         "place": "化工园区",
         "description": "仓库起火",
     } | extra
-    return services.incident_report_create(actor=actor, shift=shift, **data)
+    return incident_report_create(actor=actor, shift=shift, **data)
 
 
 def final_report(report, actor, minutes=60):
     for kind, offset in (("first", 10), ("final", minutes)):
-        services.incident_update_create(
+        incident_update_create(
             actor=actor,
             report=report,
             kind=kind,
@@ -97,10 +102,10 @@ def final_report(report, actor, minutes=60):
 
 def test_a_shift_is_not_handed_over_before_it_begins(shifts, officer_a):
     with time_machine.travel(at(D1, -1), tick=False), pytest.raises(ValidationError) as refused:
-        services.handover_create(actor=officer_a, shift=shifts[0], early_reason="临时有事")
+        handover_create(actor=officer_a, shift=shifts[0], early_reason="临时有事")
     assert "shift" in refused.value.message_dict
     with time_machine.travel(at(D1, 3), tick=False), pytest.raises(ValidationError) as refused:
-        services.handover_create(
+        handover_create(
             actor=officer_a, shift=shifts[0], early_reason="有事", handed_over_at=at(D1, -0.5)
         )
     assert "handed_over_at" in refused.value.message_dict
@@ -110,12 +115,12 @@ def test_a_shift_is_not_handed_over_before_it_begins(shifts, officer_a):
 @time_machine.travel("2024-06-01 20:00:00+08:00", tick=False)
 def test_an_early_handover_asks_for_a_reason(shifts, officer_a):
     with pytest.raises(ValidationError) as refused:
-        services.handover_create(actor=officer_a, shift=shifts[0], early_reason="  ")
+        handover_create(actor=officer_a, shift=shifts[0], early_reason="  ")
     assert list(refused.value.message_dict) == ["early_reason"]
     assert "2024-06-02 08:30" in refused.value.message_dict["early_reason"][0]
     assert not Handover.objects.exists()
 
-    handover = services.handover_create(
+    handover = handover_create(
         actor=officer_a, shift=shifts[0], early_reason="家中急事，经带班领导同意提前交班"
     )
     assert handover.early_reason == "家中急事，经带班领导同意提前交班"
@@ -123,7 +128,7 @@ def test_an_early_handover_asks_for_a_reason(shifts, officer_a):
 
 @time_machine.travel("2024-06-02 08:40:00+08:00", tick=False)
 def test_a_handover_at_the_end_of_the_shift_needs_no_reason(shifts, officer_a):
-    handover = services.handover_create(actor=officer_a, shift=shifts[0])
+    handover = handover_create(actor=officer_a, shift=shifts[0])
     assert handover.early_reason == "" and not handover.is_confirmed
 
 
@@ -135,7 +140,7 @@ def test_only_the_incoming_leader_confirms_and_the_shift_closes_then(
 ):
     incoming_leader, incoming_officer = people(shifts[1])
     with time_machine.travel(at(D2, 0.1), tick=False):
-        handover = services.handover_create(actor=officer_a, shift=shifts[0])
+        handover = handover_create(actor=officer_a, shift=shifts[0])
     shifts[0].refresh_from_db()
     assert not shifts[0].is_closed  # handed over, not yet taken over
     # The leader of the next shift was told there is a handover to confirm.
@@ -146,52 +151,50 @@ def test_only_the_incoming_leader_confirms_and_the_shift_closes_then(
     with time_machine.travel(at(D2, 0.2), tick=False):
         for someone in (officer_a, leader_a, incoming_officer, leader_of_b):
             with pytest.raises(ValidationError):
-                services.handover_confirm(actor=someone, handover=handover)
+                handover_confirm(actor=someone, handover=handover)
         head_of_b = UserFactory(unit=unit_b, roles=["department_head"])
         with pytest.raises(PermissionDenied):
-            services.handover_confirm(actor=head_of_b, handover=handover)
+            handover_confirm(actor=head_of_b, handover=handover)
         handover.refresh_from_db()
         assert not handover.is_confirmed
 
-        services.handover_confirm(actor=incoming_leader, handover=handover)
+        handover_confirm(actor=incoming_leader, handover=handover)
     handover.refresh_from_db()
     shifts[0].refresh_from_db()
     assert handover.confirmed_by == incoming_leader and handover.is_confirmed
     assert shifts[0].closed_at == handover.confirmed_at == at(D2, 0.2)
     with time_machine.travel(at(D2, 0.3), tick=False), pytest.raises(ValidationError):
-        services.handover_confirm(actor=incoming_leader, handover=handover)
+        handover_confirm(actor=incoming_leader, handover=handover)
 
 
 def test_the_outgoing_keep_their_log_until_the_handover_is_confirmed(shifts, officer_a):
     incoming_leader, _ = people(shifts[1])
     with time_machine.travel(at(D2, 0), tick=False):
-        handover = services.handover_create(actor=officer_a, shift=shifts[0])
+        handover = handover_create(actor=officer_a, shift=shifts[0])
     with time_machine.travel(at(D2, 0.5), tick=False):
         # Still on duty, waiting for the incoming leader: past the planned end too.
-        entry = services.log_entry_create(
+        entry = log_entry_create(
             actor=officer_a, shift=shifts[0], kind="other", content="等待接班领导到岗"
         )
         assert entry.at == at(D2, 0.5)
-        assert selectors.on_duty_now(user=officer_a)
-        services.handover_confirm(actor=incoming_leader, handover=handover)
+        assert on_duty_now(user=officer_a)
+        handover_confirm(actor=incoming_leader, handover=handover)
         with pytest.raises(ValidationError) as refused:
-            services.log_entry_create(
-                actor=officer_a, shift=shifts[0], kind="other", content="补记"
-            )
+            log_entry_create(actor=officer_a, shift=shifts[0], kind="other", content="补记")
         assert "shift" in refused.value.message_dict
-        assert not selectors.on_duty_now(user=officer_a)
+        assert not on_duty_now(user=officer_a)
 
 
 def test_a_shift_is_handed_over_only_once_the_handover_into_it_is_confirmed(shifts, officer_a):
     incoming_leader, incoming_officer = people(shifts[1])
     with time_machine.travel(at(D2, 0), tick=False):
-        first = services.handover_create(actor=officer_a, shift=shifts[0])
+        first = handover_create(actor=officer_a, shift=shifts[0])
     with time_machine.travel(at(D3, 0), tick=False):
         with pytest.raises(ValidationError) as refused:
-            services.handover_create(actor=incoming_officer, shift=shifts[1])
+            handover_create(actor=incoming_officer, shift=shifts[1])
         assert "shift" in refused.value.message_dict
-        services.handover_confirm(actor=incoming_leader, handover=first)
-        assert services.handover_create(actor=incoming_officer, shift=shifts[1])
+        handover_confirm(actor=incoming_leader, handover=first)
+        assert handover_create(actor=incoming_officer, shift=shifts[1])
 
 
 def test_a_handover_made_with_no_next_shift_is_confirmed_by_the_one_rostered_later(
@@ -200,14 +203,14 @@ def test_a_handover_made_with_no_next_shift_is_confirmed_by_the_one_rostered_lat
     from .factories import staff_shift
 
     with time_machine.travel(at(D3, 24), tick=False):
-        handover = services.handover_create(actor=officer_a, shift=shifts[2])
+        handover = handover_create(actor=officer_a, shift=shifts[2])
     assert handover.next_shift is None
     with time_machine.travel(at(D3, 24.1), tick=False), pytest.raises(ValidationError):
-        services.handover_confirm(actor=leader_a, handover=handover)
+        handover_confirm(actor=leader_a, handover=handover)
     newcomer = leader(roster_a.unit)
     later = staff_shift(roster_a, date(2024, 6, 4), newcomer, officer(roster_a.unit))
     with time_machine.travel(at(D3, 24.2), tick=False):
-        services.handover_confirm(actor=newcomer, handover=handover)
+        handover_confirm(actor=newcomer, handover=handover)
     handover.refresh_from_db()
     assert handover.next_shift == later and handover.is_confirmed
     assert set(handover.incoming.all()) == set(later.people.all())
@@ -224,33 +227,33 @@ def test_open_incidents_carry_over_until_their_final_report(shifts, officer_a):
         done = fire(shifts[0], officer_a, place="硅谷大街", hours=1)
         final_report(done, officer_a)
     with time_machine.travel(at(D2, 0), tick=False):
-        first = services.handover_create(actor=officer_a, shift=shifts[0])
+        first = handover_create(actor=officer_a, shift=shifts[0])
     # The handled incident is not a matter; the open one is, pointing at its report.
     (matter,) = first.matters.all()
     assert matter.incident == open_fire and "化工园区" in matter.text
 
     with time_machine.travel(at(D2, 1), tick=False):
-        services.handover_confirm(actor=incoming_leader, handover=first)
+        handover_confirm(actor=incoming_leader, handover=first)
         # It is not closed by hand while the incident has no final report...
         with pytest.raises(ValidationError) as refused:
-            services.open_matter_close(actor=incoming_officer, matter=matter, note="已处置")
+            open_matter_close(actor=incoming_officer, matter=matter, note="已处置")
         assert "化工园区" in refused.value.messages[0]
     with time_machine.travel(at(D3, 0), tick=False):
         with pytest.raises(ValidationError) as refused:
-            services.handover_create(
+            handover_create(
                 actor=incoming_officer, shift=shifts[1], close_matters={matter.pk: "已处置"}
             )
         assert "matters" in refused.value.message_dict
         # ...nor dropped: the next handover carries it again.
-        second = services.handover_create(actor=incoming_officer, shift=shifts[1])
+        second = handover_create(actor=incoming_officer, shift=shifts[1])
     carried = second.matters.get()
     assert carried.incident == open_fire and carried.carried_from == matter
 
     with time_machine.travel(at(D3, 2), tick=False):
-        services.handover_confirm(actor=third_leader, handover=second)
+        handover_confirm(actor=third_leader, handover=second)
         final_report(open_fire, third_officer, minutes=60 * 26)
     with time_machine.travel(at(D3, 24), tick=False):
-        third = services.handover_create(actor=third_officer, shift=shifts[2])
+        third = handover_create(actor=third_officer, shift=shifts[2])
     # Its final report sent, the matter closes by itself.
     carried.refresh_from_db()
     assert carried.closed_at is not None and carried.closed_by == third_officer
@@ -260,11 +263,11 @@ def test_open_incidents_carry_over_until_their_final_report(shifts, officer_a):
 def test_an_incident_recorded_after_the_handover_is_carried_when_it_is_confirmed(shifts, officer_a):
     incoming_leader, _ = people(shifts[1])
     with time_machine.travel(at(D1, 23.5), tick=False):
-        handover = services.handover_create(actor=officer_a, shift=shifts[0], early_reason="x")
+        handover = handover_create(actor=officer_a, shift=shifts[0], early_reason="x")
         late = fire(shifts[0], officer_a, hours=23.4)
     assert not handover.matters.exists()
     with time_machine.travel(at(D2, 0.1), tick=False):
-        services.handover_confirm(actor=incoming_leader, handover=handover)
+        handover_confirm(actor=incoming_leader, handover=handover)
     assert [m.incident for m in handover.matters.all()] == [late]
     with time_machine.travel(at(D2, 0.2), tick=False), pytest.raises(ValidationError):
         fire(shifts[0], officer_a, hours=23.45)  # the shift is closed now
@@ -272,7 +275,7 @@ def test_an_incident_recorded_after_the_handover_is_carried_when_it_is_confirmed
 
 def test_the_admin_deletes_no_handover_or_matter(admin_client, shifts, officer_a):
     with time_machine.travel(at(D2, 0), tick=False):
-        handover = services.handover_create(actor=officer_a, shift=shifts[0], new_matters=["甲"])
+        handover = handover_create(actor=officer_a, shift=shifts[0], new_matters=["甲"])
     for url in (
         reverse("admin:duty_handover_delete", args=[handover.pk]),
         reverse("admin:duty_openmatter_delete", args=[handover.matters.get().pk]),
@@ -310,7 +313,7 @@ def test_the_page_asks_for_the_reason_and_the_incoming_leader_confirms(client, s
 def test_the_api_confirms_only_for_the_incoming_leader(api, shifts, officer_a):
     incoming_leader, incoming_officer = people(shifts[1])
     with time_machine.travel(at(D1, 5), tick=False):
-        early = as_user(api, officer_a).post(f"{API}handovers/", {"shift": shifts[0].pk})
+        early = authenticate(api, officer_a).post(f"{API}handovers/", {"shift": shifts[0].pk})
         assert early.status_code == 400 and "early_reason" in errors(early)
         made = api.post(f"{API}handovers/", {"shift": shifts[0].pk, "early_reason": "培训"})
         assert made.status_code == 201, made.content
@@ -318,9 +321,10 @@ def test_the_api_confirms_only_for_the_incoming_leader(api, shifts, officer_a):
         assert made.json()["confirmed_at"] is None
     with time_machine.travel(at(D1, 6), tick=False):
         assert (
-            as_user(api, incoming_officer).post(f"{API}handovers/{pk}/confirm/").status_code == 400
+            authenticate(api, incoming_officer).post(f"{API}handovers/{pk}/confirm/").status_code
+            == 400
         )
-        response = as_user(api, incoming_leader).post(f"{API}handovers/{pk}/confirm/")
+        response = authenticate(api, incoming_leader).post(f"{API}handovers/{pk}/confirm/")
         assert response.status_code == 200, response.content
         assert response.json()["confirmed_by"] == incoming_leader.pk
 
@@ -330,16 +334,16 @@ def test_the_api_confirms_only_for_the_incoming_leader(api, shifts, officer_a):
 
 def test_no_more_comes_back_than_went_out(staff):
     resource = ResourceFactory(unit=staff.unit, quantity=0)
-    services.stock_move(actor=staff, resource=resource, direction="in", quantity=100)
+    stock_move(actor=staff, resource=resource, direction="in", quantity=100)
     with pytest.raises(ValidationError) as refused:
-        services.stock_move(actor=staff, resource=resource, direction="back", quantity=1)
+        stock_move(actor=staff, resource=resource, direction="back", quantity=1)
     assert "0袋" in refused.value.message_dict["quantity"][0].replace(" ", "")
-    services.stock_move(actor=staff, resource=resource, direction="out", quantity=30)
-    services.stock_move(actor=staff, resource=resource, direction="back", quantity=20)
+    stock_move(actor=staff, resource=resource, direction="out", quantity=30)
+    stock_move(actor=staff, resource=resource, direction="back", quantity=20)
     with pytest.raises(ValidationError) as refused:
-        services.stock_move(actor=staff, resource=resource, direction="back", quantity=11)
+        stock_move(actor=staff, resource=resource, direction="back", quantity=11)
     assert "10袋" in refused.value.message_dict["quantity"][0].replace(" ", "")
-    services.stock_move(actor=staff, resource=resource, direction="back", quantity=10)
+    stock_move(actor=staff, resource=resource, direction="back", quantity=10)
     resource.refresh_from_db()
     assert (resource.quantity, resource.issued) == (Decimal(100), Decimal(0))
     assert resource.movements.count() == 4
@@ -353,7 +357,7 @@ def test_the_database_refuses_more_back_than_out(staff):
 
 def test_a_return_over_the_api_is_a_field_error(api, staff):
     resource = ResourceFactory(unit=staff.unit, quantity=5)
-    response = as_user(api, staff).post(
+    response = authenticate(api, staff).post(
         f"{API}stock-movements/",
         {"resource": resource.pk, "direction": "back", "quantity": "1"},
     )
@@ -377,24 +381,24 @@ def test_the_duty_office_reads_every_units_resources_and_teams(
 ):
     sandbags, team = of_unit_b
     for person in (officer_a, leader_a):
-        assert selectors.resource_get(user=person, pk=sandbags.pk) == sandbags
-        assert selectors.team_get(user=person, pk=team.pk) == team
-        assert sandbags in selectors.resource_list(user=person)
+        assert resource_get(user=person, pk=sandbags.pk) == sandbags
+        assert team_get(user=person, pk=team.pk) == team
+        assert sandbags in resource_list(user=person)
 
 
 @time_machine.travel(NIGHT, tick=False)
 def test_the_duty_office_issues_any_units_stock_but_does_not_edit_it(shifts, officer_a, of_unit_b):
     sandbags, _team = of_unit_b
-    services.stock_move(
+    stock_move(
         actor=officer_a, resource=sandbags, direction="out", quantity=20, purpose="越山路排涝"
     )
     sandbags.refresh_from_db()
     assert (sandbags.quantity, sandbags.issued) == (Decimal(30), Decimal(20))
     for direction in ("back", "in"):
         with pytest.raises(PermissionDenied):
-            services.stock_move(actor=officer_a, resource=sandbags, direction=direction, quantity=1)
+            stock_move(actor=officer_a, resource=sandbags, direction=direction, quantity=1)
     with pytest.raises(PermissionDenied):
-        services.resource_update(actor=officer_a, resource=sandbags, keeper="王五")
+        resource_update(actor=officer_a, resource=sandbags, keeper="王五")
     sandbags.refresh_from_db()
     assert (sandbags.quantity, sandbags.keeper) == (Decimal(30), "张三")
 
@@ -411,23 +415,23 @@ def test_an_officer_not_on_duty_and_a_head_of_another_unit_are_outsiders(
     alice = User.objects.get(pk=alice.pk)
     for person in (tomorrow, alice):
         assert person.has_perm("duty.add_stockmovement")
-        assert not selectors.on_duty_now(user=person)
-        assert sandbags not in selectors.resource_list(user=person)
-        assert team not in selectors.team_list(user=person)
+        assert not on_duty_now(user=person)
+        assert sandbags not in resource_list(user=person)
+        assert team not in team_list(user=person)
         with pytest.raises(OutsideUnit):
-            services.stock_move(actor=person, resource=sandbags, direction="out", quantity=1)
+            stock_move(actor=person, resource=sandbags, direction="out", quantity=1)
     sandbags.refresh_from_db()
     assert sandbags.quantity == 50
 
 
 def test_the_office_is_the_published_shift_running_now(shifts, roster_a, officer_a):
     with time_machine.travel(at(D1, -0.1), tick=False):
-        assert not selectors.on_duty_now(user=officer_a)
+        assert not on_duty_now(user=officer_a)
     with time_machine.travel(at(D1, 1), tick=False):
-        assert selectors.on_duty_now(user=officer_a)
+        assert on_duty_now(user=officer_a)
         roster_a.status = roster_a.Status.DRAFT
         roster_a.save()
-        assert not selectors.on_duty_now(user=officer_a)
+        assert not on_duty_now(user=officer_a)
 
 
 @time_machine.travel(NIGHT, tick=False)
@@ -436,7 +440,7 @@ def test_the_duty_office_over_http(client, api, shifts, officer_a, of_unit_b):
     client.force_login(officer_a)
     assert client.get(sandbags.get_absolute_url()).status_code == 200
     assert client.get(team.get_absolute_url()).status_code == 200
-    response = as_user(api, officer_a).post(
+    response = authenticate(api, officer_a).post(
         f"{API}stock-movements/", {"resource": sandbags.pk, "direction": "out", "quantity": "5"}
     )
     assert response.status_code == 201, response.content
@@ -450,7 +454,7 @@ def test_the_duty_office_over_http(client, api, shifts, officer_a, of_unit_b):
     tomorrow = people(shifts[1])[1]
     client.force_login(tomorrow)
     assert client.get(sandbags.get_absolute_url()).status_code == 404
-    response = as_user(api, tomorrow).post(
+    response = authenticate(api, tomorrow).post(
         f"{API}stock-movements/", {"resource": sandbags.pk, "direction": "out", "quantity": "5"}
     )
     assert response.status_code == 404
@@ -462,7 +466,7 @@ def test_the_duty_office_over_http(client, api, shifts, officer_a, of_unit_b):
 @pytest.fixture
 def entry(shifts, officer_a):
     with time_machine.travel(at(D1, 2), tick=False):
-        return services.log_entry_create(
+        return log_entry_create(
             actor=officer_a, shift=shifts[0], kind="call", content="越山街道来电"
         )
 
@@ -567,7 +571,7 @@ def test_the_form_and_the_api_show_the_level_error(client, api, shifts, officer_
         "deaths": 3,
         "description": "爆炸",
     }
-    response = as_user(api, officer_a).post(f"{API}incident-reports/", data)
+    response = authenticate(api, officer_a).post(f"{API}incident-reports/", data)
     assert response.status_code == 400
     assert str(IncidentReport.Level.LARGER.label) in errors(response)["level"]
 

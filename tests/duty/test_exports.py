@@ -10,7 +10,9 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from duty import services
+from duty.selectors.log import incoming_leader
+from duty.services.feeds import calendar_feed_renew
+from duty.services.log import handover_confirm, handover_create, log_entry_create
 from duty.times import shift_window
 from safetyzone.documents.models import GeneratedDocument
 
@@ -43,18 +45,16 @@ def test_roster_pdf_for_the_wall_has_the_names(staff, named, django_capture_on_c
 def test_duty_log_pdf_of_the_period(staff, named, officer_a, django_capture_on_commit_callbacks):
     shift = named.shifts.get(date=date(2024, 6, 1))
     with time_machine.travel("2024-06-01 22:00:00+08:00", tick=False):
-        services.log_entry_create(
+        log_entry_create(
             actor=officer_a, shift=shift, kind="call", content="越山街道报告下穿桥积水"
         )
     with time_machine.travel("2024-06-02 08:40:00+08:00", tick=False):
-        handover = services.handover_create(
-            actor=officer_a, shift=shift, new_matters=["积水点持续监测"]
-        )
-        incoming = services.incoming_leader(handover.next_shift)
+        handover = handover_create(actor=officer_a, shift=shift, new_matters=["积水点持续监测"])
+        incoming = incoming_leader(handover.next_shift)
         incoming.display_name = "周强"
         incoming.save()
     with time_machine.travel("2024-06-02 09:10:00+08:00", tick=False):
-        services.handover_confirm(actor=incoming, handover=handover)
+        handover_confirm(actor=incoming, handover=handover)
     with django_capture_on_commit_callbacks(execute=True):
         document = services_request(staff, "duty_log", named)
     text = pdf_text(document)
@@ -89,7 +89,7 @@ def test_officers_cannot_request_the_log_pdf_of_another_unit(officer_b, named):
 
 @time_machine.travel("2024-05-25 10:00:00+08:00", tick=False)
 def test_personal_feed_parses_and_a_renewed_link_retires_the_old(client, named, officer_a):
-    feed = services.calendar_feed_renew(person=officer_a)
+    feed = calendar_feed_renew(person=officer_a)
     url = reverse("duty:person-feed", args=[feed.token])
     response = client.get(url)  # no login: the secret link is the key
     assert response.status_code == 200
@@ -102,7 +102,7 @@ def test_personal_feed_parses_and_a_renewed_link_retires_the_old(client, named, 
     assert events[0].decoded("dtend") - events[0].decoded("dtstart") == timedelta(hours=24)
     assert "王立" in events[0]["description"]
 
-    new = services.calendar_feed_renew(person=officer_a)
+    new = calendar_feed_renew(person=officer_a)
     assert client.get(url).status_code == 404
     assert client.get(reverse("duty:person-feed", args=[new.token])).status_code == 200
 

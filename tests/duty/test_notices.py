@@ -13,9 +13,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from duty import services
 from duty.models import DutyRoster, ShiftAssignment, ShiftChange, SwapRequest
 from duty.reminders import incident_limit_sweep
+from duty.services.incidents import incident_report_create, warning_create
+from duty.services.rosters import roster_publish
+from duty.services.shifts import shift_update, unavailability_create
+from duty.services.swaps import (
+    swap_accept,
+    swap_approve,
+    swap_decline,
+    swap_reject,
+    swap_request_create,
+)
 from duty.times import shift_window
 from safetyzone.notifications.models import Notification
 from safetyzone.notifications.services import notifications_create
@@ -81,7 +90,7 @@ def crew(staff, roles):
 
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_asked_tells_the_colleague_and_nobody_else(crew, staff):
-    swap = services.swap_request_create(
+    swap = swap_request_create(
         requester=crew["o1"],
         shift=crew["shifts"][0],
         counterpart=crew["o3"],
@@ -99,14 +108,14 @@ def test_a_swap_asked_tells_the_colleague_and_nobody_else(crew, staff):
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_accepted_tells_the_requester_and_whoever_approves(crew, staff):
     other_staff = committee_staff()
-    swap = services.swap_request_create(
+    swap = swap_request_create(
         requester=crew["o1"],
         shift=crew["shifts"][0],
         counterpart=crew["o3"],
         counterpart_shift=crew["shifts"][2],
         reason="家中有事",
     )
-    services.swap_accept(swap=swap, actor=crew["o3"])
+    swap_accept(swap=swap, actor=crew["o3"])
     assert_told_once(
         Notification.Reason.SWAP_ACCEPTED,
         [crew["o1"], staff, other_staff],
@@ -116,15 +125,15 @@ def test_a_swap_accepted_tells_the_requester_and_whoever_approves(crew, staff):
 
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_approved_tells_both_people_not_the_approver(crew, staff):
-    swap = services.swap_request_create(
+    swap = swap_request_create(
         requester=crew["o1"],
         shift=crew["shifts"][0],
         counterpart=crew["o3"],
         counterpart_shift=crew["shifts"][2],
         reason="家中有事",
     )
-    services.swap_accept(swap=swap, actor=crew["o3"])
-    services.swap_approve(swap=swap, actor=staff, note="同意")
+    swap_accept(swap=swap, actor=crew["o3"])
+    swap_approve(swap=swap, actor=staff, note="同意")
     notes = assert_told_once(
         Notification.Reason.SWAP_DECIDED, [crew["o1"], crew["o3"]], reverse("duty:swap-list")
     )
@@ -140,22 +149,22 @@ def test_a_swap_approved_tells_both_people_not_the_approver(crew, staff):
 
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_rejected_or_declined_tells_both_people(crew, staff):
-    first = services.swap_request_create(
+    first = swap_request_create(
         requester=crew["o1"], shift=crew["shifts"][0], counterpart=crew["o3"],
         counterpart_shift=crew["shifts"][2], reason="x",
     )  # fmt: skip
-    services.swap_accept(swap=first, actor=crew["o3"])
-    services.swap_reject(swap=first, actor=staff, note="人手不足")
+    swap_accept(swap=first, actor=crew["o3"])
+    swap_reject(swap=first, actor=staff, note="人手不足")
     notes = assert_told_once(
         Notification.Reason.SWAP_DECIDED, [crew["o1"], crew["o3"]], reverse("duty:swap-list")
     )
     assert all("人手不足" in n.message for n in notes)
 
-    second = services.swap_request_create(
+    second = swap_request_create(
         requester=crew["o2"], shift=crew["shifts"][1], counterpart=crew["o4"],
         counterpart_shift=crew["shifts"][3], reason="y",
     )  # fmt: skip
-    services.swap_decline(swap=second, actor=crew["o4"])
+    swap_decline(swap=second, actor=crew["o4"])
     declined = Notification.objects.filter(
         reason=Notification.Reason.SWAP_DECIDED, subject_key=f"duty.swaprequest:{second.pk}"
     )
@@ -165,7 +174,7 @@ def test_a_swap_rejected_or_declined_tells_both_people(crew, staff):
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_swap_request_rolled_back_tells_nobody(crew):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.swap_request_create(
+        swap_request_create(
             requester=crew["o1"], shift=crew["shifts"][0], counterpart=crew["o3"],
             counterpart_shift=crew["shifts"][2], reason="x",
         )  # fmt: skip
@@ -181,7 +190,7 @@ def test_a_swap_request_rolled_back_tells_nobody(crew):
 def test_publishing_tells_everyone_on_the_roster_once(crew, staff):
     roster = crew["roster"]
     DutyRoster.objects.filter(pk=roster.pk).update(status="draft", published_at=None)
-    services.roster_publish(roster=roster, actor=staff)
+    roster_publish(roster=roster, actor=staff)
     people = [crew[k] for k in ("lead", "lead2", "o1", "o2", "o3", "o4")]
     (note, *_rest) = assert_told_once(
         Notification.Reason.PUBLISHED, people, roster.get_absolute_url()
@@ -196,7 +205,7 @@ def test_a_roster_that_fails_its_checks_is_not_published_and_tells_nobody(crew, 
     DutyRoster.objects.filter(pk=roster.pk).update(status="draft", published_at=None)
     ShiftAssignment.objects.filter(shift=crew["shifts"][1], role="leader").delete()
     with pytest.raises(ValidationError):
-        services.roster_publish(roster=roster, actor=staff)
+        roster_publish(roster=roster, actor=staff)
     assert not Notification.objects.exists()
 
 
@@ -207,9 +216,7 @@ def test_a_roster_that_fails_its_checks_is_not_published_and_tells_nobody(crew, 
 def test_a_passing_edit_of_a_published_roster_tells_those_whose_shift_changed(crew, staff):
     stand_in = officer()
     shift = crew["shifts"][0]
-    services.shift_update(
-        actor=staff, shift=shift, leader=crew["lead"], officers=[stand_in], note="病假"
-    )
+    shift_update(actor=staff, shift=shift, leader=crew["lead"], officers=[stand_in], note="病假")
     (note, _other) = assert_told_once(
         Notification.Reason.CHANGED, [crew["o1"], stand_in], shift.get_absolute_url()
     )
@@ -220,8 +227,8 @@ def test_a_passing_edit_of_a_published_roster_tells_those_whose_shift_changed(cr
 def test_two_edits_of_one_shift_tell_each_time(crew, staff):
     a, b = officer(), officer()
     shift = crew["shifts"][0]
-    services.shift_update(actor=staff, shift=shift, leader=crew["lead"], officers=[a])
-    services.shift_update(actor=staff, shift=shift, leader=crew["lead"], officers=[b])
+    shift_update(actor=staff, shift=shift, leader=crew["lead"], officers=[a])
+    shift_update(actor=staff, shift=shift, leader=crew["lead"], officers=[b])
     got = told(Notification.Reason.CHANGED)
     assert {p: len(n) for p, n in got.items()} == {crew["o1"].pk: 1, a.pk: 2, b.pk: 1}
 
@@ -232,7 +239,7 @@ def test_an_edit_that_breaks_a_published_roster_is_refused_and_the_roster_kept(c
     before = sorted(ShiftAssignment.objects.values_list("shift_id", "person_id", "role"))
     # o2 is on 2 June: on 1 June too would be two shifts in a row.
     with pytest.raises(ValidationError) as caught:
-        services.shift_update(actor=staff, shift=shift, leader=crew["lead"], officers=[crew["o2"]])
+        shift_update(actor=staff, shift=shift, leader=crew["lead"], officers=[crew["o2"]])
     expected = gettext("%(person)s would work two shifts in a row.") % {"person": crew["o2"]}
     assert any(expected in m for m in caught.value.message_dict["officers"])
     assert {e.code for e in caught.value.error_dict["officers"]} == {"checks_failed"}
@@ -246,13 +253,11 @@ def test_an_edit_that_breaks_a_published_roster_is_refused_and_the_roster_kept(c
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_an_edit_putting_someone_on_leave_on_duty_is_refused(crew, staff):
     away = officer()
-    services.unavailability_create(
+    unavailability_create(
         actor=staff, person=away, start_date=date(2024, 6, 1), end_date=date(2024, 6, 1)
     )
     with pytest.raises(ValidationError) as caught:
-        services.shift_update(
-            actor=staff, shift=crew["shifts"][0], leader=crew["lead"], officers=[away]
-        )
+        shift_update(actor=staff, shift=crew["shifts"][0], leader=crew["lead"], officers=[away])
     assert "officers" in caught.value.message_dict
     assert crew["shifts"][0].people.filter(pk=away.pk).exists() is False
 
@@ -264,11 +269,9 @@ def test_an_edit_elsewhere_is_not_refused_for_a_day_a_warning_left_short(crew, s
     # the officer the warning calls for is an edit that passes.
     WarningFactory(level="orange", issued_at=shift_window(date(2024, 6, 3))[0])
     stand_in = officer()
-    services.shift_update(
-        actor=staff, shift=crew["shifts"][0], leader=crew["lead"], officers=[stand_in]
-    )
+    shift_update(actor=staff, shift=crew["shifts"][0], leader=crew["lead"], officers=[stand_in])
     extra = officer()
-    services.shift_update(
+    shift_update(
         actor=staff, shift=crew["shifts"][2], leader=crew["lead"], officers=[crew["o3"], extra]
     )
     assert set(told(Notification.Reason.CHANGED)) == {crew["o1"].pk, stand_in.pk, extra.pk}
@@ -276,17 +279,17 @@ def test_an_edit_elsewhere_is_not_refused_for_a_day_a_warning_left_short(crew, s
 
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_an_approved_swap_that_would_break_the_roster_is_refused(crew, staff):
-    swap = services.swap_request_create(
+    swap = swap_request_create(
         requester=crew["o1"], shift=crew["shifts"][0], counterpart=crew["o3"],
         counterpart_shift=crew["shifts"][2], reason="x",
     )  # fmt: skip
-    services.swap_accept(swap=swap, actor=crew["o3"])
+    swap_accept(swap=swap, actor=crew["o3"])
     # Meanwhile o3 was put on another unit's roster for 31 May, next to 1 June.
     other = RosterFactory(start_date=date(2024, 5, 31), end_date=date(2024, 5, 31))
     staff_shift(other, date(2024, 5, 31), leader(), crew["o3"])
     published(other)
     with pytest.raises(ValidationError):
-        services.swap_approve(swap=swap, actor=staff)
+        swap_approve(swap=swap, actor=staff)
     swap.refresh_from_db()
     assert swap.status == SwapRequest.Status.ACCEPTED
     assert crew["shifts"][0].people.filter(pk=crew["o1"].pk).exists()
@@ -299,7 +302,7 @@ def test_an_approved_swap_that_would_break_the_roster_is_refused(crew, staff):
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_warning_that_raises_staffing_tells_the_people_on_the_shifts_under_it(crew, staff):
     issued = shift_window(date(2024, 6, 2))[0] + timedelta(hours=2)
-    services.warning_create(
+    warning_create(
         actor=staff,
         kind="rainstorm",
         level="orange",
@@ -326,7 +329,7 @@ def test_a_warning_that_raises_staffing_tells_the_people_on_the_shifts_under_it(
 def test_a_warning_tells_the_other_staff_which_rosters_to_staff_up(crew, staff):
     colleague = committee_staff()
     issued = shift_window(date(2024, 6, 2))[0] + timedelta(hours=2)
-    services.warning_create(
+    warning_create(
         actor=staff, kind="rainstorm", level="red", area="高新区全域", issued_by="气象台",
         issued_at=issued, valid_until=issued + timedelta(hours=6), content="暴雨红色预警",
     )  # fmt: skip
@@ -338,7 +341,7 @@ def test_a_warning_tells_the_other_staff_which_rosters_to_staff_up(crew, staff):
 @time_machine.travel(BEFORE_JUNE, tick=False)
 def test_a_blue_warning_raises_nothing_and_tells_nobody_at_once(crew, staff):
     issued = shift_window(date(2024, 6, 2))[0]
-    services.warning_create(
+    warning_create(
         actor=staff, kind="rainstorm", level="blue", area="高新区全域", issued_by="气象台",
         issued_at=issued, valid_until=issued + timedelta(hours=6), content="暴雨蓝色预警",
     )  # fmt: skip
@@ -352,7 +355,7 @@ def test_an_incident_whose_report_time_runs_out_reaches_the_leader_and_officers(
     shift = crew["shifts"][0]
     received = shift.starts_at + timedelta(hours=2)
     with time_machine.travel(received + timedelta(minutes=1), tick=False):
-        report = services.incident_report_create(
+        report = incident_report_create(
             actor=crew["o1"],
             shift=shift,
             received_at=received,

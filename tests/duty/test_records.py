@@ -10,7 +10,6 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from duty import selectors, services
 from duty.models import (
     DutyLogEntry,
     EmergencyResource,
@@ -19,6 +18,16 @@ from duty.models import (
     StockMovement,
     WeatherWarning,
 )
+from duty.selectors.incidents import active_warnings, incident_deadlines, incident_get
+from duty.selectors.log import open_matters_before
+from duty.services.incidents import (
+    incident_report_create,
+    incident_update_create,
+    warning_create,
+    warning_lift,
+)
+from duty.services.log import handover_confirm, handover_create, log_entry_create
+from duty.services.resources import resource_create, standby_create, stock_move, team_create
 from duty.times import shift_window
 from tests.factories import KeyPeriodFactory
 
@@ -59,10 +68,10 @@ def crew(staff):
 @time_machine.travel("2024-06-01 20:00:00+08:00", tick=False)
 def test_officer_on_duty_logs_entries_and_a_correction_points_at_the_original(crew):
     shifts, lead1, lead2, o1, o2 = crew
-    entry = services.log_entry_create(
+    entry = log_entry_create(
         actor=o1, shift=shifts[0], kind="call", content="越山街道报告：路面积水30厘米"
     )
-    fixed = services.log_entry_create(
+    fixed = log_entry_create(
         actor=o1, shift=shifts[0], kind="call", content="更正：积水约50厘米", corrects=entry
     )
     assert fixed.corrects == entry
@@ -74,7 +83,7 @@ def test_officer_on_duty_logs_entries_and_a_correction_points_at_the_original(cr
 def test_nobody_writes_the_log_of_someone_elses_shift(crew):
     shifts, lead1, lead2, o1, o2 = crew
     with pytest.raises(ValidationError) as caught:
-        services.log_entry_create(actor=o2, shift=shifts[0], kind="patrol", content="巡查")
+        log_entry_create(actor=o2, shift=shifts[0], kind="patrol", content="巡查")
     assert "shift" in caught.value.message_dict
     assert not DutyLogEntry.objects.exists()
 
@@ -83,9 +92,7 @@ def test_nobody_writes_the_log_of_someone_elses_shift(crew):
 def test_a_log_entry_falls_within_its_shift(crew):
     shifts, lead1, lead2, o1, o2 = crew
     with pytest.raises(ValidationError) as caught:
-        services.log_entry_create(
-            actor=o1, shift=shifts[0], kind="patrol", content="巡查", at=at(D1, -2)
-        )
+        log_entry_create(actor=o1, shift=shifts[0], kind="patrol", content="巡查", at=at(D1, -2))
     assert "at" in caught.value.message_dict
 
 
@@ -95,7 +102,7 @@ def test_a_log_entry_falls_within_its_shift(crew):
 @time_machine.travel("2024-06-04 09:00:00+08:00", tick=False)
 def test_handover_closes_the_shift_and_open_matters_carry_over(crew):
     shifts, lead1, lead2, o1, o2 = crew
-    first = services.handover_create(
+    first = handover_create(
         actor=o1,
         shift=shifts[0],
         new_matters=["越山路积水待排", "化工园区异味待复查"],
@@ -103,15 +110,15 @@ def test_handover_closes_the_shift_and_open_matters_carry_over(crew):
     )
     shifts[0].refresh_from_db()
     assert not shifts[0].is_closed  # until the incoming leader confirms
-    services.handover_confirm(actor=lead2, handover=first, at=at(D2, 0.1))
+    handover_confirm(actor=lead2, handover=first, at=at(D2, 0.1))
     shifts[0].refresh_from_db()
     assert shifts[0].is_closed
     assert set(first.incoming.all()) == {lead2, o2}
     assert set(first.outgoing.all()) == {lead1, o1}
 
-    carried = services.open_matters_before(shifts[1])
+    carried = open_matters_before(shifts[1])
     assert [m.text for m in carried] == ["越山路积水待排", "化工园区异味待复查"]
-    second = services.handover_create(
+    second = handover_create(
         actor=o2,
         shift=shifts[1],
         close_matters={carried[0].pk: "已排净"},
@@ -123,10 +130,10 @@ def test_handover_closes_the_shift_and_open_matters_carry_over(crew):
     assert closed.closed_by == o2 and closed.closing_note == "已排净"
 
     with pytest.raises(ValidationError):
-        services.handover_create(actor=o2, shift=shifts[1])
-    services.handover_confirm(actor=lead1, handover=second, at=at(D3, 0.1))
+        handover_create(actor=o2, shift=shifts[1])
+    handover_confirm(actor=lead1, handover=second, at=at(D3, 0.1))
     with pytest.raises(ValidationError):
-        services.log_entry_create(actor=o2, shift=shifts[1], kind="other", content="补记")
+        log_entry_create(actor=o2, shift=shifts[1], kind="other", content="补记")
 
 
 # --- Incident reports ----------------------------------------------------------------
@@ -136,7 +143,7 @@ def test_handover_closes_the_shift_and_open_matters_carry_over(crew):
 def test_incident_chain_and_its_time_limits(crew):
     shifts, lead1, lead2, o1, o2 = crew
     received = at(D1, 12)  # 20:30
-    report = services.incident_report_create(
+    report = incident_report_create(
         actor=o1,
         shift=shifts[0],
         received_at=received,
@@ -147,7 +154,7 @@ def test_incident_chain_and_its_time_limits(crew):
         injuries=0,
         description="强降雨致下穿桥积水，一辆轿车被困",
     )
-    services.incident_update_create(
+    incident_update_create(
         actor=o1,
         report=report,
         kind="first",
@@ -157,7 +164,7 @@ def test_incident_chain_and_its_time_limits(crew):
         sent_at=received + timedelta(minutes=20),
     )
     with pytest.raises(ValidationError):
-        services.incident_update_create(
+        incident_update_create(
             actor=o1,
             report=report,
             kind="first",
@@ -166,7 +173,7 @@ def test_incident_chain_and_its_time_limits(crew):
             received_by="x",
             sent_at=received + timedelta(minutes=25),
         )
-    services.incident_update_create(
+    incident_update_create(
         actor=o1,
         report=report,
         kind="follow_up",
@@ -175,7 +182,7 @@ def test_incident_chain_and_its_time_limits(crew):
         received_by="市应急局值班室",
         sent_at=received + timedelta(minutes=75),
     )
-    second = services.incident_update_create(
+    second = incident_update_create(
         actor=o1,
         report=report,
         kind="follow_up",
@@ -185,7 +192,7 @@ def test_incident_chain_and_its_time_limits(crew):
         sent_at=received + timedelta(minutes=90),
     )
     assert second.sequence == 2
-    services.incident_update_create(
+    incident_update_create(
         actor=o1,
         report=report,
         kind="final",
@@ -195,7 +202,7 @@ def test_incident_chain_and_its_time_limits(crew):
         sent_at=received + timedelta(minutes=100),
     )
     with pytest.raises(ValidationError):
-        services.incident_update_create(
+        incident_update_create(
             actor=o1,
             report=report,
             kind="follow_up",
@@ -204,8 +211,8 @@ def test_incident_chain_and_its_time_limits(crew):
             received_by="x",
             sent_at=received + timedelta(minutes=110),
         )
-    report = selectors.incident_get(user=o1, pk=report.pk)
-    phone, written = selectors.incident_deadlines(report)
+    report = incident_get(user=o1, pk=report.pk)
+    phone, written = incident_deadlines(report)
     assert phone.due == received + timedelta(minutes=30) and phone.state == "met"
     assert written.due == received + timedelta(minutes=60) and written.state == "late"
     assert written.late_by == timedelta(minutes=15)
@@ -216,7 +223,7 @@ def test_incident_chain_and_its_time_limits(crew):
 def test_serious_events_have_shorter_limits_from_settings(crew, settings):
     shifts, lead1, lead2, o1, o2 = crew
     settings.DUTY_REPORT_SERIOUS_PHONE_MINUTES = 10
-    report = services.incident_report_create(
+    report = incident_report_create(
         actor=o1,
         shift=shifts[0],
         received_at=at(D1, 12),
@@ -227,8 +234,8 @@ def test_serious_events_have_shorter_limits_from_settings(crew, settings):
         deaths=1,
         description="储罐起火",
     )
-    report = selectors.incident_get(user=o1, pk=report.pk)
-    phone, written = selectors.incident_deadlines(report)
+    report = incident_get(user=o1, pk=report.pk)
+    phone, written = incident_deadlines(report)
     assert phone.due == at(D1, 12) + timedelta(minutes=10)
     assert written.due == at(D1, 12) + timedelta(minutes=30)
     assert phone.state == "overdue" and written.state == "running"
@@ -237,7 +244,7 @@ def test_serious_events_have_shorter_limits_from_settings(crew, settings):
 @time_machine.travel("2024-06-01 21:00:00+08:00", tick=False)
 def test_first_report_comes_first(crew):
     shifts, lead1, lead2, o1, o2 = crew
-    report = services.incident_report_create(
+    report = incident_report_create(
         actor=o1,
         shift=shifts[0],
         received_at=at(D1, 12),
@@ -247,7 +254,7 @@ def test_first_report_comes_first(crew):
         description="事件",
     )
     with pytest.raises(ValidationError) as caught:
-        services.incident_update_create(
+        incident_update_create(
             actor=o1,
             report=report,
             kind="follow_up",
@@ -264,7 +271,7 @@ def test_first_report_comes_first(crew):
 
 def test_a_warning_that_ends_before_it_starts_saves_nothing(staff):
     with pytest.raises(ValidationError) as caught:
-        services.warning_create(
+        warning_create(
             actor=staff,
             kind="rainstorm",
             level="orange",
@@ -278,7 +285,7 @@ def test_a_warning_that_ends_before_it_starts_saves_nothing(staff):
 
 def test_active_warnings_and_lifting(staff):
     with time_machine.travel("2024-06-20 10:00:00+08:00", tick=False):
-        warning = services.warning_create(
+        warning = warning_create(
             actor=staff,
             kind="rainstorm",
             level="orange",
@@ -286,16 +293,16 @@ def test_active_warnings_and_lifting(staff):
             issued_at=at(date(2024, 6, 20), 0),
             valid_until=at(date(2024, 6, 20), 12),
         )
-        assert selectors.active_warnings() == [warning]
-        services.warning_lift(actor=staff, warning=warning)
-        assert selectors.active_warnings() == []
+        assert active_warnings() == [warning]
+        warning_lift(actor=staff, warning=warning)
+        assert active_warnings() == []
 
 
 # --- Resources -----------------------------------------------------------------------
 
 
 def test_stock_moves_out_and_back_and_never_below_zero(staff):
-    resource = services.resource_create(
+    resource = resource_create(
         actor=staff,
         unit=staff.unit,
         kind="material",
@@ -307,15 +314,13 @@ def test_stock_moves_out_and_back_and_never_below_zero(staff):
         keeper="张三",
     )
     assert resource.quantity == 100
-    services.stock_move(
-        actor=staff, resource=resource, direction="out", quantity=80, purpose="越山路排涝"
-    )
+    stock_move(actor=staff, resource=resource, direction="out", quantity=80, purpose="越山路排涝")
     resource.refresh_from_db()
     assert resource.quantity == 20 and resource.is_low
     with pytest.raises(ValidationError) as caught:
-        services.stock_move(actor=staff, resource=resource, direction="out", quantity=21)
+        stock_move(actor=staff, resource=resource, direction="out", quantity=21)
     assert "quantity" in caught.value.message_dict
-    services.stock_move(actor=staff, resource=resource, direction="back", quantity=50)
+    stock_move(actor=staff, resource=resource, direction="back", quantity=50)
     resource.refresh_from_db()
     assert resource.quantity == 70 and not resource.is_low
     assert list(resource.movements.values_list("balance_after", flat=True)) == [
@@ -339,7 +344,7 @@ def test_the_database_itself_refuses_negative_stock(staff):
 
 
 def test_team_stands_by_at_a_key_period_place(staff):
-    team = services.team_create(
+    team = team_create(
         actor=staff,
         unit=staff.unit,
         name="高新区防汛抢险队",
@@ -353,7 +358,7 @@ def test_team_stands_by_at_a_key_period_place(staff):
     marathon = KeyPeriodFactory(
         name="吉林马拉松", start_date=date(2024, 6, 15), end_date=date(2024, 6, 16)
     )
-    standby = services.standby_create(
+    standby = standby_create(
         actor=staff,
         key_period=marathon,
         place="世纪广场起点",
@@ -363,7 +368,7 @@ def test_team_stands_by_at_a_key_period_place(staff):
     )
     assert standby.team == team
     with pytest.raises(ValidationError):
-        services.standby_create(
+        standby_create(
             actor=staff,
             key_period=marathon,
             place="世纪广场",
@@ -372,7 +377,7 @@ def test_team_stands_by_at_a_key_period_place(staff):
             ends_at=at(date(2024, 6, 15), 2),
         )
     with pytest.raises(ValidationError):
-        services.standby_create(
+        standby_create(
             actor=staff,
             key_period=marathon,
             place="世纪广场",

@@ -13,9 +13,17 @@ from django.utils.translation import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from duty import services
 from duty.checks import roster_check
 from duty.models import DutyRoster, Shift, ShiftAssignment, ShiftChange, SwapRequest
+from duty.selectors.rosters import duty_days
+from duty.services.rosters import (
+    RosterCannotBeCovered,
+    roster_create,
+    roster_generate,
+    roster_publish,
+)
+from duty.services.shifts import shift_create, shift_update, unavailability_create
+from duty.services.swaps import swap_accept, swap_approve, swap_decline, swap_request_create
 from safetyzone.notifications.models import Notification
 from tests.factories import KeyPeriodFactory, UnitFactory
 
@@ -42,7 +50,7 @@ def pools(roles):
 
 @pytest.fixture
 def june(staff):
-    return services.roster_create(
+    return roster_create(
         actor=staff,
         title="2024年6月值班表",
         unit=staff.unit,
@@ -61,7 +69,7 @@ def people_of(shift):
 
 def test_staff_generates_june_with_a_leader_and_officers_every_day(staff, june, pools):
     leaders, officers = pools
-    services.roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
+    roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
     shifts = list(june.shifts.prefetch_related("assignments"))
     assert len(shifts) == 30
     first = shifts[0]
@@ -88,7 +96,7 @@ def test_key_period_and_orange_warning_days_get_extra_officers(staff, june, pool
     )
     WarningFactory(level="orange")  # 20 June, 08:30 for 12 hours
     WarningFactory(level="blue", issued_at=WarningFactory().issued_at + timedelta(days=3))
-    services.roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
+    roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
     officers_on = {
         s.date.day: sum(a.role == "officer" for a in s.assignments.all())
         for s in june.shifts.prefetch_related("assignments")
@@ -99,10 +107,10 @@ def test_key_period_and_orange_warning_days_get_extra_officers(staff, june, pool
 
 def test_nobody_on_leave_and_nobody_two_days_in_a_row(staff, june, pools):
     leaders, officers = pools
-    services.unavailability_create(
+    unavailability_create(
         actor=staff, person=leaders[0], start_date=date(2024, 6, 3), end_date=date(2024, 6, 12)
     )
-    services.roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
+    roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
     on = ShiftAssignment.objects.filter(shift__roster=june, person=leaders[0])
     assert not on.filter(shift__date__range=(date(2024, 6, 3), date(2024, 6, 12))).exists()
     days = sorted(
@@ -114,8 +122,8 @@ def test_nobody_on_leave_and_nobody_two_days_in_a_row(staff, june, pools):
 
 def test_weekends_and_holidays_are_shared_fairly(staff, june, pools):
     leaders, officers = pools
-    services.roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
-    rest_days = [d for d in services.duty_days(june) if d.rest_day]
+    roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
+    rest_days = [d for d in duty_days(june) if d.rest_day]
     assert date(2024, 6, 10) in {d.date for d in rest_days if d.holiday}  # Dragon Boat
     rest = {d.date for d in rest_days}
     for pool in (leaders, officers):
@@ -130,15 +138,15 @@ def test_weekends_and_holidays_are_shared_fairly(staff, june, pools):
 
 def test_pools_that_cannot_cover_say_which_days_and_save_nothing(staff, june, pools):
     leaders, officers = pools
-    services.unavailability_create(
+    unavailability_create(
         actor=staff,
         person=leaders[0],
         start_date=date(2024, 6, 9),
         end_date=date(2024, 6, 9),
         kind="trip",
     )
-    with pytest.raises(services.RosterCannotBeCovered) as caught:
-        services.roster_generate(roster=june, actor=staff, leaders=leaders[:1], officers=officers)
+    with pytest.raises(RosterCannotBeCovered) as caught:
+        roster_generate(roster=june, actor=staff, leaders=leaders[:1], officers=officers)
     days = {f.date for f in caught.value.failures}
     assert date(2024, 6, 9) in days
     assert "2024-06-09" in " ".join(caught.value.messages)
@@ -148,18 +156,16 @@ def test_pools_that_cannot_cover_say_which_days_and_save_nothing(staff, june, po
 def test_a_person_cannot_be_in_both_pools(staff, june, pools):
     leaders, officers = pools
     with pytest.raises(ValidationError) as caught:
-        services.roster_generate(
-            roster=june, actor=staff, leaders=leaders, officers=[*officers, leaders[0]]
-        )
+        roster_generate(roster=june, actor=staff, leaders=leaders, officers=[*officers, leaders[0]])
     assert "officers" in caught.value.message_dict
 
 
 def test_only_staff_generate_and_publish(june, pools):
     leaders, officers = pools
     with pytest.raises(PermissionDenied):
-        services.roster_generate(roster=june, actor=officers[0], leaders=leaders, officers=officers)
+        roster_generate(roster=june, actor=officers[0], leaders=leaders, officers=officers)
     with pytest.raises(PermissionDenied):
-        services.roster_publish(roster=june, actor=leaders[0])
+        roster_publish(roster=june, actor=leaders[0])
 
 
 @settings(
@@ -179,7 +185,7 @@ def test_any_pools_that_can_cover_give_a_roster_that_passes_every_check(
 ):
     leaders, officers = pools[0][:n_leaders], pools[1][:n_officers]
     with transaction.atomic():
-        roster = services.roster_create(
+        roster = roster_create(
             actor=staff,
             title="测试",
             unit=staff.unit,
@@ -189,20 +195,20 @@ def test_any_pools_that_can_cover_give_a_roster_that_passes_every_check(
         )
         for who, first, length in leave:
             person = (leaders + officers)[who % (n_leaders + n_officers)]
-            services.unavailability_create(
+            unavailability_create(
                 actor=staff,
                 person=person,
                 start_date=JUNE_1 + timedelta(days=first),
                 end_date=JUNE_1 + timedelta(days=first + length),
             )
         try:
-            services.roster_generate(roster=roster, actor=staff, leaders=leaders, officers=officers)
-        except services.RosterCannotBeCovered as exc:
+            roster_generate(roster=roster, actor=staff, leaders=leaders, officers=officers)
+        except RosterCannotBeCovered as exc:
             assert exc.failures
             assert not roster.shifts.exists()
         else:
             assert roster_check(roster=roster) == []
-            services.roster_publish(roster=roster, actor=staff)
+            roster_publish(roster=roster, actor=staff)
         transaction.set_rollback(True)
 
 
@@ -242,7 +248,7 @@ def test_checks_find_overlap_double_booking_back_to_back_and_leave(hand_made, st
     s4.save()
     other = RosterFactory(title="街道值班表")
     staff_shift(other, date(2024, 6, 3), leader(), o2)  # o2 elsewhere on the 3rd
-    services.unavailability_create(
+    unavailability_create(
         actor=staff, person=o1, start_date=date(2024, 6, 3), end_date=date(2024, 6, 3)
     )
     found = codes(roster)
@@ -281,7 +287,7 @@ def test_publishing_refuses_a_failing_roster_and_names_the_days(hand_made, staff
     roster, lead, lead2, o1, o2 = hand_made
     staff_shift(roster, date(2024, 6, 1), lead, o1)
     with pytest.raises(ValidationError) as caught:
-        services.roster_publish(roster=roster, actor=staff)
+        roster_publish(roster=roster, actor=staff)
     assert "2024-06-02" in " ".join(caught.value.messages)
     roster.refresh_from_db()
     assert roster.status == DutyRoster.Status.DRAFT
@@ -290,15 +296,11 @@ def test_publishing_refuses_a_failing_roster_and_names_the_days(hand_made, staff
 def test_hand_made_shift_needs_a_leader_and_may_not_overlap(hand_made, staff):
     roster, lead, lead2, o1, o2 = hand_made
     with pytest.raises(ValidationError) as caught:
-        services.shift_create(
-            actor=staff, roster=roster, date=date(2024, 6, 1), leader=None, officers=[o1]
-        )
+        shift_create(actor=staff, roster=roster, date=date(2024, 6, 1), leader=None, officers=[o1])
     assert "leader" in caught.value.message_dict
-    services.shift_create(
-        actor=staff, roster=roster, date=date(2024, 6, 1), leader=lead, officers=[o1]
-    )
+    shift_create(actor=staff, roster=roster, date=date(2024, 6, 1), leader=lead, officers=[o1])
     with pytest.raises(ValidationError) as caught:
-        services.shift_create(
+        shift_create(
             actor=staff,
             roster=roster,
             date=date(2024, 6, 1),
@@ -333,7 +335,7 @@ def test_swap_asked_accepted_and_approved_changes_the_roster_with_history(
     roster, shifts, lead, lead2, o1, o2 = swap_setup  # o2: the officer of 3 June
     o1.email, o2.email = "o1@example.cn", "o2@example.cn"
     o1.save(), o2.save()
-    swap = services.swap_request_create(
+    swap = swap_request_create(
         requester=o1,
         shift=shifts[0],
         counterpart=o2,
@@ -341,11 +343,11 @@ def test_swap_asked_accepted_and_approved_changes_the_roster_with_history(
         reason="家中有事",
     )
     assert swap.status == SwapRequest.Status.REQUESTED
-    services.swap_accept(swap=swap, actor=o2)
+    swap_accept(swap=swap, actor=o2)
     with pytest.raises(PermissionDenied):
-        services.swap_approve(swap=swap, actor=o1)
+        swap_approve(swap=swap, actor=o1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.swap_approve(swap=swap, actor=staff, note="同意")
+        swap_approve(swap=swap, actor=staff, note="同意")
     swap.refresh_from_db()
     assert swap.status == SwapRequest.Status.APPROVED
     assert shifts[0].people.get(duty_assignments__role="officer") == o2
@@ -368,7 +370,7 @@ def test_a_swap_that_would_put_someone_on_two_shifts_in_a_row_is_refused(swap_se
     o2 = shifts[1].people.get(duty_assignments__role="officer")
     # o2 taking 1 June would be next to o2's own 2 June.
     with pytest.raises(ValidationError) as caught:
-        services.swap_request_create(requester=o1, shift=shifts[0], counterpart=o2, reason="出差")
+        swap_request_create(requester=o1, shift=shifts[0], counterpart=o2, reason="出差")
     expected = gettext("%(person)s would work two shifts in a row (%(a)s and %(b)s).") % {
         "person": o2,
         "a": "2024-06-01",
@@ -382,15 +384,15 @@ def test_a_swap_that_would_put_someone_on_two_shifts_in_a_row_is_refused(swap_se
 def test_only_the_colleague_accepts_and_only_people_on_the_shift_ask(swap_setup, staff):
     roster, shifts, lead, lead2, o1, o2 = swap_setup
     with pytest.raises(ValidationError):
-        services.swap_request_create(requester=o2, shift=shifts[0], counterpart=o1, reason="x")
-    swap = services.swap_request_create(
+        swap_request_create(requester=o2, shift=shifts[0], counterpart=o1, reason="x")
+    swap = swap_request_create(
         requester=o1, shift=shifts[0], counterpart=o2, counterpart_shift=shifts[2], reason="x"
     )
     with pytest.raises(PermissionDenied):
-        services.swap_accept(swap=swap, actor=o1)
+        swap_accept(swap=swap, actor=o1)
     with pytest.raises(ValidationError):
-        services.swap_approve(swap=swap, actor=staff)  # not accepted yet
-    services.swap_decline(swap=swap, actor=o2)
+        swap_approve(swap=swap, actor=staff)  # not accepted yet
+    swap_decline(swap=swap, actor=o2)
     swap.refresh_from_db()
     assert swap.status == SwapRequest.Status.DECLINED
 
@@ -398,7 +400,7 @@ def test_only_the_colleague_accepts_and_only_people_on_the_shift_ask(swap_setup,
 def test_a_shift_that_began_cannot_be_swapped(swap_setup):
     roster, shifts, lead, lead2, o1, o2 = swap_setup
     with pytest.raises(ValidationError) as caught:
-        services.swap_request_create(
+        swap_request_create(
             requester=o1, shift=shifts[0], counterpart=o2, counterpart_shift=shifts[2], reason="x"
         )
     assert "shift" in caught.value.message_dict
@@ -407,10 +409,8 @@ def test_a_shift_that_began_cannot_be_swapped(swap_setup):
 def test_a_hand_edit_of_a_published_shift_keeps_its_history(swap_setup, staff):
     roster, shifts, lead, lead2, o1, o3 = swap_setup
     stand_in, lead3 = officer(), leader()  # lead2, on 2 June, would be on two in a row
-    services.shift_update(
-        actor=staff, shift=shifts[0], leader=lead, officers=[stand_in], note="杨帆病假"
-    )
-    services.shift_update(actor=staff, shift=shifts[0], leader=lead3, officers=[stand_in])
+    shift_update(actor=staff, shift=shifts[0], leader=lead, officers=[stand_in], note="杨帆病假")
+    shift_update(actor=staff, shift=shifts[0], leader=lead3, officers=[stand_in])
     changes = list(ShiftChange.objects.filter(shift=shifts[0]).order_by("pk"))
     assert [(c.role, c.person_before, c.person_after, c.note) for c in changes] == [
         ("officer", o1, stand_in, "杨帆病假"),

@@ -8,8 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from duty import services
 from duty.models import DutyLogEntry, DutyRoster, EmergencyResource, Handover
+from duty.services.incidents import incident_report_create
+from duty.services.log import handover_create
 from duty.times import shift_window
 from tests.factories import UnitFactory
 from tests.helpers import count_queries
@@ -41,7 +42,7 @@ def get(client, user, url):
 @pytest.fixture
 def records_a(staff, roster_a, shift_a, officer_a, unit_a):
     with time_machine.travel("2024-06-01 20:00:00+08:00", tick=False):
-        report = services.incident_report_create(
+        report = incident_report_create(
             actor=officer_a,
             shift=shift_a,
             received_at=shift_window(shift_a.date)[0] + timedelta(hours=2),
@@ -314,7 +315,7 @@ def test_banner_costs_no_query_where_it_is_not_rendered(rf, alice, django_assert
 def test_a_carried_matter_is_closed_from_the_next_shift(client, roster_a, officer_a):
     first, second = roster_a.shifts.order_by("date")[:2]
     with time_machine.travel("2024-06-02 08:35:00+08:00", tick=False):
-        services.handover_create(actor=officer_a, shift=first, new_matters=["越山路积水待排"])
+        handover_create(actor=officer_a, shift=first, new_matters=["越山路积水待排"])
     colleague = second.assignments.get(role="officer").person
     client.force_login(colleague)
     page = client.get(second.get_absolute_url()).content.decode()

@@ -11,7 +11,7 @@ from django.utils.translation import trans_real
 
 from duty.models import ShiftAssignment, WeatherWarning, warning_name
 from duty.reminders import warning_sweep
-from duty.services import warning_create
+from duty.services.incidents import warning_create
 from tests.helpers import authenticate
 
 from .factories import RosterFactory, ShiftFactory, officer, published

@@ -184,7 +184,13 @@ SERVICE_MODULES = (
     "campaigns.services.planning",
     "campaigns.services.tasks",
     "inspections.services",
-    "duty.services",
+    "duty.services.feeds",
+    "duty.services.incidents",
+    "duty.services.log",
+    "duty.services.resources",
+    "duty.services.rosters",
+    "duty.services.shifts",
+    "duty.services.swaps",
     "safetyzone.org.services",
     "safetyzone.documents.services",
     "safetyzone.notifications.services",
@@ -320,17 +326,17 @@ class World:
 
     @cached_property
     def handover(self):
-        from duty import services
+        from duty.services.log import handover_create
 
-        return services.handover_create(
+        return handover_create(
             actor=self.leader_a, shift=self.shift, new_matters=["越山路积水待排"]
         )
 
     @cached_property
     def incident(self):
-        from duty import services
+        from duty.services.incidents import incident_report_create
 
-        return services.incident_report_create(
+        return incident_report_create(
             actor=self.leader_a,
             shift=self.shift,
             received_at=self.shift.starts_at + dt.timedelta(hours=1),
@@ -537,26 +543,26 @@ CASES: dict[str, Case] = {
         "unit", lambda w: {"unit": w.unit_a, "year": 2024, "quarter": 1}
     ),
     # duty
-    "duty.services.roster_create": field(
+    "duty.services.rosters.roster_create": field(
         "unit",
         lambda w: {"title": "值班表", "unit": w.unit_a, "start_date": D, "end_date": D},
     ),
-    "duty.services.roster_generate": Case(
+    "duty.services.rosters.roster_generate": Case(
         lambda w: {"roster": w.roster, "leaders": [w.leader_a], "officers": [w.alice]}
     ),
-    "duty.services.roster_publish": Case(lambda w: {"roster": w.roster}),
-    "duty.services.roster_feed_renew": Case(lambda w: {"roster": w.roster}),
-    "duty.services.shift_create": Case(
+    "duty.services.rosters.roster_publish": Case(lambda w: {"roster": w.roster}),
+    "duty.services.feeds.roster_feed_renew": Case(lambda w: {"roster": w.roster}),
+    "duty.services.shifts.shift_create": Case(
         lambda w: {"roster": w.roster, "date": D, "leader": w.leader_a, "officers": [w.alice]}
     ),
-    "duty.services.shift_update": Case(
+    "duty.services.shifts.shift_update": Case(
         lambda w: {"shift": w.shift, "leader": w.leader_a, "officers": [w.alice]}
     ),
-    "duty.services.unavailability_create": Case(
+    "duty.services.shifts.unavailability_create": Case(
         lambda w: {"person": w.alice, "start_date": D, "end_date": D}
     ),
     # The people on a shift write its log, hand it over, record and swap it: bob is not.
-    "duty.services.swap_request_create": field(
+    "duty.services.swaps.swap_request_create": field(
         "shift",
         lambda w: {
             "shift": w.future_swap.shift,
@@ -564,18 +570,18 @@ CASES: dict[str, Case] = {
             "reason": "有事",
         },
     ),
-    "duty.services.swap_accept": Case(lambda w: {"swap": w.future_swap}, PermissionDenied),
-    "duty.services.swap_decline": Case(lambda w: {"swap": w.future_swap}, PermissionDenied),
-    "duty.services.swap_cancel": Case(lambda w: {"swap": w.future_swap}, PermissionDenied),
-    "duty.services.swap_approve": Case(lambda w: {"swap": w.future_swap}),
-    "duty.services.swap_reject": Case(lambda w: {"swap": w.future_swap}),
-    "duty.services.log_entry_create": field(
+    "duty.services.swaps.swap_accept": Case(lambda w: {"swap": w.future_swap}, PermissionDenied),
+    "duty.services.swaps.swap_decline": Case(lambda w: {"swap": w.future_swap}, PermissionDenied),
+    "duty.services.swaps.swap_cancel": Case(lambda w: {"swap": w.future_swap}, PermissionDenied),
+    "duty.services.swaps.swap_approve": Case(lambda w: {"swap": w.future_swap}),
+    "duty.services.swaps.swap_reject": Case(lambda w: {"swap": w.future_swap}),
+    "duty.services.log.log_entry_create": field(
         "shift", lambda w: {"shift": w.shift, "kind": "other", "content": "记录"}
     ),
-    "duty.services.handover_create": field("shift", lambda w: {"shift": w.shift}),
+    "duty.services.log.handover_create": field("shift", lambda w: {"shift": w.shift}),
     # Only the incoming leader on duty confirms: bob is not (nor is anyone of unit A).
-    "duty.services.handover_confirm": Case(lambda w: {"handover": w.handover}, ValidationError),
-    "duty.services.incident_report_create": field(
+    "duty.services.log.handover_confirm": Case(lambda w: {"handover": w.handover}, ValidationError),
+    "duty.services.incidents.incident_report_create": field(
         "shift",
         lambda w: {
             "shift": w.shift,
@@ -586,10 +592,10 @@ CASES: dict[str, Case] = {
             "description": "事件",
         },
     ),
-    "duty.services.open_matter_close": Case(
+    "duty.services.log.open_matter_close": Case(
         lambda w: {"matter": w.handover.matters.get(), "note": "已处理"}
     ),
-    "duty.services.incident_update_create": Case(
+    "duty.services.incidents.incident_update_create": Case(
         lambda w: {
             "report": w.incident,
             "kind": "first",
@@ -599,22 +605,24 @@ CASES: dict[str, Case] = {
             "sent_at": w.incident.received_at + dt.timedelta(minutes=5),
         }
     ),
-    "duty.services.resource_create": field(
+    "duty.services.resources.resource_create": field(
         "unit",
         lambda w: (
             {"unit": w.unit_a, "kind": "material", "name": "沙袋", "measure": "袋"}
             | {"storage_place": "库", "keeper": "张三"}
         ),
     ),
-    "duty.services.resource_update": Case(lambda w: {"resource": w.resource, "keeper": "李四"}),
-    "duty.services.stock_move": Case(
+    "duty.services.resources.resource_update": Case(
+        lambda w: {"resource": w.resource, "keeper": "李四"}
+    ),
+    "duty.services.resources.stock_move": Case(
         lambda w: {"resource": w.resource, "direction": "out", "quantity": Decimal(1)}
     ),
-    "duty.services.team_create": field(
+    "duty.services.resources.team_create": field(
         "unit", lambda w: {"unit": w.unit_a, "name": "抢险队", "speciality": "防汛"}
     ),
-    "duty.services.team_member_add": Case(lambda w: {"team": w.team, "name": "王五"}),
-    "duty.services.standby_create": Case(
+    "duty.services.resources.team_member_add": Case(lambda w: {"team": w.team, "name": "王五"}),
+    "duty.services.resources.standby_create": Case(
         lambda w: {
             "key_period": None,
             "place": "越山路",
@@ -660,8 +668,8 @@ NOT_UNIT_SCOPED: dict[str, str] = {
     "here); a refused row is reported in the import's result",
     "inspections.services.hazards_import": "each row goes through hazard_create (walked here); "
     "a refused row is reported in the import's result",
-    "duty.services.warning_create": "weather warnings are the zone's, not a unit's",
-    "duty.services.warning_lift": "weather warnings are the zone's, not a unit's",
+    "duty.services.incidents.warning_create": "weather warnings are the zone's, not a unit's",
+    "duty.services.incidents.warning_lift": "weather warnings are the zone's, not a unit's",
     "safetyzone.org.services.user_set_roles": "no actor: ``user`` is the person whose roles are "
     "set, from the admin site, which Django's admin permissions guard",
     "safetyzone.notifications.services.notifications_mark_all_read": "the user's own "
@@ -724,7 +732,7 @@ def test_an_outsider_is_refused_and_nothing_changes(world, name):
         "campaigns.services.activities.activity_update",
         "inspections.services.hazard_update",
         "inspections.services.hazard_change_request",
-        "duty.services.resource_update",
+        "duty.services.resources.resource_update",
         "safetyzone.org.services.enterprise_update",
     ],
 )

@@ -1,0 +1,182 @@
+"""API of incident reports (and their updates) and weather warnings, with their
+serializers.
+"""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safetyzone.core.api import DateTimeField, ModelSerializer
+
+from ..models import (
+    IncidentReport,
+    IncidentUpdate,
+    WeatherWarning,
+)
+from ..selectors import incidents as incidents_selectors
+from ..selectors import rosters as rosters_selectors
+from ..services import incidents as services
+from .base import DutyViewSet, run
+
+
+class DeadlineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    due = DateTimeField()
+    done_at = DateTimeField(allow_null=True)
+    state = serializers.ChoiceField(choices=["met", "late", "running", "overdue"])
+
+
+class IncidentUpdateSerializer(ModelSerializer):
+    sent_at = DateTimeField(required=False)
+
+    class Meta:
+        model = IncidentUpdate
+        fields = ["id", "kind", "sequence", "method", "sent_at", "content", "received_by"]
+        read_only_fields = ["sequence"]
+        validators: list = []
+
+
+class IncidentReportSerializer(ModelSerializer):
+    updates = IncidentUpdateSerializer(many=True, read_only=True)
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentReport
+        fields = [
+            "id",
+            "shift",
+            "received_at",
+            "reported_by",
+            "reporter_phone",
+            "kind",
+            "level",
+            "place",
+            "deaths",
+            "injuries",
+            "missing",
+            "direct_loss",
+            "description",
+            "recorded_by",
+            "updates",
+            "deadlines",
+        ]
+        read_only_fields = ["recorded_by"]
+        validators: list = []
+
+    def get_deadlines(self, report: IncidentReport) -> list[dict]:
+        return DeadlineSerializer(incidents_selectors.incident_deadlines(report), many=True).data
+
+
+class WeatherWarningSerializer(ModelSerializer):
+    name = serializers.CharField(
+        read_only=True,
+        help_text="The warning as named in the interface's language: "
+        "“Orange blizzard warning”, “暴雪橙色预警”.",
+    )
+
+    class Meta:
+        model = WeatherWarning
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "level",
+            "area",
+            "issued_by",
+            "issued_at",
+            "valid_until",
+            "content",
+            "lifted_at",
+        ]
+        read_only_fields = ["lifted_at"]
+        validators: list = []
+
+
+class IncidentFilter(filters.FilterSet):
+    date_from = filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
+    date_to = filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = IncidentReport
+        fields = ["shift", "kind", "level"]
+
+
+class IncidentReportViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
+):
+    """Incident reports with the chain sent up and each time limit; ``updates`` adds
+    a first, follow-up or final report to the chain."""
+
+    serializer_class = IncidentReportSerializer
+    filterset_class = IncidentFilter
+    search_fields = ["place", "description", "reported_by"]
+    ordering_fields = ["received_at"]
+
+    def get_queryset(self):
+        return incidents_selectors.incident_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        shift = rosters_selectors.shift_get(user=self.request.user, pk=data.pop("shift").pk)
+        report = run(services.incident_report_create, actor=self.request.user, shift=shift, **data)
+        serializer.instance = incidents_selectors.incident_get(user=self.request.user, pk=report.pk)
+
+    @extend_schema(request=IncidentUpdateSerializer, responses={201: IncidentReportSerializer})
+    @action(detail=True, methods=["post"])
+    def updates(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()
+        params = IncidentUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        run(
+            services.incident_update_create,
+            actor=request.user,
+            report=report,
+            **params.validated_data,
+        )
+        report = incidents_selectors.incident_get(user=request.user, pk=report.pk)
+        return Response(IncidentReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+# --- Warnings, resources, teams -------------------------------------------------------
+
+
+class WarningFilter(filters.FilterSet):
+    active = filters.BooleanFilter(method="filter_active")
+
+    class Meta:
+        model = WeatherWarning
+        fields = ["level", "kind"]
+
+    def filter_active(self, queryset, name, value):
+        if value is None:
+            return queryset
+        active = {w.pk for w in incidents_selectors.active_warnings()}
+        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+
+class WeatherWarningViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
+):
+    """Weather warnings (public to every signed-in user); ``lift`` ends one early."""
+
+    serializer_class = WeatherWarningSerializer
+    filterset_class = WarningFilter
+    search_fields = ["area", "content"]
+    ordering_fields = ["issued_at"]
+
+    def get_queryset(self):
+        return incidents_selectors.warning_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = run(
+            services.warning_create, actor=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=None, responses=WeatherWarningSerializer)
+    @action(detail=True, methods=["post"])
+    def lift(self, request: Request, pk: str | None = None) -> Response:
+        warning = run(services.warning_lift, actor=request.user, warning=self.get_object())
+        return Response(WeatherWarningSerializer(warning).data)

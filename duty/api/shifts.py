@@ -1,0 +1,144 @@
+"""API of shifts (list, detail, current, create and edit), with their serializers."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safetyzone.core.api import DateField, DateTimeField, FieldsBuiltOnce, ModelSerializer
+from safetyzone.org.api import as_drf_error
+from safetyzone.org.models import User
+
+from ..models import (
+    DutyRoster,
+    Shift,
+    ShiftAssignment,
+)
+from ..selectors import rosters as selectors
+from ..services import shifts as services
+from .base import DutyViewSet, run
+
+
+class AssignmentSerializer(FieldsBuiltOnce, ModelSerializer):
+    person_name = serializers.CharField(source="person", read_only=True)  # str(person)
+
+    class Meta:
+        model = ShiftAssignment
+        fields = ["person", "person_name", "role"]
+
+
+class ShiftSerializer(FieldsBuiltOnce, ModelSerializer):
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    roster_title = serializers.CharField(source="roster.title", read_only=True)
+    is_closed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Shift
+        fields = [
+            "id",
+            "roster",
+            "roster_title",
+            "date",
+            "starts_at",
+            "ends_at",
+            "phone",
+            "officers_needed",
+            "assignments",
+            "closed_at",
+            "is_closed",
+        ]
+        read_only_fields = fields
+
+
+class ShiftWriteSerializer(serializers.Serializer):
+    roster = serializers.PrimaryKeyRelatedField(queryset=DutyRoster.objects.all(), required=False)
+    date = DateField(required=False)
+    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True)
+    officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
+    starts_at = DateTimeField(required=False)
+    ends_at = DateTimeField(required=False)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+
+
+class CurrentShiftsSerializer(serializers.Serializer):
+    now = ShiftSerializer(many=True)
+    tonight = ShiftSerializer(many=True)
+
+
+class ShiftFilter(filters.FilterSet):
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+    person = filters.NumberFilter(field_name="assignments__person", distinct=True)
+
+    class Meta:
+        model = Shift
+        fields = ["roster", "date"]
+
+
+class ShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet):
+    """Shifts with their people. ``current`` is who is on duty now and tonight."""
+
+    filterset_class = ShiftFilter
+    ordering_fields = ["starts_at", "date"]
+
+    def get_queryset(self):
+        return selectors.shift_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return ShiftWriteSerializer
+        return ShiftSerializer
+
+    def _people(self, data: dict) -> dict:
+        return {"leader": data.get("leader"), "officers": data.get("officers", [])}
+
+    @extend_schema(request=ShiftWriteSerializer, responses={201: ShiftSerializer})
+    def create(self, request: Request) -> Response:
+        params = ShiftWriteSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        if "roster" not in data or "date" not in data:
+            raise as_drf_error(
+                DjangoValidationError(
+                    {f: ["This field is required."] for f in ("roster", "date") if f not in data}
+                )
+            )
+        roster = selectors.roster_get(user=request.user, pk=data["roster"].pk)
+        shift = run(
+            services.shift_create,
+            actor=request.user,
+            roster=roster,
+            date=data["date"],
+            starts_at=data.get("starts_at"),
+            ends_at=data.get("ends_at"),
+            phone=data.get("phone", ""),
+            **self._people(data),
+        )
+        shift = selectors.shift_get(user=request.user, pk=shift.pk)
+        return Response(ShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ShiftWriteSerializer, responses=ShiftSerializer)
+    def update(self, request: Request, pk: str | None = None) -> Response:
+        shift = self.get_object()
+        params = ShiftWriteSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        run(
+            services.shift_update,
+            actor=request.user,
+            shift=shift,
+            starts_at=data.get("starts_at"),
+            ends_at=data.get("ends_at"),
+            phone=data.get("phone"),
+            **self._people(data),
+        )
+        shift = selectors.shift_get(user=request.user, pk=shift.pk)
+        return Response(ShiftSerializer(shift).data)
+
+    @extend_schema(responses=CurrentShiftsSerializer)
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def current(self, request: Request) -> Response:
+        return Response(CurrentShiftsSerializer(selectors.shifts_current(user=request.user)).data)
