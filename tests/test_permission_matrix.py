@@ -105,16 +105,13 @@ class Side:
         return self.person(Role.DUTY_LEADER)
 
     @cached_property
-    def inspector(self):
-        return self.person(Role.INSPECTOR)
-
-    @cached_property
     def nobody(self):
         """A person of the unit holding no role, hence no model permission."""
         return self.person(None)
 
     def who(self, name: str):
-        return {"staff": self.staff}.get(name) or getattr(self, name)
+        """The person the table names: "head", "officer", "nobody", "staff"..."""
+        return getattr(self, name)
 
     def day(self) -> dt.date:
         """A new day for each roster, so that two rosters of a unit never overlap."""
