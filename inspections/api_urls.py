@@ -2,20 +2,30 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from inspections.api import enforcement as enforcement_api
+from inspections.api import hazards as hazard_api
+from inspections.api import inspections as inspection_api
+from inspections.api import reports as report_api
+from inspections.api import tasks as task_api
 
 router = DefaultRouter(trailing_slash=True)
-router.register("checklist-templates", api.ChecklistTemplateViewSet, basename="checklist-template")
-router.register("inspection-tasks", api.InspectionTaskViewSet, basename="inspection-task")
-router.register("inspections", api.InspectionViewSet, basename="inspection")
-router.register("hazards", api.HazardViewSet, basename="hazard")
 router.register(
-    "hazard-change-requests", api.HazardChangeRequestViewSet, basename="hazard-change-request"
+    "checklist-templates", task_api.ChecklistTemplateViewSet, basename="checklist-template"
+)
+router.register("inspection-tasks", task_api.InspectionTaskViewSet, basename="inspection-task")
+router.register("inspections", inspection_api.InspectionViewSet, basename="inspection")
+router.register("hazards", hazard_api.HazardViewSet, basename="hazard")
+router.register(
+    "hazard-change-requests",
+    hazard_api.HazardChangeRequestViewSet,
+    basename="hazard-change-request",
 )
 router.register(
-    "rectification-reports", api.RectificationReportViewSet, basename="rectification-report"
+    "rectification-reports", report_api.RectificationReportViewSet, basename="rectification-report"
 )
-router.register("violations", api.ViolationViewSet, basename="violation")
-router.register("enforcement-actions", api.EnforcementActionViewSet, basename="enforcement-action")
+router.register("violations", enforcement_api.ViolationViewSet, basename="violation")
+router.register(
+    "enforcement-actions", enforcement_api.EnforcementActionViewSet, basename="enforcement-action"
+)
 
 urlpatterns = router.urls

@@ -18,13 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, KeyPeriod, RiskLevel
-from safetyzone.org.demo import demo_email_give
-from safetyzone.org.models import Enterprise, KeyArea, Unit, User
-from safetyzone.org.roles import Role
-from safetyzone.org.services import user_set_roles
-
-from . import services
-from .models import (
+from inspections.models import (
     ChecklistTemplate,
     Hazard,
     HazardLevel,
@@ -32,6 +26,16 @@ from .models import (
     Inspection,
     InspectionAnswer,
 )
+from inspections.services import enforcement as enforcement_services
+from inspections.services import hazards as hazard_services
+from inspections.services import inspections as inspection_services
+from inspections.services import reports as report_services
+from inspections.services import statistics as statistics_services
+from inspections.services import tasks as task_services
+from safetyzone.org.demo import demo_email_give
+from safetyzone.org.models import Enterprise, KeyArea, Unit, User
+from safetyzone.org.roles import Role
+from safetyzone.org.services import user_set_roles
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -192,7 +196,7 @@ def _answers(template: ChecklistTemplate | None, rng: random.Random, fails: int)
     items = list(template.items.order_by("order"))
     failed = {item.pk for item in rng.sample(items, min(fails, len(items)))}
     return [
-        services.AnswerInput(
+        inspection_services.AnswerInput(
             item=item,
             result=InspectionAnswer.Result.FAIL
             if item.pk in failed
@@ -230,16 +234,18 @@ def _advance(
     if outcome == Hazard.Status.REPORTED:
         return
     if hazard.is_major:
-        services.hazard_update(actor=head, hazard=hazard, **FIVE, plan_time_limit=hazard.deadline)
+        hazard_services.hazard_update(
+            actor=head, hazard=hazard, **FIVE, plan_time_limit=hazard.deadline
+        )
     step = dt.timedelta(days=1) if live else dt.timedelta(days=2)
-    services.hazard_start_rectification(actor=head, hazard=hazard, at=start + step)
+    hazard_services.hazard_start_rectification(actor=head, hazard=hazard, at=start + step)
     if outcome == Hazard.Status.RECTIFYING:
         return
     returned_first = outcome == Hazard.Status.RETURNED or (
         outcome == Hazard.Status.ACCEPTED and rng.random() < 0.2
     )
     filed = start + 3 * step
-    services.report_file(
+    report_services.report_file(
         actor=head,
         hazard=hazard,
         measures_taken="已按要求完成整改：" + hazard.description[:40],
@@ -250,14 +256,14 @@ def _advance(
     if outcome == Hazard.Status.SUBMITTED:
         return
     if returned_first:
-        services.report_return(
+        report_services.report_return(
             actor=staff, hazard=hazard, reason=rng.choice(RETURN_REASONS), at=filed + step
         )
         if outcome == Hazard.Status.RETURNED:
             return
-        services.hazard_start_rectification(actor=head, hazard=hazard, at=filed + 2 * step)
+        hazard_services.hazard_start_rectification(actor=head, hazard=hazard, at=filed + 2 * step)
         filed = filed + 3 * step
-        services.report_file(
+        report_services.report_file(
             actor=head,
             hazard=hazard,
             measures_taken="补充整改并提交现场照片：" + hazard.description[:40],
@@ -265,7 +271,7 @@ def _advance(
             funds_spent=Decimal(rng.choice([300, 2600])),
             at=filed,
         )
-    services.report_accept(
+    report_services.report_accept(
         actor=staff, hazard=hazard, note="经现场复核，整改到位，同意销号", at=filed + step
     )
 
@@ -317,7 +323,7 @@ def seed() -> None:
         for code in codes:
             if code not in areas or not by_area.get(code):
                 continue
-            tasks += services.inspection_tasks_from_key_period(
+            tasks += task_services.inspection_tasks_from_key_period(
                 actor=staff,
                 key_period=period,
                 key_areas=[areas[code]],
@@ -332,7 +338,7 @@ def seed() -> None:
         found = by_area.get(code, [])
         if found:
             tasks.append(
-                services.inspection_task_create(
+                task_services.inspection_task_create(
                     actor=staff,
                     title=f"安全生产治本攻坚三年行动·{areas[code].name}重大事故隐患专项排查",
                     key_area=areas[code],
@@ -370,7 +376,7 @@ def seed() -> None:
         unit = enterprise.supervising_unit
         template = templates.get(area.code)
         enforcement = index % 5 == 0
-        inspection = services.inspection_record(
+        inspection = inspection_services.inspection_record(
             actor=staff,
             enterprise=enterprise,
             key_area=area,
@@ -392,7 +398,7 @@ def seed() -> None:
                 "item", "inspection__enterprise__supervising_unit", "inspection__key_area"
             ):
                 deadline = day + dt.timedelta(days=rng.choice([7, 10, 15, 30]))
-                hazard = services.hazard_from_answer(
+                hazard = hazard_services.hazard_from_answer(
                     actor=staff,
                     answer=answer,
                     place=rng.choice(PLACES.get(area.code, DEFAULT_PLACES)),
@@ -403,7 +409,7 @@ def seed() -> None:
                 hazards_made.append((hazard, live))
         else:
             for text in rng.sample(FREE_HAZARDS.get(area.code, ["安全管理制度不健全"]), 1):
-                hazard = services.hazard_create(
+                hazard = hazard_services.hazard_create(
                     actor=staff,
                     enterprise=enterprise,
                     key_area=area,
@@ -435,7 +441,7 @@ def seed() -> None:
         _advance(hazard, outcome, staff, head, rng, _at(hazard.found_on, 9), live=live)
         hazard.refresh_from_db()
         if not supervised and hazard.is_major and hazard.is_open:
-            services.hazard_supervise(
+            hazard_services.hazard_supervise(
                 actor=staff,
                 hazard=hazard,
                 office="吉林市安全生产委员会办公室",
@@ -448,7 +454,7 @@ def seed() -> None:
         if live and hazard.checklist_item_id and not hazard.is_major:
             hazard.refresh_from_db()
             if hazard.status == Hazard.Status.ACCEPTED:
-                services.hazard_create(
+                hazard_services.hazard_create(
                     actor=staff,
                     enterprise=hazard.enterprise,
                     key_area=hazard.key_area,
@@ -465,7 +471,7 @@ def seed() -> None:
     # one not at all.
     for n, unit in enumerate(units[:-1]):
         day = dt.date(2024, 7, 16 if n == 1 else 8 + n % 6)
-        services.quarterly_report_file(
+        statistics_services.quarterly_report_file(
             actor=heads.get(unit.pk, staff),
             unit=unit,
             year=2024,
@@ -477,7 +483,7 @@ def seed() -> None:
     # 4. The three violations and enforcement.
     for n, inspection in enumerate(inspections[: len(VIOLATIONS) * 2]):
         kind, text = VIOLATIONS[n % len(VIOLATIONS)]
-        violation = services.violation_record(
+        violation = enforcement_services.violation_record(
             actor=staff,
             enterprise=inspection.enterprise,
             kind=kind,
@@ -489,7 +495,7 @@ def seed() -> None:
         if n % 2 == 0:
             fine = n % 4 == 0
             prefix = inspection.unit.doc_number_prefix or "高新"
-            services.enforcement_action_record(
+            enforcement_services.enforcement_action_record(
                 actor=staff,
                 enterprise=inspection.enterprise,
                 unit=inspection.unit,
@@ -506,7 +512,7 @@ def seed() -> None:
                 inspection=inspection,
             )
     for hazard, _live in hazards_made[:6]:
-        services.enforcement_action_record(
+        enforcement_services.enforcement_action_record(
             actor=staff,
             enterprise=hazard.enterprise,
             unit=hazard.responsible_unit,

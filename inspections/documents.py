@@ -32,7 +32,8 @@ def image_data_uri(field_file) -> str | None:
 
 
 def hazard_dossier_context(hazard) -> dict[str, Any]:
-    from .selectors import hazard_history, hazard_reports
+    from inspections.selectors.hazards import hazard_history
+    from inspections.selectors.reports import hazard_reports
 
     reports = []
     for report in hazard_reports(hazard=hazard):

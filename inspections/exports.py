@@ -13,10 +13,9 @@ from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections.models import Hazard, HazardLevel
+from inspections.selectors import hazards as hazard_selectors
 from safetyzone.documents.spreadsheets import SafeWorkbook, new_workbook
-
-from . import selectors
-from .models import Hazard, HazardLevel
 
 # Rows of the PDF ledger; beyond it the office uses the Excel export.
 PDF_LEDGER_LIMIT = 500
@@ -44,7 +43,7 @@ def ledger_columns() -> list[tuple[str, int]]:
 
 # The ledger's columns as the database gives them: plain values, no model instances, so
 # that 100,000 rows cost a fetch and a loop, not 100,000 objects and their lazy labels.
-LEDGER_VALUES = selectors.LEDGER_COLUMNS
+LEDGER_VALUES = hazard_selectors.LEDGER_COLUMNS
 LEDGER_CHUNK_SIZE = 2000
 
 

@@ -23,8 +23,10 @@ from safetyzone.core.panels import (
 
 
 def inspections_panel(request: HttpRequest) -> dict | None:
-    from .models import RectificationReport
-    from .selectors import hazard_list, hazard_statistics, report_list
+    from inspections.models import RectificationReport
+    from inspections.selectors.hazards import hazard_list
+    from inspections.selectors.reports import report_list
+    from inspections.selectors.statistics import hazard_statistics
 
     user = request.user
     if not user.has_perm("inspections.view_hazard"):
@@ -56,8 +58,9 @@ def inspections_todo(request: HttpRequest) -> list[TodoGroup | None] | None:
     """A head's rectification work waiting at home: reports sent back and not yet filed
     again, and open hazards due by the end of this week (overdue ones too). Two queries
     whatever their number."""
-    from .models import Hazard, RectificationReport
-    from .selectors import hazard_list, report_list
+    from inspections.models import Hazard, RectificationReport
+    from inspections.selectors.hazards import hazard_list
+    from inspections.selectors.reports import report_list
 
     user = request.user
     if not is_unit_head(user) or not user.has_perm("inspections.view_hazard"):

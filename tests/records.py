@@ -11,7 +11,9 @@ from duty.services.incidents import incident_report_create, incident_update_crea
 from duty.services.log import handover_create
 from duty.services.resources import standby_create, stock_move
 from duty.times import shift_window
-from inspections import services as inspection_services
+from inspections.services import hazard_changes as change_services
+from inspections.services import hazards as hazard_services
+from inspections.services import reports as report_services
 
 from .duty.factories import ResourceFactory, TeamFactory
 from .factories import KeyPeriodFactory, draft_meeting
@@ -24,14 +26,14 @@ def issued_meeting(*, office, units, staff, **kwargs):
 
 def filed_report(*, hazard, head):
     """The head takes the hazard into rectification and files its report."""
-    inspection_services.hazard_start_rectification(actor=head, hazard=hazard)
-    return inspection_services.report_file(
+    hazard_services.hazard_start_rectification(actor=head, hazard=hazard)
+    return report_services.report_file(
         actor=head, hazard=hazard, measures_taken="已清理", completed_on=dt.date(2024, 6, 9)
     )
 
 
 def change_request(*, hazard, head):
-    return inspection_services.hazard_change_request(
+    return change_services.hazard_change_request(
         actor=head, hazard=hazard, deadline=dt.date(2024, 7, 20), reason="设备到货延迟"
     )
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from campaigns.models import TaskAssignment
 from campaigns.services.meetings import meeting_issue
 from duty.models import IncidentReport, IncidentUpdate
-from inspections import services as hazard_services
+from inspections.services import hazards as hazard_services
+from inspections.services import reports as report_services
 from safetyzone.org.roles import Role
 
 from .duty.factories import RosterFactory, ShiftFactory, leader, officer, published
@@ -63,10 +64,10 @@ def fill(unit, head, staff, n: int, *, tag: str) -> None:
             responsible_person="王经理",
         )
         hazard_services.hazard_start_rectification(actor=head, hazard=returned)
-        hazard_services.report_file(
+        report_services.report_file(
             actor=head, hazard=returned, measures_taken="已清理", completed_on=today
         )
-        hazard_services.report_return(actor=staff, hazard=returned, reason="照片不清楚")
+        report_services.report_return(actor=staff, hazard=returned, reason="照片不清楚")
 
 
 def _todo(response) -> dict[str, list[str]]:

@@ -28,7 +28,7 @@ from duty import models as dm
 from duty.services.resources import team_create
 from duty.times import shift_window
 from inspections import models as im
-from inspections import services as inspection_services
+from inspections.services import hazards as hazard_services
 from safetyzone.org.models import Unit, User
 from safetyzone.org.roles import Role
 
@@ -304,7 +304,7 @@ def _inspections(world: World, n: int) -> None:
 
 
 def _hazard(world: World, **kwargs) -> im.Hazard:
-    return inspection_services.hazard_create(
+    return hazard_services.hazard_create(
         actor=world.staff,
         enterprise=EnterpriseFactory(supervising_unit=world.unit),
         key_area=key_area("fire"),

@@ -16,7 +16,6 @@ from django.utils import timezone
 from campaigns.models import Chaser, ExtensionRequest, Task, TaskAssignment
 from campaigns.selectors import tasks as task_selectors
 from duty.models import DutyRoster, Shift
-from inspections import services as inspection_services
 from inspections.models import (
     Hazard,
     HazardCodeSequence,
@@ -24,6 +23,7 @@ from inspections.models import (
     InspectionAnswer,
     RectificationReport,
 )
+from inspections.services import hazards as hazard_services
 from safetyzone.core.models import SeedRun
 from safetyzone.notifications.models import Notification
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
@@ -190,7 +190,7 @@ def test_codes_are_unique_and_new_hazards_continue_the_sequence(catalogues):
         assert sequence.last_value == max(numbers) == len(numbers)
 
     staff = User.objects.get(username="bench-staff")
-    hazard = inspection_services.hazard_create(
+    hazard = hazard_services.hazard_create(
         actor=staff,
         enterprise=Enterprise.objects.filter(is_active=True).first(),
         key_area=KeyArea.objects.get(code="fire"),

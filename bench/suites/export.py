@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from bench.core import Result, emit, peak_rss_mb, setup_django
+from inspections.selectors import hazards as hazard_selectors
 
 STAFF = "bench-staff"
 RSS_LIMIT_MB = 150
@@ -44,13 +45,13 @@ def _staff():
 def product_export(path: str) -> dict:
     """The view ``inspections.views.ledger_xlsx`` for bench-staff with no filter, writing
     to ``path`` instead of a temporary file."""
-    from inspections import exports, selectors
-    from inspections.forms import LedgerFilterForm
+    from inspections import exports
+    from inspections.forms.hazards import LedgerFilterForm
 
     user = _staff()
     start = time.perf_counter()
     form = LedgerFilterForm(None, user=user)
-    hazards = selectors.hazard_list(user=user, filters=form.filters())
+    hazards = hazard_selectors.hazard_list(user=user, filters=form.filters())
     exports.write_ledger_xlsx(hazards, path)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "rss_mb": peak_rss_mb()}

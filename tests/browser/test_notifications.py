@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from inspections import services as inspections_services
+from inspections.services import hazards as hazard_services
 from safetyzone.org.models import KeyArea
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
@@ -93,7 +93,7 @@ def test_work_arrives_in_the_bell_staff_head_staff_head(browser, live_server, sc
     expect(head.get_by_test_id("unread-count")).to_have_count(0)  # read by opening it
 
     # 3. A hazard of the head's unit: the head files a rectification report.
-    hazard = inspections_services.hazard_create(
+    hazard = hazard_services.hazard_create(
         actor=inspector,
         enterprise=enterprise,
         key_area=fire,

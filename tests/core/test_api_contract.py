@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import path
 from rest_framework.test import APIClient
 
-from inspections import services as inspection_services
+from inspections.services import hazards as hazard_services
 from safetyzone import urls as project_urls
 from safetyzone.core.api import DateTimeField, ModelSerializer
 from tests.factories import EnterpriseFactory, KeyAreaFactory
@@ -61,7 +61,7 @@ def enterprise_a(unit_a, fire):
 
 @pytest.fixture
 def hazard_a(staff, enterprise_a, fire):
-    return inspection_services.hazard_create(
+    return hazard_services.hazard_create(
         actor=staff,
         enterprise=enterprise_a,
         key_area=fire,

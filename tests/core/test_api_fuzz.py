@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from campaigns import models as cm
 from duty import models as dm
 from inspections import models as im
-from inspections import services as inspection_services
+from inspections.services import hazards as hazard_services
 from safetyzone.notifications.models import Notification
 from safetyzone.org.models import Enterprise, KeyArea, Unit
 from safetyzone.org.roles import Role
@@ -152,7 +152,7 @@ def world(staff, head, other_head) -> None:
         enterprise.key_areas.set([fire])
         inspection = InspectionFactory(enterprise=enterprise, key_area=fire)
         InspectionTaskFactory(key_area=fire)
-        inspection_services.hazard_create(
+        hazard_services.hazard_create(
             actor=staff,
             enterprise=enterprise,
             key_area=fire,

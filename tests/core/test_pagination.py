@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import HazardLevel
+from inspections.services import hazards as hazard_services
 from safetyzone.core.pagination import Paginator, forget_capped_counts
 from safetyzone.org.models import KeyArea
 
@@ -151,7 +151,7 @@ def test_the_api_refuses_a_page_past_the_rows(client, staff, unit_a, settings):
 @pytest.fixture
 def seven_hazards(staff, unit_a):
     for n in range(7):
-        services.hazard_create(
+        hazard_services.hazard_create(
             actor=staff,
             enterprise=EnterpriseFactory(supervising_unit=unit_a),
             key_area=key_area("fire"),
@@ -171,7 +171,7 @@ def test_the_ledger_says_more_than_the_cap_in_chinese(client, staff, seven_hazar
 
 def test_the_ledger_pages_on_past_the_cap(client, staff, seven_hazards, settings, monkeypatch):
     settings.PAGINATION_COUNT_CAP = 3
-    monkeypatch.setattr("inspections.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("inspections.views._common.PAGE_SIZE", 2)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(staff)
     url = reverse("inspections:hazard-list")

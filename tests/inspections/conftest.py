@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
-from inspections import services
 from inspections.models import Hazard, HazardLevel
+from inspections.services import hazards as hazard_services
+from inspections.services import reports as report_services
 from safetyzone.org.roles import Role
 
 from ..factories import EnterpriseFactory, UserFactory
@@ -107,15 +108,15 @@ def make_hazard(actor, enterprise, **kwargs) -> Hazard:
         "place": "一层东侧通道",
     }
     values.update(kwargs)
-    return services.hazard_create(actor=actor, enterprise=enterprise, **values)
+    return hazard_services.hazard_create(actor=actor, enterprise=enterprise, **values)
 
 
 def close_hazard(staff, head, hazard: Hazard, completed_on=dt.date(2024, 6, 15)) -> Hazard:
-    services.hazard_start_rectification(actor=head, hazard=hazard)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=head, hazard=hazard)
+    report_services.report_file(
         actor=head, hazard=hazard, measures_taken="已清理", completed_on=completed_on
     )
-    services.report_accept(actor=staff, hazard=hazard)
+    report_services.report_accept(actor=staff, hazard=hazard)
     hazard.refresh_from_db()
     return hazard
 

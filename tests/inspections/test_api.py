@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from inspections import services
 from inspections.models import Hazard, Inspection
+from inspections.services import hazards as hazard_services
+from inspections.services import reports as report_services
+from inspections.services import tasks as task_services
 from tests.helpers import authenticate, count_queries, pdf_upload, png_upload
 
 from ..factories import EnterpriseFactory
@@ -41,8 +43,8 @@ def api_client(api_client):
 def world(staff, alice, unit_a, enterprise_a, template):
     """One record of each resource in unit A."""
     hazard = make_hazard(staff, enterprise_a)
-    services.hazard_start_rectification(actor=alice, hazard=hazard)
-    report = services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
+    report = report_services.report_file(
         actor=alice, hazard=hazard, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
     inspection = InspectionFactory(enterprise=enterprise_a)
@@ -118,8 +120,8 @@ def test_submit_accept_through_the_api(api_client, alice, staff, hazard_a):
 
 
 def test_return_needs_a_reason_and_then_goes_back(api_client, alice, staff, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
     authenticate(api_client, staff)
@@ -205,7 +207,7 @@ def test_hazard_for_another_units_enterprise_is_refused_like_a_missing_one(
 
 
 def test_report_with_evidence_by_multipart(api_client, alice, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
     authenticate(api_client, alice)
     response = api_client.post(
         f"{API}rectification-reports/",
@@ -295,8 +297,8 @@ def _fill(resource, rows, unit, staff, alice):
             make_hazard(staff, enterprise, level=["general", "major"][i % 2])
         elif resource == "rectification-reports":
             hazard = make_hazard(staff, enterprise)
-            services.hazard_start_rectification(actor=alice, hazard=hazard)
-            services.report_file(
+            hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
+            report_services.report_file(
                 actor=alice,
                 hazard=hazard,
                 measures_taken="清理",
@@ -336,7 +338,7 @@ def test_list_query_count_is_the_same_for_5_and_50_rows(api_client, staff, alice
 
 
 def test_task_detail_shows_coverage_per_unit(api_client, staff, alice, unit_a, enterprise_a, fire):
-    task = services.inspection_task_create(
+    task = task_services.inspection_task_create(
         actor=staff,
         title="消防检查",
         key_area=fire,
@@ -391,8 +393,8 @@ def test_hazard_with_photos_by_multipart(api_client, inspector_a, enterprise_a, 
 
 
 def test_evidence_is_downloaded_with_a_token_only_in_scope(api_client, alice, bob, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    report = services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report = report_services.report_file(
         actor=alice,
         hazard=hazard_a,
         measures_taken="清理",

@@ -12,7 +12,7 @@ from inspections.models import (
     RectificationReport,
     Violation,
 )
-from inspections.selectors import hazard_statistics
+from inspections.selectors.statistics import hazard_statistics
 from safetyzone.org.models import User
 
 

@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from inspections import services
 from inspections.exports import write_ledger_xlsx
+from inspections.services import hazards as hazard_services
+from inspections.services import reports as report_services
 from safetyzone.documents.models import GeneratedDocument
 from tests.helpers import png_upload
 
@@ -57,7 +58,7 @@ def test_ledger_xlsx_cells_read_as_the_model_says(client, staff, alice, enterpri
     """The export reads plain values, not instances: its labels and flags must still be
     the model's own (display labels, Hazard.is_overdue, the close time in local time)."""
     overdue = make_hazard(staff, enterprise_a, level="major", deadline=dt.date(2024, 6, 20))
-    services.hazard_update(
+    hazard_services.hazard_update(
         actor=staff,
         hazard=overdue,
         plan_responsibility="王",
@@ -66,7 +67,7 @@ def test_ledger_xlsx_cells_read_as_the_model_says(client, staff, alice, enterpri
         plan_time_limit=dt.date(2024, 6, 19),
         plan_contingency="警戒",
     )
-    services.hazard_supervise(
+    hazard_services.hazard_supervise(
         actor=staff,
         hazard=overdue,
         office="高新区安委办",
@@ -164,15 +165,15 @@ def test_hazard_dossier_holds_history_reports_and_photos(
     client, alice, staff, enterprise_a, django_capture_on_commit_callbacks
 ):
     hazard = make_hazard(staff, enterprise_a, photos=[png_upload()])
-    services.hazard_start_rectification(actor=alice, hazard=hazard)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
+    report_services.report_file(
         actor=alice,
         hazard=hazard,
         measures_taken="清理杂物并设置警示标识",
         completed_on=dt.date(2024, 6, 9),
         evidence=[png_upload("after.png", color="green")],
     )
-    services.report_return(actor=staff, hazard=hazard, reason="照片未体现整改后现场")
+    report_services.report_return(actor=staff, hazard=hazard, reason="照片未体现整改后现场")
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("documents:request", args=["hazard_dossier", hazard.pk]))
@@ -202,7 +203,7 @@ def test_quarterly_table_xlsx(client, staff, alice, unit_a, unit_b, enterprise_a
     first = make_hazard(staff, enterprise_a, level="major")
     make_hazard(staff, enterprise_a, found_on=dt.date(2024, 5, 20), deadline=dt.date(2024, 6, 1))
     make_hazard(staff, enterprise_b)
-    services.hazard_update(
+    hazard_services.hazard_update(
         actor=alice,
         hazard=first,
         plan_responsibility="王",

@@ -11,8 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from inspections import selectors, services
 from inspections.models import Hazard, HazardChangeRequest
+from inspections.selectors import hazards as hazard_selectors
+from inspections.services import _common as common_services
+from inspections.services import hazard_changes as change_services
+from inspections.services import hazards as hazard_services
 from safetyzone.notifications.models import Notification
 from safetyzone.org.models import User
 from safetyzone.org.roles import Role
@@ -55,7 +58,7 @@ def major_a(staff, enterprise_a):
 
 def history_reasons(hazard: Hazard, language: str) -> list[str]:
     with translation.override(language):
-        return [entry["reason"] for entry in selectors.hazard_history(hazard=hazard)]
+        return [entry["reason"] for entry in hazard_selectors.hazard_history(hazard=hazard)]
 
 
 # --- The head cannot change level or deadline -------------------------------------------
@@ -67,14 +70,14 @@ def history_reasons(hazard: Hazard, language: str) -> list[str]:
 def test_head_cannot_change_level_or_deadline_through_the_service(alice, hazard_a, change):
     before = frozen(hazard_a)
     with pytest.raises(ValidationError) as refused:
-        services.hazard_update(actor=alice, hazard=hazard_a, **change)
+        hazard_services.hazard_update(actor=alice, hazard=hazard_a, **change)
     field = "level" if "level" in change else "deadline"
     assert "change request" in refused.value.message_dict[field][0]
     assert frozen(hazard_a) == before
 
 
 def test_head_still_edits_the_plan_and_may_resend_the_same_level(alice, hazard_a):
-    services.hazard_update(
+    hazard_services.hazard_update(
         actor=alice,
         hazard=hazard_a,
         level=hazard_a.level,
@@ -119,7 +122,7 @@ def test_head_cannot_change_level_or_deadline_through_the_api(api_client, alice,
 
 def test_an_inspector_cannot_change_them_either(inspector_a, hazard_a):
     with pytest.raises(ValidationError):
-        services.hazard_update(actor=inspector_a, hazard=hazard_a, deadline=NEW_DEADLINE)
+        hazard_services.hazard_update(actor=inspector_a, hazard=hazard_a, deadline=NEW_DEADLINE)
 
 
 # --- Staff change them directly, with a reason ------------------------------------------
@@ -128,10 +131,10 @@ def test_an_inspector_cannot_change_them_either(inspector_a, hazard_a):
 def test_staff_direct_change_needs_a_reason(staff, hazard_a):
     before = frozen(hazard_a)
     with pytest.raises(ValidationError) as refused:
-        services.hazard_update(actor=staff, hazard=hazard_a, deadline=NEW_DEADLINE)
+        hazard_services.hazard_update(actor=staff, hazard=hazard_a, deadline=NEW_DEADLINE)
     assert "reason" in refused.value.message_dict
     assert frozen(hazard_a) == before
-    services.hazard_update(
+    hazard_services.hazard_update(
         actor=staff, hazard=hazard_a, deadline=NEW_DEADLINE, reason="汛期施工受阻"
     )
     hazard_a.refresh_from_db()
@@ -171,7 +174,7 @@ def test_staff_direct_change_through_page_and_api_needs_a_reason(
 
 
 def test_head_requests_and_staff_grant(alice, alice2, staff, staff2, bob, hazard_a):
-    request = services.hazard_change_request(
+    request = change_services.hazard_change_request(
         actor=alice, hazard=hazard_a, level="major", deadline=NEW_DEADLINE, reason="涉及消防主管道"
     )
     assert request.status == "pending"
@@ -180,8 +183,8 @@ def test_head_requests_and_staff_grant(alice, alice2, staff, staff2, bob, hazard
     # The request goes to committee staff only.
     assert notified(Notification.Reason.CHANGE_REQUESTED) == {"staff", "staff2"}
 
-    services.hazard_update(actor=alice, hazard=hazard_a, **FIVE)  # a major hazard's plan
-    services.hazard_change_decide(actor=staff, request=request, grant=True, note="同意")
+    hazard_services.hazard_update(actor=alice, hazard=hazard_a, **FIVE)  # a major hazard's plan
+    change_services.hazard_change_decide(actor=staff, request=request, grant=True, note="同意")
     request.refresh_from_db()
     assert (request.status, request.decided_by, request.decision_note) == ("granted", staff, "同意")
     assert request.decided_at is not None
@@ -197,34 +200,34 @@ def test_the_requester_is_told_of_the_decision_even_if_not_a_head(
 ):
     inspector_a.user_permissions.add(Permission.objects.get(codename="add_hazardchangerequest"))
     inspector = User.objects.get(pk=inspector_a.pk)  # permissions read afresh
-    request = services.hazard_change_request(
+    request = change_services.hazard_change_request(
         actor=inspector, hazard=hazard_a, deadline=NEW_DEADLINE, reason="设备到货延迟"
     )
-    services.hazard_change_decide(actor=staff, request=request, grant=False, note="期限合理")
+    change_services.hazard_change_decide(actor=staff, request=request, grant=False, note="期限合理")
     assert notified(Notification.Reason.CHANGE_DECIDED) == {"alice", "insa"}
 
 
 def test_staff_refuse_with_a_reason_and_nothing_changes(alice, staff, hazard_a):
-    request = services.hazard_change_request(
+    request = change_services.hazard_change_request(
         actor=alice, hazard=hazard_a, deadline=NEW_DEADLINE, reason="施工队伍不足"
     )
     before = frozen(hazard_a)[:2]
     with pytest.raises(ValidationError) as refused:
-        services.hazard_change_decide(actor=staff, request=request, grant=False, note="")
+        change_services.hazard_change_decide(actor=staff, request=request, grant=False, note="")
     assert "note" in refused.value.message_dict
-    services.hazard_change_decide(actor=staff, request=request, grant=False, note="期限足够")
+    change_services.hazard_change_decide(actor=staff, request=request, grant=False, note="期限足够")
     assert frozen(hazard_a)[:2] == before
     request.refresh_from_db()
     assert request.status == "refused"
-    with pytest.raises(services.TransitionNotAllowed):
-        services.hazard_change_decide(actor=staff, request=request, grant=True)
+    with pytest.raises(common_services.TransitionNotAllowed):
+        change_services.hazard_change_decide(actor=staff, request=request, grant=True)
 
 
 def test_history_keeps_request_and_decision_with_reasons_in_both_languages(alice, staff, hazard_a):
-    request = services.hazard_change_request(
+    request = change_services.hazard_change_request(
         actor=alice, hazard=hazard_a, deadline=NEW_DEADLINE, reason="施工队伍不足"
     )
-    services.hazard_change_decide(actor=staff, request=request, grant=True, note="同意延期")
+    change_services.hazard_change_decide(actor=staff, request=request, grant=True, note="同意延期")
     raw = list(
         hazard_a.history.order_by("history_date", "pk").values_list(
             "history_change_reason", flat=True
@@ -245,7 +248,7 @@ def test_history_keeps_request_and_decision_with_reasons_in_both_languages(alice
     assert chinese[1].startswith(expected) and chinese[1].endswith("施工队伍不足")
     # The deadline's change shows in the granted entry.
     with translation.override("en"):
-        granted = selectors.hazard_history(hazard=hazard_a)[-1]
+        granted = hazard_selectors.hazard_history(hazard=hazard_a)[-1]
     assert {"field": "rectification deadline", "old": "2024-06-20", "new": "2024-07-31"} in (
         granted["changes"]
     )
@@ -277,28 +280,32 @@ def test_request_rules(alice, staff, hazard_a):
     ]
     for kwargs, field in cases:
         with pytest.raises(ValidationError) as refused:
-            services.hazard_change_request(actor=alice, hazard=hazard_a, **kwargs)
+            change_services.hazard_change_request(actor=alice, hazard=hazard_a, **kwargs)
         assert field in refused.value.message_dict, kwargs
-    services.hazard_change_request(actor=alice, hazard=hazard_a, deadline=NEW_DEADLINE, reason="x")
+    change_services.hazard_change_request(
+        actor=alice, hazard=hazard_a, deadline=NEW_DEADLINE, reason="x"
+    )
     with pytest.raises(ValidationError, match="already waiting"):
-        services.hazard_change_request(actor=alice, hazard=hazard_a, deadline=LATER, reason="y")
+        change_services.hazard_change_request(
+            actor=alice, hazard=hazard_a, deadline=LATER, reason="y"
+        )
     assert HazardChangeRequest.objects.count() == 1
 
 
 def test_a_head_cannot_decide(alice, hazard_a):
-    request = services.hazard_change_request(
+    request = change_services.hazard_change_request(
         actor=alice, hazard=hazard_a, deadline=NEW_DEADLINE, reason="x"
     )
     with pytest.raises(PermissionDenied):
-        services.hazard_change_decide(actor=alice, request=request, grant=True)
+        change_services.hazard_change_decide(actor=alice, request=request, grant=True)
     request.refresh_from_db()
     assert request.status == "pending"
 
 
 def test_a_closed_hazard_takes_no_request(alice, staff, hazard_a):
     close_hazard(staff, alice, hazard_a)
-    with pytest.raises(services.TransitionNotAllowed):
-        services.hazard_change_request(
+    with pytest.raises(common_services.TransitionNotAllowed):
+        change_services.hazard_change_request(
             actor=alice, hazard=hazard_a, deadline=NEW_DEADLINE, reason="x"
         )
 
@@ -338,7 +345,7 @@ def test_request_and_decision_on_the_hazard_page(client, alice, staff, hazard_a)
 
 
 def test_another_units_head_gets_404_on_unit_as_requests(client, api_client, alice, bob, hazard_a):
-    request = services.hazard_change_request(
+    request = change_services.hazard_change_request(
         actor=alice, hazard=hazard_a, deadline=NEW_DEADLINE, reason="x"
     )
     client.force_login(bob)
@@ -394,18 +401,20 @@ def test_request_and_decision_through_the_api(api_client, alice, staff, hazard_a
 
 
 def test_listing_notifies_the_units_heads_only(alice, alice2, bob, staff, major_a):
-    services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
+    hazard_services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
     assert notified(Notification.Reason.LISTED) == {"alice", "alice2"}
     note = Notification.objects.filter(reason="listed").first()
     assert note.kind == Notification.Kind.HAZARD and "市安委办" in note.message
 
 
 def test_a_second_listing_is_refused_and_the_first_kept(staff, major_a):
-    services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
+    hazard_services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
     major_a.refresh_from_db()
     listed_at = major_a.supervised_at
-    with pytest.raises(services.TransitionNotAllowed, match="already under listed supervision"):
-        services.hazard_supervise(
+    with pytest.raises(
+        common_services.TransitionNotAllowed, match="already under listed supervision"
+    ):
+        hazard_services.hazard_supervise(
             actor=staff, hazard=major_a, office="区安委办", deadline=NEW_DEADLINE
         )
     major_a.refresh_from_db()
@@ -414,7 +423,7 @@ def test_a_second_listing_is_refused_and_the_first_kept(staff, major_a):
 
 
 def test_a_second_listing_through_the_api_is_a_409(api_client, staff, major_a):
-    services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
+    hazard_services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
     authenticate(api_client, staff)
     response = api_client.post(
         f"{API}hazards/{major_a.pk}/supervise/",
@@ -427,7 +436,7 @@ def test_a_second_listing_through_the_api_is_a_409(api_client, staff, major_a):
 
 
 def test_acceptance_delists_with_date_and_office(client, alice, staff, major_a):
-    services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
+    hazard_services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
     major_a.refresh_from_db()
     assert major_a.is_listed
     close_hazard(staff, alice, major_a)
@@ -448,9 +457,9 @@ def test_a_hazard_never_listed_is_not_delisted(alice, staff, hazard_a):
 
 
 def test_a_listed_hazard_cannot_be_lowered_by_staff_either(staff, major_a):
-    services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
+    hazard_services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
     with pytest.raises(ValidationError) as refused:
-        services.hazard_update(actor=staff, hazard=major_a, level="general", reason="复核")
+        hazard_services.hazard_update(actor=staff, hazard=major_a, level="general", reason="复核")
     assert "level" in refused.value.message_dict
 
 

@@ -9,15 +9,16 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from inspections import services
+from inspections.services import hazards as hazard_services
+from inspections.services import reports as report_services
 from safetyzone.notifications.models import Notification
 from tests.factories import committee_staff, head_of
 from tests.helpers import told
 
 
 def file_report(head, hazard, measures="清理杂物，设置禁止堆放标识"):
-    services.hazard_start_rectification(actor=head, hazard=hazard)
-    return services.report_file(
+    hazard_services.hazard_start_rectification(actor=head, hazard=hazard)
+    return report_services.report_file(
         actor=head, hazard=hazard, measures_taken=measures, completed_on=dt.date(2024, 6, 12)
     )
 
@@ -44,7 +45,7 @@ def test_a_returned_report_tells_the_units_heads_and_the_filer_once(staff, alice
     head_of(hazard.responsible_unit, username="alice2")
     file_report(alice, hazard)
     Notification.objects.all().delete()
-    services.report_return(actor=staff, hazard=hazard, reason="照片未体现整改后现场")
+    report_services.report_return(actor=staff, hazard=hazard, reason="照片未体现整改后现场")
     url = hazard.get_absolute_url()
     assert told() == [("alice", "returned", url), ("alice2", "returned", url)]
     assert "照片未体现整改后现场" in Notification.objects.get(recipient=alice).message
@@ -53,7 +54,7 @@ def test_a_returned_report_tells_the_units_heads_and_the_filer_once(staff, alice
 def test_a_report_returned_twice_in_a_day_is_told_twice(staff, alice, hazard):
     for reason in ("照片不清晰", "缺少验收记录"):
         file_report(alice, hazard)
-        services.report_return(actor=staff, hazard=hazard, reason=reason)
+        report_services.report_return(actor=staff, hazard=hazard, reason=reason)
     messages = list(
         Notification.objects.filter(recipient=alice, reason="returned").values_list(
             "message", flat=True
@@ -68,16 +69,16 @@ def test_an_accepted_report_tells_the_units_heads_and_the_filer(staff, alice, bo
     filer = head_of(hazard.responsible_unit, username="alice2")
     file_report(filer, hazard)
     Notification.objects.all().delete()
-    services.report_accept(actor=staff, hazard=hazard, note="现场核查属实")
+    report_services.report_accept(actor=staff, hazard=hazard, note="现场核查属实")
     url = hazard.get_absolute_url()
     assert told() == [("alice", "accepted", url), ("alice2", "accepted", url)]
 
 
 def test_heads_of_another_unit_never_hear_of_unit_as_reports(staff, alice, bob, hazard):
     file_report(alice, hazard)
-    services.report_return(actor=staff, hazard=hazard, reason="照片不清晰")
+    report_services.report_return(actor=staff, hazard=hazard, reason="照片不清晰")
     file_report(alice, hazard)
-    services.report_accept(actor=staff, hazard=hazard)
+    report_services.report_accept(actor=staff, hazard=hazard)
     assert not Notification.objects.filter(recipient=bob).exists()
     assert not Notification.objects.filter(recipient=alice, reason="submitted").exists()
     assert not Notification.objects.filter(recipient=staff).exclude(reason="submitted").exists()
@@ -92,7 +93,7 @@ def test_a_rolled_back_return_tells_nobody(
     Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
-            services.report_return(actor=staff, hazard=hazard, reason="照片不清晰")
+            report_services.report_return(actor=staff, hazard=hazard, reason="照片不清晰")
             raise RuntimeError("the request failed after the service")
     assert not Notification.objects.exists()
     assert mail.outbox == []
@@ -106,6 +107,6 @@ def test_the_head_gets_an_email_with_the_hazards_link(
     alice.save()
     file_report(alice, hazard)
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_return(actor=staff, hazard=hazard, reason="照片不清晰")
+        report_services.report_return(actor=staff, hazard=hazard, reason="照片不清晰")
     assert [m.to for m in mail.outbox] == [["alice@example.gov.cn"]]
     assert f"https://aqy.example.gov.cn{hazard.get_absolute_url()}" in mail.outbox[0].body

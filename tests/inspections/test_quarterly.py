@@ -8,9 +8,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import QuarterlyReport
-from inspections.selectors import quarterly_table
+from inspections.selectors.statistics import quarterly_table
+from inspections.services import statistics as statistics_services
 
 from .conftest import make_hazard
 
@@ -19,36 +19,40 @@ from .conftest import make_hazard
 def test_head_files_the_quarter_with_the_ledgers_figures(alice, staff, enterprise_a, unit_a):
     make_hazard(staff, enterprise_a, level="major")
     make_hazard(staff, enterprise_a)
-    report = services.quarterly_report_file(actor=alice, unit=unit_a, year=2024, quarter=2)
+    report = statistics_services.quarterly_report_file(
+        actor=alice, unit=unit_a, year=2024, quarter=2
+    )
     assert (report.hazards, report.major, report.due_on) == (2, 1, dt.date(2024, 7, 15))
     assert not report.is_late
     make_hazard(staff, enterprise_a, found_on=dt.date(2024, 6, 30), deadline=dt.date(2024, 7, 9))
     report.refresh_from_db()
     assert report.hazards == 2  # as filed
     with pytest.raises(ValidationError):
-        services.quarterly_report_file(actor=alice, unit=unit_a, year=2024, quarter=2)
+        statistics_services.quarterly_report_file(actor=alice, unit=unit_a, year=2024, quarter=2)
 
 
 @time_machine.travel("2024-06-20 10:00:00+08:00", tick=False)
 def test_a_quarter_not_yet_ended_cannot_be_filed(alice, unit_a):
     with pytest.raises(ValidationError) as info:
-        services.quarterly_report_file(actor=alice, unit=unit_a, year=2024, quarter=2)
+        statistics_services.quarterly_report_file(actor=alice, unit=unit_a, year=2024, quarter=2)
     assert "quarter" in info.value.message_dict
 
 
 def test_head_cannot_file_for_another_unit(alice, unit_b):
     with pytest.raises(ValidationError):
-        services.quarterly_report_file(actor=alice, unit=unit_b, year=2024, quarter=1)
+        statistics_services.quarterly_report_file(actor=alice, unit=unit_b, year=2024, quarter=1)
 
 
 def test_inspector_cannot_file(inspector_a, unit_a):
     with pytest.raises(PermissionDenied):
-        services.quarterly_report_file(actor=inspector_a, unit=unit_a, year=2024, quarter=1)
+        statistics_services.quarterly_report_file(
+            actor=inspector_a, unit=unit_a, year=2024, quarter=1
+        )
 
 
 @time_machine.travel("2024-07-20 10:00:00+08:00", tick=False)
 def test_office_sees_who_filed_late_and_who_has_not(client, alice, staff, unit_a, unit_b):
-    services.quarterly_report_file(actor=alice, unit=unit_a, year=2024, quarter=2)
+    statistics_services.quarterly_report_file(actor=alice, unit=unit_a, year=2024, quarter=2)
     table = quarterly_table(user=staff, year=2024, quarter=2)
     rows = {row["unit"]: row for row in table["rows"]}
     assert rows[unit_a]["filed"].is_late

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import HazardLevel
+from inspections.services import hazards as hazard_services
 
 from ..factories import EnterpriseFactory
 from .factories import key_area
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def hazard(staff, unit, enterprise_name, description):
-    return services.hazard_create(
+    return hazard_services.hazard_create(
         actor=staff,
         enterprise=EnterpriseFactory(supervising_unit=unit, name=enterprise_name),
         key_area=key_area("fire"),

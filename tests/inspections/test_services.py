@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from inspections import selectors, services
 from inspections.models import (
     Hazard,
     HazardCodeSequence,
@@ -18,7 +17,15 @@ from inspections.models import (
     InspectionTarget,
     RectificationReport,
 )
-from inspections.services import AnswerInput, TransitionNotAllowed
+from inspections.selectors import hazards as hazard_selectors
+from inspections.selectors import tasks as task_selectors
+from inspections.services import enforcement as enforcement_services
+from inspections.services import hazards as hazard_services
+from inspections.services import inspections as inspection_services
+from inspections.services import reports as report_services
+from inspections.services import tasks as task_services
+from inspections.services._common import TransitionNotAllowed
+from inspections.services.inspections import AnswerInput
 from safetyzone.org.roles import Role
 from tests.helpers import (
     in_threads,
@@ -118,8 +125,8 @@ def test_photo_that_is_not_an_image_saves_nothing(staff, enterprise_a):
 
 
 def test_full_path_reported_to_accepted_records_who_and_when(staff, alice, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    report = services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report = report_services.report_file(
         actor=alice,
         hazard=hazard_a,
         measures_taken="清理杂物，设置禁止堆放标识",
@@ -132,7 +139,7 @@ def test_full_path_reported_to_accepted_records_who_and_when(staff, alice, hazar
     hazard_a.refresh_from_db()
     assert hazard_a.status == S.SUBMITTED
 
-    services.report_accept(actor=staff, hazard=hazard_a, note="现场核查属实")
+    report_services.report_accept(actor=staff, hazard=hazard_a, note="现场核查属实")
     hazard_a.refresh_from_db()
     report.refresh_from_db()
     assert hazard_a.status == S.ACCEPTED
@@ -142,26 +149,26 @@ def test_full_path_reported_to_accepted_records_who_and_when(staff, alice, hazar
 
 
 def test_return_then_resume_then_accept_keeps_every_report(staff, alice, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 12)
     )
-    services.report_return(actor=staff, hazard=hazard_a, reason="照片未体现整改后现场")
+    report_services.report_return(actor=staff, hazard=hazard_a, reason="照片未体现整改后现场")
     hazard_a.refresh_from_db()
     assert hazard_a.status == S.RETURNED
     with pytest.raises(TransitionNotAllowed):
-        services.report_file(
+        report_services.report_file(
             actor=alice, hazard=hazard_a, measures_taken="x", completed_on=dt.date(2024, 6, 13)
         )
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice,
         hazard=hazard_a,
         measures_taken="清理并补拍照片",
         completed_on=dt.date(2024, 6, 14),
         evidence=[png_upload()],
     )
-    services.report_accept(actor=staff, hazard=hazard_a)
+    report_services.report_accept(actor=staff, hazard=hazard_a)
     reports = list(hazard_a.reports.order_by("filed_at"))
     assert [r.status for r in reports] == ["returned", "accepted"]
     assert reports[0].review_note == "照片未体现整改后现场"
@@ -180,18 +187,20 @@ def test_return_then_resume_then_accept_keeps_every_report(staff, alice, hazard_
 )
 def test_transitions_outside_the_graph_are_refused(staff, alice, hazard_a, call, status):
     if status != S.REPORTED:
-        services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+        hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
     if status == S.SUBMITTED:
-        services.report_file(
+        report_services.report_file(
             actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
         )
     calls = {
-        "accept": lambda: services.report_accept(actor=staff, hazard=hazard_a),
-        "return": lambda: services.report_return(actor=staff, hazard=hazard_a, reason="不合格"),
-        "submit": lambda: services.report_file(
+        "accept": lambda: report_services.report_accept(actor=staff, hazard=hazard_a),
+        "return": lambda: report_services.report_return(
+            actor=staff, hazard=hazard_a, reason="不合格"
+        ),
+        "submit": lambda: report_services.report_file(
             actor=alice, hazard=hazard_a, measures_taken="x", completed_on=dt.date(2024, 6, 9)
         ),
-        "start": lambda: services.hazard_start_rectification(actor=alice, hazard=hazard_a),
+        "start": lambda: hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a),
     }
     with pytest.raises(TransitionNotAllowed):
         calls[call]()
@@ -202,7 +211,7 @@ def test_transitions_outside_the_graph_are_refused(staff, alice, hazard_a, call,
 def test_report_on_a_closed_hazard_is_refused(staff, alice, hazard_a):
     close_hazard(staff, alice, hazard_a)
     with pytest.raises(TransitionNotAllowed) as info:
-        services.report_file(
+        report_services.report_file(
             actor=alice, hazard=hazard_a, measures_taken="x", completed_on=dt.date(2024, 6, 16)
         )
     assert info.value.code == "hazard_closed"
@@ -210,33 +219,33 @@ def test_report_on_a_closed_hazard_is_refused(staff, alice, hazard_a):
 
 
 def test_return_needs_a_reason(staff, alice, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
     with pytest.raises(ValidationError) as info:
-        services.report_return(actor=staff, hazard=hazard_a, reason="  ")
+        report_services.report_return(actor=staff, hazard=hazard_a, reason="  ")
     assert "reason" in info.value.message_dict
 
 
 def test_head_cannot_review_a_report(alice, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
     with pytest.raises(PermissionDenied):
-        services.report_accept(actor=alice, hazard=hazard_a)
+        report_services.report_accept(actor=alice, hazard=hazard_a)
 
 
 def test_evidence_that_is_not_what_it_says_saves_nothing(alice, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
     fake = pdf_upload("photo.png")
     fake.file.write(b"")  # still a PDF by content, accepted
     text = png_upload("evidence.pdf")
     text.file = type(text.file)(b"just text pretending to be a PDF")
     text.size = len(b"just text pretending to be a PDF")
     with pytest.raises(ValidationError) as info:
-        services.report_file(
+        report_services.report_file(
             actor=alice,
             hazard=hazard_a,
             measures_taken="清理",
@@ -250,9 +259,9 @@ def test_evidence_that_is_not_what_it_says_saves_nothing(alice, hazard_a):
 
 
 def test_completion_before_the_finding_is_refused(alice, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
     with pytest.raises(ValidationError) as info:
-        services.report_file(
+        report_services.report_file(
             actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 1)
         )
     assert "completed_on" in info.value.message_dict
@@ -264,26 +273,26 @@ def test_completion_before_the_finding_is_refused(alice, hazard_a):
 def test_major_hazard_needs_five_implementations_before_work_starts(alice, staff, enterprise_a):
     hazard = make_hazard(staff, enterprise_a, level=HazardLevel.MAJOR)
     with pytest.raises(ValidationError) as info:
-        services.hazard_start_rectification(actor=alice, hazard=hazard)
+        hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
     assert info.value.code == "five_implementations"
     hazard.refresh_from_db()
     assert hazard.status == S.REPORTED
-    services.hazard_update(actor=alice, hazard=hazard, **FIVE)
-    services.hazard_start_rectification(actor=alice, hazard=hazard)
+    hazard_services.hazard_update(actor=alice, hazard=hazard, **FIVE)
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
     hazard.refresh_from_db()
     assert hazard.status == S.RECTIFYING
 
 
 def test_plan_cannot_be_emptied_while_a_major_hazard_is_worked_on(alice, staff, enterprise_a):
     hazard = make_hazard(staff, enterprise_a, level=HazardLevel.MAJOR, **FIVE)
-    services.hazard_start_rectification(actor=alice, hazard=hazard)
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
     with pytest.raises(ValidationError):
-        services.hazard_update(actor=alice, hazard=hazard, plan_contingency="")
+        hazard_services.hazard_update(actor=alice, hazard=hazard, plan_contingency="")
 
 
 def test_staff_put_a_major_hazard_under_listed_supervision(staff, enterprise_a):
     hazard = make_hazard(staff, enterprise_a, level=HazardLevel.MAJOR)
-    services.hazard_supervise(
+    hazard_services.hazard_supervise(
         actor=staff, hazard=hazard, office="吉林市安委办", deadline=dt.date(2024, 8, 1)
     )
     hazard.refresh_from_db()
@@ -293,7 +302,7 @@ def test_staff_put_a_major_hazard_under_listed_supervision(staff, enterprise_a):
 
 def test_general_hazard_cannot_be_supervised(staff, hazard_a):
     with pytest.raises(ValidationError):
-        services.hazard_supervise(
+        hazard_services.hazard_supervise(
             actor=staff, hazard=hazard_a, office="吉林市安委办", deadline=dt.date(2024, 8, 1)
         )
 
@@ -301,7 +310,7 @@ def test_general_hazard_cannot_be_supervised(staff, hazard_a):
 def test_head_cannot_put_a_hazard_under_supervision(alice, staff, enterprise_a):
     hazard = make_hazard(staff, enterprise_a, level=HazardLevel.MAJOR)
     with pytest.raises(PermissionDenied):
-        services.hazard_supervise(
+        hazard_services.hazard_supervise(
             actor=alice, hazard=hazard, office="x", deadline=dt.date(2024, 8, 1)
         )
 
@@ -310,12 +319,12 @@ def test_head_cannot_put_a_hazard_under_supervision(alice, staff, enterprise_a):
 
 
 def test_history_records_every_change_with_who_and_why(staff, alice, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
-    services.report_return(actor=staff, hazard=hazard_a, reason="不彻底")
-    entries = selectors.hazard_history(hazard=hazard_a)
+    report_services.report_return(actor=staff, hazard=hazard_a, reason="不彻底")
+    entries = hazard_selectors.hazard_history(hazard=hazard_a)
     assert [e["user"] for e in entries] == [staff, alice, alice, staff]
     assert "不彻底" in entries[-1]["reason"]
     status_changes = [c for e in entries for c in e["changes"] if c["new"] == "Returned"]
@@ -383,7 +392,7 @@ def test_inspection_answers_its_tasks_target_and_coverage_follows(
 ):
     second = EnterpriseFactory(supervising_unit=unit_a)
     second.key_areas.set([template.key_area])
-    task = services.inspection_task_create(
+    task = task_services.inspection_task_create(
         actor=staff,
         title="端午节前消防检查",
         key_area=template.key_area,
@@ -392,7 +401,7 @@ def test_inspection_answers_its_tasks_target_and_coverage_follows(
         deadline=dt.date(2024, 6, 30),
     )
     assert task.targets.count() == 3  # every fire enterprise of both units
-    inspection = services.inspection_record(
+    inspection = inspection_services.inspection_record(
         actor=inspector_a,
         enterprise=enterprise_a,
         key_area=template.key_area,
@@ -402,16 +411,16 @@ def test_inspection_answers_its_tasks_target_and_coverage_follows(
         answers=answers_for(template),
     )
     assert inspection.task == task  # found by enterprise, area and date
-    rows, total = selectors.task_coverage(user=staff, task=task)
+    rows, total = task_selectors.task_coverage(user=staff, task=task)
     assert [(r.unit, r.targets, r.inspected) for r in rows] == [(unit_a, 2, 1), (unit_b, 1, 0)]
     assert (total.targets, total.inspected, total.percent) == (3, 1, 33)
-    rows, total = selectors.task_coverage(user=inspector_a, task=task)
+    rows, total = task_selectors.task_coverage(user=inspector_a, task=task)
     assert [r.unit for r in rows] == [unit_a]
 
 
 def test_enforcement_visit_needs_two_inspectors(inspector_a, enterprise_a, template):
     with pytest.raises(ValidationError) as info:
-        services.inspection_record(
+        inspection_services.inspection_record(
             actor=inspector_a,
             enterprise=enterprise_a,
             key_area=template.key_area,
@@ -424,7 +433,7 @@ def test_enforcement_visit_needs_two_inspectors(inspector_a, enterprise_a, templ
 
 
 def test_failed_item_becomes_a_prefilled_hazard_in_one_step(inspector_a, enterprise_a, template):
-    inspection = services.inspection_record(
+    inspection = inspection_services.inspection_record(
         actor=inspector_a,
         enterprise=enterprise_a,
         key_area=template.key_area,
@@ -434,7 +443,7 @@ def test_failed_item_becomes_a_prefilled_hazard_in_one_step(inspector_a, enterpr
         answers=answers_for(template, fail_orders=(1, 2), photo=png_upload()),
     )
     failed = inspection.answers.filter(result="fail").order_by("item__order")
-    hazard = services.hazard_from_answer(actor=inspector_a, answer=failed[0])
+    hazard = hazard_services.hazard_from_answer(actor=inspector_a, answer=failed[0])
     assert hazard.description == "疏散通道是否畅通：堆放纸箱"
     assert hazard.level == HazardLevel.GENERAL
     assert hazard.legal_basis == failed[0].item.legal_basis
@@ -444,17 +453,17 @@ def test_failed_item_becomes_a_prefilled_hazard_in_one_step(inspector_a, enterpr
     )
     assert HazardPhoto.objects.filter(hazard=hazard).count() == 1
     with pytest.raises(ValidationError):
-        services.hazard_from_answer(actor=inspector_a, answer=failed[0])
-    rest = services.hazards_from_inspection(actor=inspector_a, inspection=inspection)
+        hazard_services.hazard_from_answer(actor=inspector_a, answer=failed[0])
+    rest = hazard_services.hazards_from_inspection(actor=inspector_a, inspection=inspection)
     assert [h.level for h in rest] == [HazardLevel.MAJOR]
     passed = inspection.answers.filter(result=InspectionAnswer.Result.PASS).first()
     with pytest.raises(ValidationError):
-        services.hazard_from_answer(actor=inspector_a, answer=passed)
+        hazard_services.hazard_from_answer(actor=inspector_a, answer=passed)
 
 
 def test_inspector_cannot_inspect_another_units_enterprise(inspector_a, enterprise_b, template):
     with pytest.raises(ValidationError) as info:
-        services.inspection_record(
+        inspection_services.inspection_record(
             actor=inspector_a,
             enterprise=enterprise_b,
             key_area=template.key_area,
@@ -471,7 +480,7 @@ def test_key_period_becomes_inspection_tasks_in_one_step(
         name="端午节", start_date=dt.date(2030, 6, 12), end_date=dt.date(2030, 6, 14)
     )
     chemicals = key_area("hazardous-chemicals")
-    tasks = services.inspection_tasks_from_key_period(
+    tasks = task_services.inspection_tasks_from_key_period(
         actor=staff,
         key_period=period,
         key_areas=[key_area("fire"), chemicals],
@@ -492,7 +501,7 @@ def test_key_period_becomes_inspection_tasks_in_one_step(
 def test_head_cannot_issue_tasks(alice, unit_a):
     period = KeyPeriodFactory()
     with pytest.raises(PermissionDenied):
-        services.inspection_tasks_from_key_period(
+        task_services.inspection_tasks_from_key_period(
             actor=alice, key_period=period, key_areas=[key_area("fire")], units=[unit_a]
         )
 
@@ -502,21 +511,21 @@ def test_head_cannot_issue_tasks(alice, unit_a):
 
 def test_enforcement_action_must_be_linked(inspector_a, enterprise_a):
     with pytest.raises(ValidationError) as info:
-        services.enforcement_action_record(
+        enforcement_services.enforcement_action_record(
             actor=inspector_a,
             enterprise=enterprise_a,
             kind="order",
             legal_basis="《安全生产法》第六十五条",
         )
     assert "inspection" in info.value.message_dict
-    violation = services.violation_record(
+    violation = enforcement_services.violation_record(
         actor=inspector_a,
         enterprise=enterprise_a,
         kind="illegal_operation",
         person="李四",
         description="无证电焊",
     )
-    action = services.enforcement_action_record(
+    action = enforcement_services.enforcement_action_record(
         actor=inspector_a,
         enterprise=enterprise_a,
         kind="fine",
@@ -529,7 +538,7 @@ def test_enforcement_action_must_be_linked(inspector_a, enterprise_a):
 
 
 def test_fine_without_amount_is_a_field_error(inspector_a, enterprise_a):
-    violation = services.violation_record(
+    violation = enforcement_services.violation_record(
         actor=inspector_a,
         enterprise=enterprise_a,
         kind="illegal_command",
@@ -537,7 +546,7 @@ def test_fine_without_amount_is_a_field_error(inspector_a, enterprise_a):
         description="违章指挥",
     )
     with pytest.raises(ValidationError):
-        services.enforcement_action_record(
+        enforcement_services.enforcement_action_record(
             actor=inspector_a,
             enterprise=enterprise_a,
             kind="fine",
@@ -551,12 +560,12 @@ def test_head_is_told_by_mail_when_a_report_is_returned(
 ):
     alice.email = "alice@example.org"
     alice.save()
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_return(actor=staff, hazard=hazard_a, reason="照片不清楚")
+        report_services.report_return(actor=staff, hazard=hazard_a, reason="照片不清楚")
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["alice@example.org"]
     assert hazard_a.code in mailoutbox[0].subject and "照片不清楚" in mailoutbox[0].body
@@ -566,7 +575,7 @@ def test_a_decision_cannot_be_recorded_in_advance(staff, alice, hazard_a):
     from django.utils import timezone
 
     with pytest.raises(ValidationError):
-        services.hazard_start_rectification(
+        hazard_services.hazard_start_rectification(
             actor=alice, hazard=hazard_a, at=timezone.now() + dt.timedelta(days=1)
         )
     hazard_a.refresh_from_db()
@@ -577,7 +586,7 @@ def test_history_shows_people_and_times_by_name(staff, alice, hazard_a):
     from .conftest import close_hazard
 
     close_hazard(staff, alice, hazard_a)
-    entries = selectors.hazard_history(hazard=hazard_a)
+    entries = hazard_selectors.hazard_history(hazard=hazard_a)
     closing = {c["field"]: c["new"] for c in entries[-1]["changes"]}
     assert closing["closed by"] == str(staff)
     assert "+00:00" not in closing["closed at"] and len(closing["closed at"]) == 16
@@ -586,7 +595,7 @@ def test_history_shows_people_and_times_by_name(staff, alice, hazard_a):
 def test_inspection_by_the_office_counts_for_the_supervising_unit(
     staff, unit_a, enterprise_a, template
 ):
-    task = services.inspection_task_create(
+    task = task_services.inspection_task_create(
         actor=staff,
         title="消防检查",
         key_area=template.key_area,
@@ -594,7 +603,7 @@ def test_inspection_by_the_office_counts_for_the_supervising_unit(
         start_date=dt.date(2024, 6, 1),
         deadline=dt.date(2024, 6, 30),
     )
-    inspection = services.inspection_record(
+    inspection = inspection_services.inspection_record(
         actor=staff,
         enterprise=enterprise_a,
         key_area=template.key_area,
@@ -604,5 +613,5 @@ def test_inspection_by_the_office_counts_for_the_supervising_unit(
         answers=answers_for(template),
     )
     assert inspection.unit == unit_a and inspection.task == task
-    _rows, total = selectors.task_coverage(user=staff, task=task)
+    _rows, total = task_selectors.task_coverage(user=staff, task=task)
     assert total.inspected == 1

@@ -12,8 +12,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
-from inspections import services
 from inspections.models import HazardPhoto, InspectionAnswer, ReportEvidence
+from inspections.services import hazards as hazard_services
+from inspections.services import inspections as inspection_services
+from inspections.services import reports as report_services
 from tests.helpers import huge_png_upload, pdf_upload, png_upload
 
 from .conftest import make_hazard
@@ -37,7 +39,7 @@ def assert_served_as(response, content_type: str, filename: str) -> None:
 @pytest.fixture
 def rectifying_a(alice, staff, enterprise_a):
     hazard = make_hazard(staff, enterprise_a)
-    services.hazard_start_rectification(actor=alice, hazard=hazard)
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
     return hazard
 
 
@@ -134,7 +136,7 @@ def test_answer_photo_is_renamed_and_its_hazard_copy_keeps_the_label(
     response = client.get(reverse("inspections:answer-photo", args=[answer.pk]))
     assert_served_as(response, "image/png", "exit.png")
 
-    hazard = services.hazard_from_answer(actor=inspector_a, answer=answer)
+    hazard = hazard_services.hazard_from_answer(actor=inspector_a, answer=answer)
     photo = hazard.photos.get()
     assert photo.image.name.startswith("hazards/") and photo.image.name.endswith(".png")
     assert photo.image.name != answer.photo.name
@@ -228,8 +230,8 @@ def files_a(alice, inspector_a, staff, enterprise_a, template):
     """A hazard of unit A with a photo and a report with evidence, and an inspection
     answer with a photo."""
     hazard = make_hazard(staff, enterprise_a, photos=[png_upload()])
-    services.hazard_start_rectification(actor=alice, hazard=hazard)
-    report = services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
+    report = report_services.report_file(
         actor=alice,
         hazard=hazard,
         measures_taken="清理",
@@ -237,14 +239,14 @@ def files_a(alice, inspector_a, staff, enterprise_a, template):
         evidence=[pdf_upload()],
     )
     item = template.items.order_by("order").first()
-    inspection = services.inspection_record(
+    inspection = inspection_services.inspection_record(
         actor=inspector_a,
         enterprise=enterprise_a,
         key_area=template.key_area,
         template=template,
         inspectors=[inspector_a],
         date=dt.date(2024, 6, 5),
-        answers=[services.AnswerInput(item=item, result="fail", photo=png_upload())],
+        answers=[inspection_services.AnswerInput(item=item, result="fail", photo=png_upload())],
     )
     return {
         "hazard": hazard,

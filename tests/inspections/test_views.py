@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import Hazard, Inspection, InspectionAnswer
+from inspections.services import hazards as hazard_services
+from inspections.services import reports as report_services
 from safetyzone.org.roles import Role
 from tests.helpers import count_queries, pdf_upload, png_upload
 
@@ -168,8 +169,8 @@ def test_report_list_query_count_does_not_grow(client, staff, alice, enterprise_
     def add(n):
         for _ in range(n):
             hazard = make_hazard(staff, enterprise_a)
-            services.hazard_start_rectification(actor=alice, hazard=hazard)
-            services.report_file(
+            hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
+            report_services.report_file(
                 actor=alice, hazard=hazard, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
             )
 
@@ -227,8 +228,8 @@ def test_anonymous_detail_goes_to_login(client, records_a):
 
 def test_photos_and_evidence_are_served_only_in_scope(client, alice, bob, staff, enterprise_a):
     hazard = make_hazard(staff, enterprise_a, photos=[png_upload()])
-    services.hazard_start_rectification(actor=alice, hazard=hazard)
-    report = services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard)
+    report = report_services.report_file(
         actor=alice,
         hazard=hazard,
         measures_taken="清理",
@@ -369,8 +370,8 @@ def test_head_files_staff_returns_then_accepts(client, alice, staff, hazard_a):
 
 
 def test_return_without_reason_changes_nothing(client, alice, staff, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
     client.force_login(staff)
@@ -390,7 +391,7 @@ def test_head_cannot_review(client, alice, hazard_a):
 def test_evidence_that_is_not_an_image_is_an_error_beside_the_field(client, alice, hazard_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
     client.force_login(alice)
     response = client.post(
         reverse("inspections:hazard-report", args=[hazard_a.pk]),
@@ -461,11 +462,11 @@ def test_duty_officer_sees_no_inspections_panel(client, roles, unit_a):
 
 
 def test_home_panel_tells_the_head_of_a_returned_report(client, alice, staff, hazard_a):
-    services.hazard_start_rectification(actor=alice, hazard=hazard_a)
-    services.report_file(
+    hazard_services.hazard_start_rectification(actor=alice, hazard=hazard_a)
+    report_services.report_file(
         actor=alice, hazard=hazard_a, measures_taken="清理", completed_on=dt.date(2024, 6, 9)
     )
-    services.report_return(actor=staff, hazard=hazard_a, reason="不彻底")
+    report_services.report_return(actor=staff, hazard=hazard_a, reason="不彻底")
     client.force_login(alice)
     assert 'data-testid="returned-count"' in client.get(reverse("home")).content.decode()
 

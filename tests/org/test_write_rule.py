@@ -159,7 +159,8 @@ from campaigns import models as cm  # noqa: E402
 from duty import models as dm  # noqa: E402
 from duty.times import shift_window  # noqa: E402
 from inspections import models as im  # noqa: E402
-from inspections import services as inspection_services  # noqa: E402
+from inspections.services import hazard_changes as change_services  # noqa: E402
+from inspections.services import hazards as hazard_services  # noqa: E402
 from safetyzone.org.authcache import forget  # noqa: E402
 from safetyzone.org.models import User  # noqa: E402
 
@@ -183,7 +184,14 @@ SERVICE_MODULES = (
     "campaigns.services.meetings",
     "campaigns.services.planning",
     "campaigns.services.tasks",
-    "inspections.services",
+    "inspections.services.enforcement",
+    "inspections.services.hazard_changes",
+    "inspections.services.hazards",
+    "inspections.services.imports",
+    "inspections.services.inspections",
+    "inspections.services.reports",
+    "inspections.services.statistics",
+    "inspections.services.tasks",
     "duty.services.feeds",
     "duty.services.incidents",
     "duty.services.log",
@@ -267,7 +275,7 @@ class World:
 
     @cached_property
     def hazard(self):
-        return inspection_services.hazard_create(
+        return hazard_services.hazard_create(
             actor=self.staff,
             enterprise=self.enterprise,
             key_area=self.fire,
@@ -466,55 +474,60 @@ CASES: dict[str, Case] = {
         lambda w: {"assignment": w.assignment, "period_end": D, "content": "进展"}
     ),
     # inspections
-    "inspections.services.hazard_create": field(
+    "inspections.services.hazards.hazard_create": field(
         "enterprise",
         lambda w: (
             {"enterprise": w.enterprise, "key_area": w.fire, "description": "隐患"}
             | {"level": "general", "found_on": D}
         ),
     ),
-    "inspections.services.hazard_from_answer": Case(
+    "inspections.services.hazards.hazard_from_answer": Case(
         lambda w: {"answer": w.inspection.answers.get()}
     ),
-    "inspections.services.hazards_from_inspection": Case(lambda w: {"inspection": w.inspection}),
-    "inspections.services.hazard_photos_add": Case(
+    "inspections.services.hazards.hazards_from_inspection": Case(
+        lambda w: {"inspection": w.inspection}
+    ),
+    "inspections.services.hazards.hazard_photos_add": Case(
         lambda w: {"hazard": w.hazard, "photos": [w.png()]}
     ),
-    "inspections.services.hazard_update": Case(lambda w: {"hazard": w.hazard, "place": "改"}),
-    "inspections.services.hazard_start_rectification": Case(lambda w: {"hazard": w.hazard}),
-    "inspections.services.may_decide_hazard_changes": Case(lambda w: {}, predicate=True),
-    "inspections.services.hazard_change_request": Case(
+    "inspections.services.hazards.hazard_update": Case(
+        lambda w: {"hazard": w.hazard, "place": "改"}
+    ),
+    "inspections.services.hazards.hazard_start_rectification": Case(lambda w: {"hazard": w.hazard}),
+    "inspections.services.hazard_changes.hazard_change_request": Case(
         lambda w: {"hazard": w.hazard, "deadline": dt.date(2024, 12, 31), "reason": "延期"}
     ),
-    "inspections.services.hazard_change_decide": staff_only(
+    "inspections.services.hazard_changes.hazard_change_decide": staff_only(
         lambda w: {
-            "request": inspection_services.hazard_change_request(
+            "request": change_services.hazard_change_request(
                 actor=w.alice, hazard=w.hazard, deadline=dt.date(2024, 12, 31), reason="延期"
             ),
             "grant": True,
             "note": "同意",
         }
     ),
-    "inspections.services.hazard_supervise": Case(
+    "inspections.services.hazards.hazard_supervise": Case(
         lambda w: {"hazard": w.hazard, "office": "市安委办", "deadline": D}
     ),
-    "inspections.services.report_file": Case(
+    "inspections.services.reports.report_file": Case(
         lambda w: {"hazard": w.hazard, "measures_taken": "已清理", "completed_on": D}
     ),
-    "inspections.services.report_accept": Case(lambda w: {"hazard": w.hazard}),
-    "inspections.services.report_return": Case(lambda w: {"hazard": w.hazard, "reason": "不合格"}),
-    "inspections.services.inspection_record": field(
+    "inspections.services.reports.report_accept": Case(lambda w: {"hazard": w.hazard}),
+    "inspections.services.reports.report_return": Case(
+        lambda w: {"hazard": w.hazard, "reason": "不合格"}
+    ),
+    "inspections.services.inspections.inspection_record": field(
         "enterprise",
         lambda w: (
             {"enterprise": w.enterprise, "key_area": w.fire, "inspectors": [w.bob]}
             | {"answers": [], "date": D}
         ),
     ),
-    "inspections.services.inspection_task_create": field(
+    "inspections.services.tasks.inspection_task_create": field(
         "units",
         lambda w: {"title": "排查", "key_area": w.fire, "units": [w.unit_a], "deadline": D},
     ),
-    "inspections.services.inspection_tasks_from_key_period": field(
+    "inspections.services.tasks.inspection_tasks_from_key_period": field(
         "units",
         lambda w: {
             "key_period": cm.KeyPeriod.objects.create(
@@ -525,21 +538,21 @@ CASES: dict[str, Case] = {
             "deadline": D,
         },
     ),
-    "inspections.services.violation_record": field(
+    "inspections.services.enforcement.violation_record": field(
         "enterprise",
         lambda w: (
             {"enterprise": w.enterprise, "kind": "illegal_operation", "person": "张三"}
             | {"description": "违章", "date": D}
         ),
     ),
-    "inspections.services.enforcement_action_record": field(
+    "inspections.services.enforcement.enforcement_action_record": field(
         "enterprise",
         lambda w: (
             {"enterprise": w.enterprise, "kind": "order_to_rectify", "legal_basis": "法"}
             | {"date": D}
         ),
     ),
-    "inspections.services.quarterly_report_file": field(
+    "inspections.services.statistics.quarterly_report_file": field(
         "unit", lambda w: {"unit": w.unit_a, "year": 2024, "quarter": 1}
     ),
     # duty
@@ -664,10 +677,10 @@ NOT_UNIT_SCOPED: dict[str, str] = {
     "campaigns.services.meetings.directive_update": "directives belong to no unit",
     "campaigns.services.planning.key_period_create": "key periods are the zone's, not a unit's",
     "campaigns.services.planning.key_period_update": "key periods are the zone's, not a unit's",
-    "inspections.services.enterprises_import": "each row goes through enterprise_create (walked "
-    "here); a refused row is reported in the import's result",
-    "inspections.services.hazards_import": "each row goes through hazard_create (walked here); "
-    "a refused row is reported in the import's result",
+    "inspections.services.imports.enterprises_import": "each row goes through "
+    "enterprise_create (walked here); a refused row is reported in the import's result",
+    "inspections.services.imports.hazards_import": "each row goes through hazard_create "
+    "(walked here); a refused row is reported in the import's result",
     "duty.services.incidents.warning_create": "weather warnings are the zone's, not a unit's",
     "duty.services.incidents.warning_lift": "weather warnings are the zone's, not a unit's",
     "safetyzone.org.services.user_set_roles": "no actor: ``user`` is the person whose roles are "
@@ -730,8 +743,8 @@ def test_an_outsider_is_refused_and_nothing_changes(world, name):
     "name",
     [
         "campaigns.services.activities.activity_update",
-        "inspections.services.hazard_update",
-        "inspections.services.hazard_change_request",
+        "inspections.services.hazards.hazard_update",
+        "inspections.services.hazard_changes.hazard_change_request",
         "duty.services.resources.resource_update",
         "safetyzone.org.services.enterprise_update",
     ],

@@ -1,0 +1,59 @@
+"""The violations and enforcement actions API."""
+
+from rest_framework import mixins, viewsets
+
+from inspections.api._common import ScopedRelationsMixin, run_service
+from inspections.api.serializers.enforcement import EnforcementActionSerializer, ViolationSerializer
+from inspections.models import Hazard, Inspection, Violation
+from inspections.selectors import enforcement as enforcement_selectors
+from inspections.services import enforcement as enforcement_services
+from safetyzone.org.api import ScopedModelPermissions
+from safetyzone.org.models import Enterprise, Unit
+
+
+class ViolationViewSet(
+    ScopedRelationsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    serializer_class = ViolationSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_fields = ["kind", "enterprise", "unit", "inspection"]
+    search_fields = ["person", "description"]
+    ordering_fields = ["date", "created_at"]
+    scoped_fields = {"enterprise": Enterprise, "unit": Unit, "inspection": Inspection}
+
+    def get_queryset(self):
+        return enforcement_selectors.violation_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        violation = run_service(
+            lambda: enforcement_services.violation_record(actor=self.request.user, **data)
+        )
+        serializer.instance = violation
+
+
+class EnforcementActionViewSet(
+    ScopedRelationsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    serializer_class = EnforcementActionSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_fields = ["kind", "enterprise", "unit", "inspection", "hazard", "violation"]
+    search_fields = ["decision_number", "legal_basis", "enterprise__name"]
+    ordering_fields = ["date", "created_at", "amount"]
+    scoped_fields = {
+        "enterprise": Enterprise,
+        "unit": Unit,
+        "inspection": Inspection,
+        "hazard": Hazard,
+        "violation": Violation,
+    }
+
+    def get_queryset(self):
+        return enforcement_selectors.enforcement_action_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        enforcement = run_service(
+            lambda: enforcement_services.enforcement_action_record(actor=self.request.user, **data)
+        )
+        serializer.instance = enforcement

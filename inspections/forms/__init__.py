@@ -1,0 +1,2 @@
+"""The inspections pages' forms, one module per area; shared fields and choices in
+``fields``."""

@@ -1,0 +1,189 @@
+"""Forms of hazards, their steps and the ledger's filter."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import KeyPeriod
+from inspections.forms.fields import DATE, YES_NO, MultipleFileField, enterprise_choices
+from inspections.models import Hazard, HazardLevel, HazardPhoto
+from safetyzone.core.forms import ListedModelChoiceField
+from safetyzone.org.models import Enterprise, KeyArea, Unit, User
+from safetyzone.org.scoping import scope_queryset, unit_choices_for
+
+
+class HazardForm(forms.Form):
+    """A hazard, blank or pre-filled from a failed checklist item."""
+
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    key_area = forms.ModelChoiceField(label=_("Key area"), queryset=KeyArea.objects.all())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    level = forms.ChoiceField(label=_("Level"), choices=HazardLevel.choices)
+    found_on = forms.DateField(label=_("Found on"), widget=DATE)
+    deadline = forms.DateField(
+        label=_("Rectification deadline"),
+        widget=DATE,
+        required=False,
+        help_text=_("Left empty: 10 working days for a general hazard, 30 for a major one."),
+    )
+    responsible_person = forms.CharField(
+        label=_("Responsible person"), max_length=50, required=False
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    photos = MultipleFileField(label=_("Photos"), capture=True)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprise_choices(user)
+
+
+class HazardPlanForm(forms.ModelForm):
+    """The hazard's details and its rectification plan (five implementations)."""
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "description",
+            "place",
+            "level",
+            "deadline",
+            "responsible_person",
+            "plan_responsibility",
+            "plan_measures",
+            "plan_funds",
+            "plan_time_limit",
+            "plan_contingency",
+        ]
+        widgets = {
+            "deadline": DATE,
+            "plan_time_limit": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "plan_measures": forms.Textarea(attrs={"rows": 3}),
+            "plan_contingency": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, may_decide: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_decide:
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for a change of level or deadline"),
+                max_length=500,
+                required=False,
+                help_text=_("Needed when the level or the deadline changes; kept in the history."),
+            )
+        else:
+            # Committee staff decide the level and the deadline: shown, not changed here.
+            for name in ("level", "deadline"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "To change it, send committee staff a request on the hazard's page."
+                )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("level", "deadline"):
+            field = self.fields[name]
+            if not field.disabled or name not in self.data:
+                continue
+            given = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                posted = field.to_python(given)
+            except forms.ValidationError:
+                posted = given
+            if str(posted) != str(self.get_initial_for_field(field, name)):
+                self.add_error(
+                    name,
+                    _(
+                        "Only committee staff change a hazard's level or deadline: send them "
+                        "a change request with your reason."
+                    ),
+                )
+        return data
+
+    def _post_clean(self) -> None:
+        # Shape only here: the service runs the model's rules.
+        return
+
+
+class HazardChangeRequestForm(forms.Form):
+    """The unit asks committee staff for another level or deadline."""
+
+    level = forms.ChoiceField(
+        label=_("New level"), choices=[("", "—"), *HazardLevel.choices], required=False
+    )
+    deadline = forms.DateField(label=_("New rectification deadline"), widget=DATE, required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HazardChangeDecideForm(forms.Form):
+    GRANT = "grant"
+    REFUSE = "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(GRANT, _("Grant")), (REFUSE, _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (a refusal says why)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class SuperviseForm(forms.Form):
+    office = forms.CharField(label=_("Supervising office"), max_length=100)
+    deadline = forms.DateField(label=_("Supervision deadline"), widget=DATE)
+
+
+class PhotoForm(forms.Form):
+    photos = MultipleFileField(label=_("Photos"), capture=True)
+    stage = forms.ChoiceField(label=_("Stage"), choices=HazardPhoto.Stage.choices)
+
+
+class LedgerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    unit = ListedModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    key_area = ListedModelChoiceField(
+        label=_("Key area"), queryset=KeyArea.objects.all(), required=False
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), choices=[("", _("All levels")), *HazardLevel.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All statuses")), ("open", _("Open")), *Hazard.Status.choices],
+        required=False,
+    )
+    overdue = forms.ChoiceField(label=_("Overdue"), choices=YES_NO, required=False)
+    date_from = forms.DateField(label=_("Found from"), widget=DATE, required=False)
+    date_to = forms.DateField(label=_("Found until"), widget=DATE, required=False)
+    key_period = ListedModelChoiceField(
+        label=_("Key period"), queryset=KeyPeriod.objects.order_by("-start_date"), required=False
+    )
+    # Kept from a link (an enterprise's page) and shown as a chip, never listed: a select
+    # of every enterprise would be thousands of options; the search box matches names.
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    supervised = forms.ChoiceField(label=_("Listed supervision"), choices=YES_NO, required=False)
+    recurrence = forms.ChoiceField(label=_("Recurrence"), choices=YES_NO, required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices_for(user)
+        self.fields["enterprise"].queryset = scope_queryset(Enterprise.objects.all(), user)
+
+    def chosen_enterprise(self) -> Enterprise | None:
+        """The enterprise the ledger is narrowed to, when it is one the user may see."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data.get("enterprise")
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

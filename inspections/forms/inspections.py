@@ -1,0 +1,142 @@
+"""Forms of inspections, their filter and the imports."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inspections.forms.fields import DATE, UserChoiceField, enterprise_choices, inspector_choices
+from inspections.models import ChecklistTemplate, Inspection, InspectionAnswer, InspectionTask
+from safetyzone.core.forms import ListedModelChoiceField
+from safetyzone.org.models import Enterprise, KeyArea, Unit, User
+from safetyzone.org.scoping import scope_queryset, unit_choices_for
+
+
+class InspectionForm(forms.Form):
+    """An inspection on a phone: the visit's facts, then one block per checklist item
+    (pass / fail / n/a, a note and a photo from the camera)."""
+
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    method = forms.ChoiceField(label=_("Method"), choices=Inspection.Method.choices)
+    is_enforcement = forms.BooleanField(label=_("Enforcement visit"), required=False)
+    inspectors = UserChoiceField(
+        label=_("Inspectors"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("An enforcement visit needs at least two."),
+    )
+    other_participants = forms.CharField(
+        label=_("Other participants"), max_length=200, required=False
+    )
+    task = forms.ModelChoiceField(
+        label=_("Task answered"),
+        queryset=InspectionTask.objects.none(),
+        required=False,
+        help_text=_("Left empty, the open task for this enterprise is found by itself."),
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, user: User, template: ChecklistTemplate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.items = list(template.items.order_by("order"))
+        self.fields["enterprise"].queryset = enterprise_choices(user, template.key_area)
+        self.fields["inspectors"].queryset = inspector_choices(user)
+        self.fields["task"].queryset = scope_queryset(
+            InspectionTask.objects.filter(key_area=template.key_area), user
+        ).order_by("-deadline")
+        self.fields["inspectors"].initial = [user.pk]
+        for item in self.items:
+            self.fields[f"result_{item.pk}"] = forms.ChoiceField(
+                label=item.question,
+                choices=InspectionAnswer.Result.choices,
+                widget=forms.RadioSelect,
+                initial=InspectionAnswer.Result.PASS,
+            )
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=_("Note"), max_length=500, required=False
+            )
+            self.fields[f"photo_{item.pk}"] = forms.FileField(
+                label=_("Photo"),
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": "image/*", "capture": "environment"}
+                ),
+            )
+
+    def item_rows(self):
+        """(item, result field, note field, photo field) for the template."""
+        return [
+            (item, self[f"result_{item.pk}"], self[f"note_{item.pk}"], self[f"photo_{item.pk}"])
+            for item in self.items
+        ]
+
+    def header_fields(self):
+        return [
+            self[name]
+            for name in (
+                "enterprise",
+                "date",
+                "method",
+                "is_enforcement",
+                "inspectors",
+                "other_participants",
+                "task",
+            )
+        ]
+
+    def answers(self):
+        from inspections.services.inspections import AnswerInput
+
+        return [
+            AnswerInput(
+                item=item,
+                result=self.cleaned_data[f"result_{item.pk}"],
+                note=self.cleaned_data.get(f"note_{item.pk}") or "",
+                photo=self.cleaned_data.get(f"photo_{item.pk}") or None,
+            )
+            for item in self.items
+        ]
+
+
+class InspectionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Enterprise"), required=False)
+    key_area = ListedModelChoiceField(
+        label=_("Key area"), queryset=KeyArea.objects.all(), required=False
+    )
+    unit = ListedModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    method = forms.ChoiceField(
+        label=_("Method"),
+        choices=[("", _("All methods")), *Inspection.Method.choices],
+        required=False,
+    )
+    date_from = forms.DateField(label=_("From"), widget=DATE, required=False)
+    date_to = forms.DateField(label=_("Until"), widget=DATE, required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices_for(user)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class ImportForm(forms.Form):
+    ENTERPRISES = "enterprises"
+    HAZARDS = "hazards"
+
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[(ENTERPRISES, _("Enterprises")), (HAZARDS, _("Existing hazards"))],
+    )
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

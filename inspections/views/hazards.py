@@ -1,0 +1,276 @@
+"""Pages of the hazard ledger and a hazard's steps. Thin: each reads through a scoped
+selector, checks the shape of the input with a form and calls a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from inspections import exports
+from inspections.forms.fields import add_service_errors
+from inspections.forms.hazards import (
+    HazardChangeDecideForm,
+    HazardChangeRequestForm,
+    HazardForm,
+    HazardPlanForm,
+    LedgerFilterForm,
+    PhotoForm,
+    SuperviseForm,
+)
+from inspections.forms.reports import ReviewForm
+from inspections.models import Hazard, HazardChangeRequest, RectificationReport
+from inspections.selectors import hazards as hazard_selectors
+from inspections.selectors import reports as report_selectors
+from inspections.services import hazard_changes as change_services
+from inspections.services import hazards as hazard_services
+from inspections.views._common import _page
+from safetyzone.core.uploads import protected_file_response
+from safetyzone.org.scoping import can_act_on
+
+# --- Hazards --------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("inspections.view_hazard", raise_exception=True)
+def hazard_list(request: HttpRequest) -> HttpResponse:
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    hazards = hazard_selectors.hazard_list(user=request.user, filters=form.filters()).only(
+        *hazard_selectors.LEDGER_ROW_COLUMNS
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    without_enterprise = query.copy()
+    without_enterprise.pop("enterprise", None)
+    return render(
+        request,
+        "inspections/hazard_list.html",
+        {
+            "page": _page(request, hazards),
+            "filter_form": form,
+            "query": query.urlencode(),
+            "query_without_enterprise": without_enterprise.urlencode(),
+        },
+    )
+
+
+@login_required
+@permission_required("inspections.add_hazard", raise_exception=True)
+def hazard_create(request: HttpRequest) -> HttpResponse:
+    form = HazardForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"found_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            hazard = hazard_services.hazard_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Hazard %(code)s was registered.") % {"code": hazard.code})
+            return redirect(hazard)
+    return render(request, "inspections/hazard_form.html", {"form": form})
+
+
+@login_required
+@permission_required("inspections.view_hazard", raise_exception=True)
+def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = hazard_selectors.hazard_get(user=request.user, pk=pk)
+    reports = list(report_selectors.hazard_reports(hazard=hazard))
+    user = request.user
+    pending = next((r for r in reports if r.status == RectificationReport.Status.PENDING), None)
+    change_requests = list(hazard_selectors.hazard_change_requests(hazard=hazard))
+    pending_change = next(
+        (r for r in change_requests if r.status == HazardChangeRequest.Status.PENDING), None
+    )
+    may_decide = hazard_selectors.may_decide_hazard_changes(user)
+    context = {
+        "hazard": hazard,
+        "reports": reports,
+        "photos": list(hazard.photos.all()),
+        "history": hazard_selectors.hazard_history(hazard=hazard),
+        "actions": list(hazard.enforcement_actions.all()),
+        "overdue": hazard.is_overdue(),
+        "can_start": hazard.can_move_to(Hazard.Status.RECTIFYING)
+        and user.has_perm("inspections.change_hazard"),
+        "can_file": hazard.status == Hazard.Status.RECTIFYING
+        and user.has_perm("inspections.add_rectificationreport")
+        and can_act_on(user, hazard),
+        "can_review": pending is not None and user.has_perm("inspections.review_hazard"),
+        "can_supervise": hazard.is_major
+        and hazard.is_open
+        and not hazard.is_listed
+        and user.has_perm("inspections.supervise_hazard"),
+        "change_requests": change_requests,
+        "pending_change": pending_change,
+        "change_form": HazardChangeRequestForm()
+        if hazard.is_open
+        and pending_change is None
+        and not may_decide
+        and user.has_perm("inspections.add_hazardchangerequest")
+        and can_act_on(user, hazard)
+        else None,
+        "decide_form": HazardChangeDecideForm()
+        if pending_change is not None and may_decide and hazard.is_open
+        else None,
+        "can_edit": hazard.is_open and user.has_perm("inspections.change_hazard"),
+        "review_form": ReviewForm(),
+        "photo_form": PhotoForm() if user.has_perm("inspections.add_hazardphoto") else None,
+        "pending": pending,
+    }
+    return render(request, "inspections/hazard_detail.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("inspections.add_hazardphoto", raise_exception=True)
+def hazard_photos(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = hazard_selectors.hazard_get(user=request.user, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(hazard)
+    return _service_redirect(
+        request,
+        hazard,
+        lambda: hazard_services.hazard_photos_add(
+            actor=request.user, hazard=hazard, **form.cleaned_data
+        ),
+        _("The photos were added."),
+    )
+
+
+@login_required
+@permission_required("inspections.change_hazard", raise_exception=True)
+def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = hazard_selectors.hazard_get(user=request.user, pk=pk)
+    form = HazardPlanForm(
+        request.POST or None,
+        instance=hazard,
+        may_decide=hazard_selectors.may_decide_hazard_changes(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            hazard_services.hazard_update(actor=request.user, hazard=hazard, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The hazard was saved."))
+            return redirect(hazard)
+    # A refused change is answered as the bad request it is, with the form's errors.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "inspections/hazard_edit.html", {"form": form, "hazard": hazard}, status=status
+    )
+
+
+@login_required
+@require_POST
+@permission_required("inspections.add_hazardchangerequest", raise_exception=True)
+def hazard_change_request(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = hazard_selectors.hazard_get(user=request.user, pk=pk)
+    form = HazardChangeRequestForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(hazard)
+    return _service_redirect(
+        request,
+        hazard,
+        lambda: change_services.hazard_change_request(
+            actor=request.user, hazard=hazard, **form.cleaned_data
+        ),
+        _("The change request was sent to committee staff."),
+    )
+
+
+@login_required
+@require_POST
+@permission_required("inspections.decide_hazardchangerequest", raise_exception=True)
+def hazard_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = hazard_selectors.hazard_change_request_get(user=request.user, pk=pk)
+    hazard = hazard_selectors.hazard_get(user=request.user, pk=change.hazard_id)
+    form = HazardChangeDecideForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(hazard)
+    grant = form.cleaned_data["decision"] == HazardChangeDecideForm.GRANT
+    return _service_redirect(
+        request,
+        hazard,
+        lambda: change_services.hazard_change_decide(
+            actor=request.user, request=change, grant=grant, note=form.cleaned_data["note"]
+        ),
+        _("The change was granted.") if grant else _("The change was refused."),
+    )
+
+
+def _service_redirect(request: HttpRequest, hazard: Hazard, call, success: str) -> HttpResponse:
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(hazard)
+
+
+@login_required
+@require_POST
+@permission_required("inspections.change_hazard", raise_exception=True)
+def hazard_start(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = hazard_selectors.hazard_get(user=request.user, pk=pk)
+    return _service_redirect(
+        request,
+        hazard,
+        lambda: hazard_services.hazard_start_rectification(actor=request.user, hazard=hazard),
+        _("Rectification has started."),
+    )
+
+
+@login_required
+@permission_required("inspections.supervise_hazard", raise_exception=True)
+def hazard_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = hazard_selectors.hazard_get(user=request.user, pk=pk)
+    form = SuperviseForm(request.POST or None, initial={"deadline": hazard.deadline})
+    if request.method == "POST" and form.is_valid():
+        try:
+            hazard_services.hazard_supervise(actor=request.user, hazard=hazard, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The hazard is under listed supervision."))
+            return redirect(hazard)
+    return render(request, "inspections/supervise_form.html", {"form": form, "hazard": hazard})
+
+
+@login_required
+@require_GET
+def hazard_photo(request: HttpRequest, pk: int) -> FileResponse:
+    photo = hazard_selectors.hazard_photo_get(user=request.user, pk=pk)
+    return protected_file_response(photo.image, label=photo.original_name)
+
+
+@login_required
+@require_GET
+@permission_required("inspections.view_hazard", raise_exception=True)
+def ledger_xlsx(request: HttpRequest) -> FileResponse:
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    hazards = hazard_selectors.hazard_list(user=request.user, filters=form.filters())
+    return exports.ledger_xlsx_response(hazards)
+
+
+@login_required
+@require_GET
+@permission_required("inspections.view_hazard", raise_exception=True)
+def ledger_pdf(request: HttpRequest) -> HttpResponse:
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    hazards = hazard_selectors.hazard_list(user=request.user, filters=form.filters())
+    return exports.ledger_pdf_response(hazards, filters=form.filters())

@@ -1,0 +1,203 @@
+"""Pages of inspections, their answers and the spreadsheet imports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from inspections.forms.fields import add_service_errors
+from inspections.forms.hazards import HazardForm
+from inspections.forms.inspections import ImportForm, InspectionFilterForm, InspectionForm
+from inspections.models import ChecklistTemplate
+from inspections.selectors import inspections as inspection_selectors
+from inspections.selectors import tasks as task_selectors
+from inspections.services import hazards as hazard_services
+from inspections.services import imports as import_services
+from inspections.services import inspections as inspection_services
+from inspections.views._common import _page
+from safetyzone.core.uploads import protected_file_response
+
+# --- Inspections ----------------------------------------------------------------------
+
+
+@login_required
+@permission_required("inspections.view_inspection", raise_exception=True)
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    form = InspectionFilterForm(request.GET or None, user=request.user)
+    inspections = inspection_selectors.inspection_list(user=request.user, filters=form.filters())
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {"page": _page(request, inspections), "filter_form": form},
+    )
+
+
+@login_required
+@permission_required("inspections.add_inspection", raise_exception=True)
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    template_id = request.GET.get("template", "")
+    if not template_id.isdigit():
+        return render(
+            request,
+            "inspections/inspection_choose.html",
+            {"templates": task_selectors.checklist_template_list()},
+        )
+    template = get_object_or_404(
+        ChecklistTemplate.objects.select_related("key_area"), pk=template_id
+    )
+    form = InspectionForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        template=template,
+        initial={"date": timezone.localdate(), "enterprise": request.GET.get("enterprise")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = inspection_services.inspection_record(
+                actor=request.user,
+                enterprise=data["enterprise"],
+                key_area=template.key_area,
+                template=template,
+                task=data["task"],
+                date=data["date"],
+                method=data["method"],
+                is_enforcement=data["is_enforcement"],
+                inspectors=data["inspectors"],
+                other_participants=data["other_participants"],
+                conclusion=data["conclusion"],
+                answers=form.answers(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The inspection was recorded."))
+            return redirect(inspection)
+    return render(request, "inspections/inspection_form.html", {"form": form, "template": template})
+
+
+@login_required
+@permission_required("inspections.view_inspection", raise_exception=True)
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = inspection_selectors.inspection_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "violations": inspection.violations.all(),
+            "actions": inspection.enforcement_actions.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("inspections.add_hazard", raise_exception=True)
+def inspection_hazards(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every failed item not yet a hazard becomes one, pre-filled, in one step."""
+    inspection = inspection_selectors.inspection_get(user=request.user, pk=pk)
+    try:
+        hazards = hazard_services.hazards_from_inspection(actor=request.user, inspection=inspection)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(n)d hazards were registered from the failed items.") % {"n": len(hazards)}
+        )
+    return redirect(inspection)
+
+
+@login_required
+@permission_required("inspections.add_hazard", raise_exception=True)
+def answer_hazard(request: HttpRequest, pk: int) -> HttpResponse:
+    """A failed item becomes a hazard: the form comes pre-filled; one tap saves it."""
+    answer = inspection_selectors.answer_get(user=request.user, pk=pk)
+    inspection, item = answer.inspection, answer.item
+    initial = {
+        "enterprise": inspection.enterprise_id,
+        "key_area": inspection.key_area_id,
+        "description": f"{item.question}：{answer.note}" if answer.note else item.question,
+        "level": item.implied_level,
+        "found_on": inspection.date,
+        "legal_basis": item.legal_basis,
+    }
+    form = HazardForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photos = data.pop("photos")
+        if not data["deadline"]:
+            data.pop("deadline")
+        try:
+            hazard = hazard_services.hazard_from_answer(
+                actor=request.user, answer=answer, **data, **({"photos": photos} if photos else {})
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Hazard %(code)s was registered.") % {"code": hazard.code})
+            return redirect(hazard)
+    return render(request, "inspections/hazard_form.html", {"form": form, "answer": answer})
+
+
+@login_required
+@require_GET
+def answer_photo(request: HttpRequest, pk: int) -> FileResponse:
+    answer = inspection_selectors.answer_photo_get(user=request.user, pk=pk)
+    return protected_file_response(answer.photo, label=answer.photo_name)
+
+
+# --- Import ---------------------------------------------------------------------------
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.has_perm("org.add_enterprise") or user.has_perm("inspections.add_hazard")):
+        raise PermissionDenied
+    from inspections import excel
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        try:
+            rows = excel.read_rows(form.cleaned_data["file"], kind=kind, user=user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if kind == ImportForm.ENTERPRISES:
+                result = import_services.enterprises_import(actor=user, rows=rows)
+            else:
+                result = import_services.hazards_import(actor=user, rows=rows)
+            if result.ok:
+                messages.success(request, _("%(n)d rows were imported.") % {"n": result.created})
+                return redirect(
+                    "org:enterprise-list"
+                    if kind == ImportForm.ENTERPRISES
+                    else "inspections:hazard-list"
+                )
+    # A refused file (not a workbook, too large, unreadable) is the client's error.
+    status = 400 if form.errors else 200
+    return render(
+        request, "inspections/import.html", {"form": form, "result": result}, status=status
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    from inspections import excel
+
+    if kind not in (ImportForm.ENTERPRISES, ImportForm.HAZARDS):
+        from django.http import Http404
+
+        raise Http404
+    return excel.template_response(kind)

@@ -1,0 +1,90 @@
+"""The statistics page and the quarterly table."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from inspections import exports
+from inspections.forms.statistics import QuarterForm
+from inspections.selectors import statistics as statistics_selectors
+from inspections.selectors import tasks as task_selectors
+from inspections.services import statistics as statistics_services
+from safetyzone.org.models import KeyArea
+from safetyzone.org.scoping import unit_choices_for
+
+# --- Statistics -----------------------------------------------------------------------
+
+
+def _quarter(request: HttpRequest) -> tuple[QuarterForm, int, int]:
+    today = timezone.localdate()
+    previous = (today.month - 1) // 3  # the quarter just ended is the one to file
+    default_year, default_quarter = (today.year, previous) if previous else (today.year - 1, 4)
+    form = QuarterForm(request.GET or {"year": default_year, "quarter": default_quarter})
+    if form.is_valid():
+        return form, form.cleaned_data["year"], form.cleaned_data["quarter"]
+    return form, default_year, default_quarter
+
+
+@login_required
+@permission_required("inspections.view_hazard", raise_exception=True)
+def statistics(request: HttpRequest) -> HttpResponse:
+    form, year, quarter = _quarter(request)
+    return render(
+        request,
+        "inspections/statistics.html",
+        {
+            "stats": statistics_selectors.hazard_statistics(user=request.user),
+            "coverage": task_selectors.coverage_by_unit(user=request.user),
+            "quarter_form": form,
+            "table": statistics_selectors.quarterly_table(
+                user=request.user, year=year, quarter=quarter
+            ),
+            "key_areas": KeyArea.objects.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("inspections.add_quarterlyreport", raise_exception=True)
+def quarterly_file(request: HttpRequest) -> HttpResponse:
+    """A unit files its quarterly statistics table (the office may file for a unit)."""
+    form = QuarterForm(request.POST)
+    unit_id = request.POST.get("unit") or request.user.unit_id
+    unit = get_object_or_404(unit_choices_for(request.user), pk=unit_id)
+    if form.is_valid():
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        try:
+            statistics_services.quarterly_report_file(
+                actor=request.user,
+                unit=unit,
+                year=year,
+                quarter=quarter,
+                notes=request.POST.get("notes", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The %(year)d Q%(quarter)d statistics table of %(unit)s was filed.")
+                % {"year": year, "quarter": quarter, "unit": unit},
+            )
+        return redirect(f"{reverse('inspections:statistics')}?year={year}&quarter={quarter}")
+    messages.error(request, _("Choose the year and quarter."))
+    return redirect("inspections:statistics")
+
+
+@login_required
+@require_GET
+@permission_required("inspections.view_hazard", raise_exception=True)
+def quarterly_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, year, quarter = _quarter(request)
+    table = statistics_selectors.quarterly_table(user=request.user, year=year, quarter=quarter)
+    return exports.quarterly_xlsx_response(table)
