@@ -3,21 +3,20 @@
 import copy
 import datetime as dt
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django_filters import FilterSet, NumberFilter, utils
-from django_filters.filterset import BaseFilterSet
+from django_filters import NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import label_for_filter
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from safetyzone.org.scoping import scope_queryset
 
+from .filters import FilterSet, lazy_labels
 from .pagination import Paginator
 
 # The years a date or a date-time of the API may fall in: every record of the office is
@@ -127,53 +126,43 @@ class Pagination(PageNumberPagination):
 
 
 class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend without its per-request introspection.
+    """django-filter's backend, through its public hooks only.
 
-    A filter without an explicit label finds one on every request by walking the model's
-    fields (``label_for_filter``), for every filter of the set, although no JSON answer
-    shows it; and a view with ``filterset_fields`` gets a new FilterSet class built on
-    every request. Here both happen once per class: the labels become lazy (computed
-    only when a form shows them, in the language of that request) and the generated
-    class is kept. And a request that names none of the set's filters skips the set (its
-    form and validation), as filtering by nothing returns the queryset as it is; a set
-    with its own ``filter_queryset`` or a required filter always runs."""
+    - A request that names none of the set's filters skips the set (its form and
+      validation), as filtering by nothing returns the queryset as it is; a set with its
+      own ``filter_queryset`` or a required filter always runs.
+    - A view with ``filterset_fields`` gets its generated set (on
+      :class:`safetyzone.core.filters.FilterSet`, whose form has no crispy layout) built
+      once per view class, not on every request.
+    - Every set's unlabelled filters get their labels lazily, once per class
+      (:func:`safetyzone.core.filters.lazy_labels`).
+    - A filter by a record of a unit offers only what the user may see
+      (:func:`scope_choices`), and dates keep to the API's years (:func:`check_dates`)."""
+
+    filterset_base = FilterSet
+    # The browsable API's filter box: django-filter's plain form (a GET form); its crispy
+    # version needs the layout that only the DRF FilterSet's form carries.
+    template = "django_filters/rest_framework/form.html"
 
     _generated: dict = {}  # noqa: RUF012 (one cache for the process)
-
-    _without_layout: dict = {}  # noqa: RUF012 (one cache for the process)
+    _labelled: set = set()  # noqa: RUF012 (one cache for the process)
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None or self._nothing_asked(request, filterset_class):
             return queryset
-        kwargs = self.get_filterset_kwargs(request, queryset, view)
-        filterset = self._plain_form(filterset_class)(**kwargs)
-        scope_choices(filterset, request.user)
-        check_dates(filterset.form)
-        if not filterset.is_valid() and self.raise_exception:
-            raise utils.translate_validation(filterset.errors)
-        return filterset.qs
+        return super().filter_queryset(request, queryset, view)
 
-    @classmethod
-    def _plain_form(cls, filterset_class):
-        """The set with django-filter's plain ``form``: the DRF set lays its form out for
-        crispy-forms (a helper and a layout) on each access of ``form``, for the browsable
-        API's filter box (``to_html``, which keeps it); filtering reads ``form`` many
-        times and draws nothing."""
-        plain = cls._without_layout.get(filterset_class)
-        if plain is None:
-            plain = type(
-                filterset_class.__name__,
-                (filterset_class,),
-                {"form": BaseFilterSet.form, "__module__": filterset_class.__module__},
-            )
-            lazy_labels(plain)
-            cls._without_layout[filterset_class] = plain
-        return plain
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            scope_choices(filterset, request.user)
+            check_dates(filterset.form)
+        return filterset
 
     @staticmethod
     def _nothing_asked(request, filterset_class) -> bool:
-        if filterset_class.filter_queryset is not FilterSet.filter_queryset:
+        if filterset_class.filter_queryset is not django_filters.FilterSet.filter_queryset:
             return False
         names = filterset_class.base_filters
         if any(item.extra.get("required") for item in names.values()):
@@ -190,8 +179,9 @@ class FilterBackend(DjangoFilterBackend):
             if filterset_class is None:
                 filterset_class = super().get_filterset_class(view, queryset)
                 self._generated[key] = filterset_class
-        if filterset_class is not None and "_labels_ready" not in filterset_class.__dict__:
-            lazy_labels(filterset_class)
+        if filterset_class is not None and filterset_class not in self._labelled:
+            lazy_labels(filterset_class._meta.model, filterset_class.base_filters)
+            self._labelled.add(filterset_class)
         return filterset_class
 
 
@@ -219,16 +209,6 @@ def check_dates(form) -> None:
         for part in [field, *getattr(field, "fields", ())]:
             if isinstance(part, (forms.DateField, forms.DateTimeField)):
                 part.validators.append(check_in_range)
-
-
-def lazy_labels(filterset_class) -> None:
-    model = filterset_class._meta.model
-    for item in filterset_class.base_filters.values():
-        if item._label is None and model is not None:
-            item._label = lazy(label_for_filter, str)(
-                model, item.field_name, item.lookup_expr, item.exclude
-            )
-    filterset_class._labels_ready = True
 
 
 # For read-only list serializers whose fields depend on nothing but their class: DRF
