@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from safetyzone.core.states import StatusGraph
 from safetyzone.org.models import Unit
 
 USER = settings.AUTH_USER_MODEL
@@ -32,6 +33,8 @@ class DutyRoster(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+
+    TRANSITIONS = StatusGraph({Status.DRAFT: (Status.PUBLISHED,), Status.PUBLISHED: ()})
 
     title = models.CharField(_("title"), max_length=200)
     unit = models.ForeignKey(
@@ -112,6 +115,23 @@ class Shift(models.Model):
     """One shift of a roster (班次): by default a duty day from the change-over time
     (08:30) to the same time the next day. Closed by its handover."""
 
+    class State(models.TextChoices):
+        """Not a column: a shift is open until its handover closes it (``closed_at``)."""
+
+        OPEN = "open", _("Shift open")
+        HANDED_OVER = "handed_over", _("Handed over, waiting for confirmation")
+        CLOSED = "closed", _("Handed over")
+
+    # Handed over once; its log and incidents are written until the incoming leader
+    # confirms the handover, which closes it.
+    TRANSITIONS = StatusGraph(
+        {
+            State.OPEN: (State.HANDED_OVER,),
+            State.HANDED_OVER: (State.CLOSED,),
+            State.CLOSED: (),
+        }
+    )
+
     roster = models.ForeignKey(
         DutyRoster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="shifts"
     )
@@ -160,6 +180,15 @@ class Shift(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def state(self) -> str:
+        """One query while the shift is not closed (is it handed over?)."""
+        if self.is_closed:
+            return self.State.CLOSED
+        if Handover.objects.filter(shift=self).exists():
+            return self.State.HANDED_OVER
+        return self.State.OPEN
 
     def is_on_now(self, at: datetime | None = None) -> bool:
         at = at or timezone.now()
@@ -321,7 +350,24 @@ class SwapRequest(models.Model):
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
 
-    OPEN_STATUSES = (Status.REQUESTED, Status.ACCEPTED)
+    # Cancelled by the requester, rejected by staff, while open; the colleague answers a
+    # request, staff decide on an accepted one.
+    TRANSITIONS = StatusGraph(
+        {
+            Status.REQUESTED: (
+                Status.ACCEPTED,
+                Status.DECLINED,
+                Status.CANCELLED,
+                Status.REJECTED,
+            ),
+            Status.ACCEPTED: (Status.APPROVED, Status.REJECTED, Status.CANCELLED),
+            Status.APPROVED: (),
+            Status.DECLINED: (),
+            Status.REJECTED: (),
+            Status.CANCELLED: (),
+        }
+    )
+    OPEN_STATUSES = TRANSITIONS.open
 
     shift = models.ForeignKey(
         Shift, verbose_name=_("shift given"), on_delete=models.CASCADE, related_name="swaps_out"
@@ -427,6 +473,15 @@ class Handover(models.Model):
     """The handover (交接班) that closes a shift: who hands over to whom, when, and the
     matters still open, which carry over by themselves into the next handover."""
 
+    class State(models.TextChoices):
+        """Not a column: a handover waits until the incoming leader confirms it
+        (``confirmed_at``)."""
+
+        AWAITING = "awaiting", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed by the incoming leader")
+
+    TRANSITIONS = StatusGraph({State.AWAITING: (State.CONFIRMED,), State.CONFIRMED: ()})
+
     shift = models.OneToOneField(
         Shift, verbose_name=_("shift"), on_delete=models.PROTECT, related_name="handover"
     )
@@ -486,10 +541,22 @@ class Handover(models.Model):
         """Complete: the incoming leader on duty has taken the shift over."""
         return self.confirmed_at is not None
 
+    @property
+    def state(self) -> str:
+        return self.State.CONFIRMED if self.is_confirmed else self.State.AWAITING
+
 
 class OpenMatter(models.Model):
     """A matter still open at a handover. Each handover lists its own copy; one left
     open is copied into the next handover (``carried_from``) until someone closes it."""
+
+    class State(models.TextChoices):
+        """Not a column: open until closed (``closed_at``)."""
+
+        OPEN = "open", _("Still open")
+        CLOSED = "closed", _("Matter closed")
+
+    TRANSITIONS = StatusGraph({State.OPEN: (State.CLOSED,), State.CLOSED: ()})
 
     handover = models.ForeignKey(
         Handover, verbose_name=_("handover"), on_delete=models.CASCADE, related_name="matters"
@@ -540,6 +607,10 @@ class OpenMatter(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+    @property
+    def state(self) -> str:
+        return self.State.OPEN if self.is_open else self.State.CLOSED
+
 
 # The national classification of production safety accidents (生产安全事故报告和调查处理
 # 条例, art. 3), also used for fires: a level and the deaths, serious injuries (acute
@@ -586,6 +657,25 @@ def _level_at_least_implied() -> list[models.CheckConstraint]:
 class IncidentReport(models.Model):
     """A report received on duty (信息报送 / 突发事件信息) and the chain of reports sent up
     about it: the first report (首报), follow-ups (续报) and the final report (终报)."""
+
+    class State(models.TextChoices):
+        """Not a column: how far the chain of reports sent up has come (its updates)."""
+
+        RECEIVED = "received", _("Received, not yet reported")
+        REPORTED = "reported", _("First report sent")
+        FOLLOWED_UP = "followed_up", _("Follow-up sent")
+        CLOSED = "closed", _("Final report sent")
+
+    # The first report comes first, once; follow-ups after it; the final report closes
+    # the chain.
+    TRANSITIONS = StatusGraph(
+        {
+            State.RECEIVED: (State.REPORTED,),
+            State.REPORTED: (State.FOLLOWED_UP, State.CLOSED),
+            State.FOLLOWED_UP: (State.FOLLOWED_UP, State.CLOSED),
+            State.CLOSED: (),
+        }
+    )
 
     class Kind(models.TextChoices):
         ACCIDENT = "accident", _("Accident")
@@ -655,6 +745,23 @@ class IncidentReport(models.Model):
     @property
     def is_serious(self) -> bool:
         return self.level in self.SERIOUS_LEVELS
+
+    def state_after(self, kinds) -> str:
+        """The chain's state once the updates of ``kinds`` (``IncidentUpdate.Kind``) are
+        sent."""
+        kinds = set(kinds)
+        if IncidentUpdate.Kind.FINAL in kinds:
+            return self.State.CLOSED
+        if IncidentUpdate.Kind.FOLLOW_UP in kinds:
+            return self.State.FOLLOWED_UP
+        if IncidentUpdate.Kind.FIRST in kinds:
+            return self.State.REPORTED
+        return self.State.RECEIVED
+
+    @property
+    def state(self) -> str:
+        """One query unless the updates were prefetched."""
+        return self.state_after(u.kind for u in self.updates.all())
 
     def level_implied(self) -> str | None:
         """The least level the figures imply, for the kinds the national classification
@@ -757,6 +864,14 @@ class WeatherWarning(models.Model):
     """A weather warning (预警) in force over an area. An active one shows as a banner to
     everyone; orange and red raise the officers every shift needs."""
 
+    class State(models.TextChoices):
+        """Not a column: in force until lifted (``lifted_at``) or until it runs out."""
+
+        ISSUED = "issued", _("Not lifted")
+        LIFTED = "lifted", _("Lifted")
+
+    TRANSITIONS = StatusGraph({State.ISSUED: (State.LIFTED,), State.LIFTED: ()})
+
     class Kind(models.TextChoices):
         RAINSTORM = "rainstorm", _("Rainstorm")
         BLIZZARD = "blizzard", _("Blizzard")
@@ -819,6 +934,10 @@ class WeatherWarning(models.Model):
     @property
     def ends_at(self) -> datetime:
         return self.lifted_at or self.valid_until
+
+    @property
+    def state(self) -> str:
+        return self.State.LIFTED if self.lifted_at is not None else self.State.ISSUED
 
     def is_active(self, at: datetime | None = None) -> bool:
         at = at or timezone.now()

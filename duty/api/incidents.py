@@ -3,13 +3,14 @@ serializers.
 """
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safetyzone.core.api import DateTimeField, ModelSerializer
+from safetyzone.core.api_errors import CONFLICT
 
 from ..models import (
     IncidentReport,
@@ -19,7 +20,7 @@ from ..models import (
 from ..selectors import incidents as incidents_selectors
 from ..selectors import rosters as rosters_selectors
 from ..services import incidents as services
-from .base import DutyViewSet, run
+from .base import DutyViewSet
 
 
 class DeadlineSerializer(serializers.Serializer):
@@ -104,6 +105,7 @@ class IncidentFilter(filters.FilterSet):
         fields = ["shift", "kind", "level"]
 
 
+@extend_schema_view(create=extend_schema(responses={201: IncidentReportSerializer, 409: CONFLICT}))
 class IncidentReportViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
 ):
@@ -121,17 +123,18 @@ class IncidentReportViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         shift = rosters_selectors.shift_get(user=self.request.user, pk=data.pop("shift").pk)
-        report = run(services.incident_report_create, actor=self.request.user, shift=shift, **data)
+        report = services.incident_report_create(actor=self.request.user, shift=shift, **data)
         serializer.instance = incidents_selectors.incident_get(user=self.request.user, pk=report.pk)
 
-    @extend_schema(request=IncidentUpdateSerializer, responses={201: IncidentReportSerializer})
+    @extend_schema(
+        request=IncidentUpdateSerializer, responses={201: IncidentReportSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def updates(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()
         params = IncidentUpdateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        run(
-            services.incident_update_create,
+        services.incident_update_create(
             actor=request.user,
             report=report,
             **params.validated_data,
@@ -171,12 +174,12 @@ class WeatherWarningViewSet(
         return incidents_selectors.warning_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = run(
-            services.warning_create, actor=self.request.user, **serializer.validated_data
+        serializer.instance = services.warning_create(
+            actor=self.request.user, **serializer.validated_data
         )
 
-    @extend_schema(request=None, responses=WeatherWarningSerializer)
+    @extend_schema(request=None, responses={200: WeatherWarningSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: str | None = None) -> Response:
-        warning = run(services.warning_lift, actor=request.user, warning=self.get_object())
+        warning = services.warning_lift(actor=request.user, warning=self.get_object())
         return Response(WeatherWarningSerializer(warning).data)

@@ -18,7 +18,7 @@ from ..models import (
 )
 from ..selectors import resources as selectors
 from ..services import resources as services
-from .base import DutyViewSet, run
+from .base import DutyViewSet
 
 
 class ResourceSerializer(ModelSerializer):
@@ -155,15 +155,15 @@ class ResourceViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         quantity = data.pop("quantity", 0)
-        serializer.instance = run(
-            services.resource_create, actor=self.request.user, quantity=quantity, **data
+        serializer.instance = services.resource_create(
+            actor=self.request.user, quantity=quantity, **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("quantity", None)
-        serializer.instance = run(
-            services.resource_update, actor=self.request.user, resource=serializer.instance, **data
+        serializer.instance = services.resource_update(
+            actor=self.request.user, resource=serializer.instance, **data
         )
 
 
@@ -182,8 +182,8 @@ class StockMovementViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         resource = selectors.resource_get(user=self.request.user, pk=data.pop("resource").pk)
-        serializer.instance = run(
-            services.stock_move, actor=self.request.user, resource=resource, **data
+        serializer.instance = services.stock_move(
+            actor=self.request.user, resource=resource, **data
         )
 
 
@@ -201,7 +201,7 @@ class RescueTeamViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         members = [dict(m) for m in data.pop("members", [])]
-        team = run(services.team_create, actor=self.request.user, members=members, **data)
+        team = services.team_create(actor=self.request.user, members=members, **data)
         serializer.instance = selectors.team_get(user=self.request.user, pk=team.pk)
 
 
@@ -224,4 +224,4 @@ class StandbyViewSet(
             data["team"] = selectors.team_get(user=user, pk=data["team"].pk)
         if data.get("resource") is not None:
             data["resource"] = selectors.resource_get(user=user, pk=data["resource"].pk)
-        serializer.instance = run(services.standby_create, actor=user, **data)
+        serializer.instance = services.standby_create(actor=user, **data)

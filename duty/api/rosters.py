@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safetyzone.core.api import DateField, ModelSerializer
+from safetyzone.core.api_errors import CONFLICT
 from safetyzone.org.models import Unit, User
 
 from .. import checks
@@ -20,7 +21,7 @@ from ..models import (
 from ..selectors import rosters as selectors
 from ..services import rosters as rosters_services
 from ..services import swaps as swaps_services
-from .base import DutyViewSet, run
+from .base import DutyViewSet
 
 
 class RosterSerializer(ModelSerializer):
@@ -132,22 +133,21 @@ class RosterViewSet(
         return selectors.roster_list(user=self.request.user).order_by("-start_date", "pk")
 
     def perform_create(self, serializer):
-        serializer.instance = run(
-            rosters_services.roster_create, actor=self.request.user, **serializer.validated_data
+        serializer.instance = rosters_services.roster_create(
+            actor=self.request.user, **serializer.validated_data
         )
 
     def _reload(self, roster: DutyRoster) -> Response:
         roster = selectors.roster_get(user=self.request.user, pk=roster.pk)
         return Response(RosterSerializer(roster, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=GenerateSerializer, responses=RosterSerializer)
+    @extend_schema(request=GenerateSerializer, responses={200: RosterSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def generate(self, request: Request, pk: str | None = None) -> Response:
         roster = self.get_object()
         params = GenerateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        run(
-            rosters_services.roster_generate,
+        rosters_services.roster_generate(
             roster=roster,
             actor=request.user,
             leaders=params.validated_data["leaders"],
@@ -162,11 +162,11 @@ class RosterViewSet(
         issues = checks.roster_check(roster=self.get_object())
         return Response(CheckResultSerializer({"passes": not issues, "issues": issues}).data)
 
-    @extend_schema(request=None, responses=RosterSerializer)
+    @extend_schema(request=None, responses={200: RosterSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         roster = self.get_object()
-        run(rosters_services.roster_publish, roster=roster, actor=request.user)
+        rosters_services.roster_publish(roster=roster, actor=request.user)
         return self._reload(roster)
 
 
@@ -185,8 +185,7 @@ class SwapRequestViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         shift = selectors.shift_get(user=self.request.user, pk=data["shift"].pk)
-        serializer.instance = run(
-            swaps_services.swap_request_create,
+        serializer.instance = swaps_services.swap_request_create(
             requester=self.request.user,
             shift=shift,
             counterpart=data["counterpart"],
@@ -194,35 +193,44 @@ class SwapRequestViewSet(
             reason=data["reason"],
         )
 
-    def _act(self, service, request: Request, **extra) -> Response:
-        swap = run(service, swap=self.get_object(), actor=request.user, **extra)
-        return Response(SwapRequestSerializer(swap).data)
-
-    @extend_schema(request=None, responses=SwapRequestSerializer)
+    @extend_schema(request=None, responses={200: SwapRequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        return self._act(swaps_services.swap_accept, request)
+        swap = swaps_services.swap_accept(swap=self.get_object(), actor=request.user)
+        return Response(SwapRequestSerializer(swap).data)
 
-    @extend_schema(request=None, responses=SwapRequestSerializer)
+    @extend_schema(request=None, responses={200: SwapRequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
-        return self._act(swaps_services.swap_decline, request)
+        swap = swaps_services.swap_decline(swap=self.get_object(), actor=request.user)
+        return Response(SwapRequestSerializer(swap).data)
 
-    @extend_schema(request=None, responses=SwapRequestSerializer)
+    @extend_schema(request=None, responses={200: SwapRequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        return self._act(swaps_services.swap_cancel, request)
+        swap = swaps_services.swap_cancel(swap=self.get_object(), actor=request.user)
+        return Response(SwapRequestSerializer(swap).data)
 
-    @extend_schema(request=DecisionSerializer, responses=SwapRequestSerializer)
+    @extend_schema(
+        request=DecisionSerializer, responses={200: SwapRequestSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         params = DecisionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        return self._act(swaps_services.swap_approve, request, note=params.validated_data["note"])
+        swap = swaps_services.swap_approve(
+            swap=self.get_object(), actor=request.user, note=params.validated_data["note"]
+        )
+        return Response(SwapRequestSerializer(swap).data)
 
-    @extend_schema(request=DecisionSerializer, responses=SwapRequestSerializer)
+    @extend_schema(
+        request=DecisionSerializer, responses={200: SwapRequestSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         params = DecisionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        return self._act(swaps_services.swap_reject, request, note=params.validated_data["note"])
+        swap = swaps_services.swap_reject(
+            swap=self.get_object(), actor=request.user, note=params.validated_data["note"]
+        )
+        return Response(SwapRequestSerializer(swap).data)

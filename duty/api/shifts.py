@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safetyzone.core.api import DateField, DateTimeField, FieldsBuiltOnce, ModelSerializer
-from safetyzone.org.api import as_drf_error
+from safetyzone.core.api_errors import CONFLICT
 from safetyzone.org.models import User
 
 from ..models import (
@@ -19,7 +19,7 @@ from ..models import (
 )
 from ..selectors import rosters as selectors
 from ..services import shifts as services
-from .base import DutyViewSet, run
+from .base import DutyViewSet
 
 
 class AssignmentSerializer(FieldsBuiltOnce, ModelSerializer):
@@ -101,14 +101,11 @@ class ShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
         params.is_valid(raise_exception=True)
         data = params.validated_data
         if "roster" not in data or "date" not in data:
-            raise as_drf_error(
-                DjangoValidationError(
-                    {f: ["This field is required."] for f in ("roster", "date") if f not in data}
-                )
+            raise DjangoValidationError(
+                {f: ["This field is required."] for f in ("roster", "date") if f not in data}
             )
         roster = selectors.roster_get(user=request.user, pk=data["roster"].pk)
-        shift = run(
-            services.shift_create,
+        shift = services.shift_create(
             actor=request.user,
             roster=roster,
             date=data["date"],
@@ -120,14 +117,13 @@ class ShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
         shift = selectors.shift_get(user=request.user, pk=shift.pk)
         return Response(ShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ShiftWriteSerializer, responses=ShiftSerializer)
+    @extend_schema(request=ShiftWriteSerializer, responses={200: ShiftSerializer, 409: CONFLICT})
     def update(self, request: Request, pk: str | None = None) -> Response:
         shift = self.get_object()
         params = ShiftWriteSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        run(
-            services.shift_update,
+        services.shift_update(
             actor=request.user,
             shift=shift,
             starts_at=data.get("starts_at"),

@@ -72,8 +72,11 @@ def incident_report_create(*, actor: User, shift: Shift, **data: Any) -> Inciden
     _require(actor, "duty.add_incidentreport")
     if not ShiftAssignment.objects.filter(shift=shift, person=actor).exists():
         raise _fail(_("You can only record reports on your own shift."), "shift")
-    if Shift.objects.filter(pk=shift.pk, closed_at__isnull=False).exists():
-        raise _fail(_("This shift has been handed over; record it on the current one."), "shift")
+    Shift.TRANSITIONS.check_in(
+        Shift.objects.get(pk=shift.pk).state,
+        Shift.TRANSITIONS.open,
+        _("This shift has been handed over; record it on the current one."),
+    )
     report = IncidentReport(
         shift=shift, recorded_by=actor, **{k: v for k, v in data.items() if k in _REPORT_FIELDS}
     )
@@ -107,12 +110,14 @@ def incident_update_create(
     require_record(actor, report, any_path=True)
     existing = list(report.updates.all())
     kinds = {u.kind for u in existing}
-    if IncidentUpdate.Kind.FINAL in kinds:
-        raise _fail(_("The final report has been sent; the chain is closed."), "kind")
-    if kind != IncidentUpdate.Kind.FIRST and IncidentUpdate.Kind.FIRST not in kinds:
-        raise _fail(_("The first report comes first."), "kind")
-    if kind == IncidentUpdate.Kind.FIRST and IncidentUpdate.Kind.FIRST in kinds:
-        raise _fail(_("The incident already has its first report."), "kind")
+    state = report.state_after(kinds)
+    if state == IncidentReport.State.CLOSED:
+        refusal = _("The final report has been sent; the chain is closed.")
+    elif state == IncidentReport.State.RECEIVED:
+        refusal = _("The first report comes first.")
+    else:
+        refusal = _("The incident already has its first report.")
+    IncidentReport.TRANSITIONS.check(state, report.state_after({kind}), refusal)
     sent_at = sent_at or timezone.now()
     sequence = 0
     if kind == IncidentUpdate.Kind.FOLLOW_UP:
@@ -167,8 +172,9 @@ def warning_lift(*, actor: User, warning: WeatherWarning, at: datetime | None = 
     _require(actor, "duty.change_weatherwarning")
     warning = WeatherWarning.objects.select_for_update().get(pk=warning.pk)
     at = at or timezone.now()
-    if warning.lifted_at is not None:
-        raise _fail(_("This warning was already lifted."))
+    WeatherWarning.TRANSITIONS.check(
+        warning.state, WeatherWarning.State.LIFTED, _("This warning was already lifted.")
+    )
     if at <= warning.issued_at:
         raise _fail(_("A warning is lifted after it is issued."), "lifted_at")
     warning.lifted_at = min(at, warning.valid_until)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from safetyzone.core.states import TransitionNotAllowed
 from safetyzone.notifications.models import Notification
 from safetyzone.notifications.services import notify
 from safetyzone.org.models import User
@@ -53,8 +54,11 @@ def log_entry_create(
     _require(actor, "duty.add_dutylogentry")
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     _check_on_shift(actor, shift)
-    if shift.is_closed:
-        raise _fail(_("This shift has been handed over; its log is closed."), "shift")
+    Shift.TRANSITIONS.check_in(
+        shift.state,
+        Shift.TRANSITIONS.open,
+        _("This shift has been handed over; its log is closed."),
+    )
     now = timezone.now()
     at = at or now
     entry = DutyLogEntry(
@@ -120,14 +124,17 @@ def handover_create(
     _require(actor, "duty.add_handover")
     shift = Shift.objects.select_for_update().select_related("roster").get(pk=shift.pk)
     _check_on_shift(actor, shift)
-    if shift.is_closed or Handover.objects.filter(shift=shift).exists():
-        raise _fail(_("This shift has already been handed over."), "shift")
+    Shift.TRANSITIONS.check(
+        shift.state, Shift.State.HANDED_OVER, _("This shift has already been handed over.")
+    )
     now = timezone.now()
     if now < shift.starts_at:
         raise _fail(_("A shift is handed over after it begins."), "shift")
     if handover_awaiting(shift) is not None:
         # Its matters and incidents are not all known until then: none may be dropped.
-        raise _fail(_("The handover into this shift waits for its leader's confirmation."), "shift")
+        raise TransitionNotAllowed(
+            _("The handover into this shift waits for its leader's confirmation.")
+        )
     handed_over_at = handed_over_at or now
     if handed_over_at < shift.starts_at:
         raise _fail(_("A shift is handed over after it begins."), "handed_over_at")
@@ -220,8 +227,9 @@ def handover_confirm(*, actor: User, handover: Handover, at: datetime | None = N
     _require(actor, "duty.change_handover")
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
     shift = Shift.objects.select_for_update().select_related("roster").get(pk=handover.shift_id)
-    if handover.is_confirmed:
-        raise _fail(_("This handover has already been confirmed."))
+    Handover.TRANSITIONS.check(
+        handover.state, Handover.State.CONFIRMED, _("This handover has already been confirmed.")
+    )
     following = handover.next_shift or next_shift(shift)
     if following is None:
         raise _fail(_("No next shift is rostered: nobody can take this one over yet."))
@@ -254,12 +262,15 @@ def open_matter_close(*, actor: User, matter: OpenMatter, note: str = "") -> Ope
     matter = OpenMatter.objects.select_for_update().get(pk=matter.pk)
     # Kept by whoever keeps the duty days (the roster's unit or the people on the shift).
     require_record(actor, matter, any_path=True)
-    if matter.closed_at is not None:
-        raise _fail(_("This matter is already closed."))
+    OpenMatter.TRANSITIONS.check(
+        matter.state, OpenMatter.State.CLOSED, _("This matter is already closed.")
+    )
     if matter.carried_to.exists():
-        raise _fail(_("This matter was carried over; close it in the latest handover."))
+        raise TransitionNotAllowed(
+            _("This matter was carried over; close it in the latest handover.")
+        )
     if matter.incident_id is not None and _incident_open(matter.incident):
-        raise _fail(
+        raise TransitionNotAllowed(
             _("“%(matter)s” stays open until the incident's final report is sent.")
             % {"matter": matter.text}
         )

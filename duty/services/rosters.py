@@ -120,8 +120,11 @@ def roster_generate(
     _require(actor, "duty.publish_dutyroster")
     roster = DutyRoster.objects.select_for_update().get(pk=roster.pk)
     require_record(actor, roster)
-    if roster.is_published:
-        raise _fail(_("A published roster is not generated again; request swaps instead."))
+    DutyRoster.TRANSITIONS.check_in(
+        roster.status,
+        DutyRoster.TRANSITIONS.open,
+        _("A published roster is not generated again; request swaps instead."),
+    )
     errors: dict[str, list[str]] = {}
     if not leaders:
         errors["leaders"] = [_("Choose at least one leader on duty.")]
@@ -204,8 +207,9 @@ def roster_publish(*, roster: DutyRoster, actor: User) -> DutyRoster:
     _require(actor, "duty.publish_dutyroster")
     roster = DutyRoster.objects.select_for_update().get(pk=roster.pk)
     require_record(actor, roster)
-    if roster.is_published:
-        raise _fail(_("The roster is already published."))
+    DutyRoster.TRANSITIONS.check(
+        roster.status, DutyRoster.Status.PUBLISHED, _("The roster is already published.")
+    )
     issues = checks.roster_check(roster=roster)
     if issues:
         raise ValidationError(

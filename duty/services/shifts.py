@@ -200,8 +200,9 @@ def shift_update(
     published = _lock_published(shift.roster)
     shift = Shift.objects.select_for_update().select_related("roster").get(pk=shift.pk)
     require_record(actor, shift)
-    if shift.is_closed:
-        raise _fail(_("This shift is closed: it has been handed over."))
+    Shift.TRANSITIONS.check_in(
+        shift.state, Shift.TRANSITIONS.open, _("This shift is closed: it has been handed over.")
+    )
     errors = _check_people(leader=leader, officers=officers, shift=shift)
     if errors:
         raise ValidationError(errors)

@@ -171,8 +171,9 @@ def swap_accept(*, swap: SwapRequest, actor: User) -> SwapRequest:
     swap = _locked(swap)
     if actor.pk != swap.counterpart_id:
         raise PermissionDenied
-    if swap.status != SwapRequest.Status.REQUESTED:
-        raise _fail(_("This request is no longer waiting for you."))
+    SwapRequest.TRANSITIONS.check(
+        swap.status, SwapRequest.Status.ACCEPTED, _("This request is no longer waiting for you.")
+    )
     problems = _swap_conflicts(swap)
     if problems:
         raise ValidationError({NON_FIELD_ERRORS: problems})
@@ -188,8 +189,9 @@ def swap_decline(*, swap: SwapRequest, actor: User) -> SwapRequest:
     swap = _locked(swap)
     if actor.pk != swap.counterpart_id:
         raise PermissionDenied
-    if swap.status != SwapRequest.Status.REQUESTED:
-        raise _fail(_("This request is no longer waiting for you."))
+    SwapRequest.TRANSITIONS.check(
+        swap.status, SwapRequest.Status.DECLINED, _("This request is no longer waiting for you.")
+    )
     swap.status = SwapRequest.Status.DECLINED
     swap.responded_at = timezone.now()
     swap.save()
@@ -202,8 +204,9 @@ def swap_cancel(*, swap: SwapRequest, actor: User) -> SwapRequest:
     swap = _locked(swap)
     if actor.pk != swap.requester_id:
         raise PermissionDenied
-    if not swap.is_open:
-        raise _fail(_("Only an open request can be cancelled."))
+    SwapRequest.TRANSITIONS.check(
+        swap.status, SwapRequest.Status.CANCELLED, _("Only an open request can be cancelled.")
+    )
     swap.status = SwapRequest.Status.CANCELLED
     swap.save()
     return swap
@@ -216,8 +219,11 @@ def swap_approve(*, swap: SwapRequest, actor: User, note: str = "") -> SwapReque
     _require(actor, "duty.approve_swaprequest")
     swap = _locked(swap)
     require_record(actor, swap)
-    if swap.status != SwapRequest.Status.ACCEPTED:
-        raise _fail(_("Only a swap both people agreed to can be approved."))
+    SwapRequest.TRANSITIONS.check(
+        swap.status,
+        SwapRequest.Status.APPROVED,
+        _("Only a swap both people agreed to can be approved."),
+    )
     now = timezone.now()
     shifts = [swap.shift] + ([swap.counterpart_shift] if swap.counterpart_shift_id else [])
     if any(s.starts_at <= now for s in shifts):
@@ -267,8 +273,9 @@ def swap_reject(*, swap: SwapRequest, actor: User, note: str = "") -> SwapReques
     _require(actor, "duty.approve_swaprequest")
     swap = _locked(swap)
     require_record(actor, swap)
-    if not swap.is_open:
-        raise _fail(_("Only an open request can be rejected."))
+    SwapRequest.TRANSITIONS.check(
+        swap.status, SwapRequest.Status.REJECTED, _("Only an open request can be rejected.")
+    )
     swap.status = SwapRequest.Status.REJECTED
     swap.decided_by = actor
     swap.decided_at = timezone.now()

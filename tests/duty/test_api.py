@@ -163,6 +163,10 @@ def test_staff_generate_check_and_publish_through_the_api(api, staff, roles):
     assert api.get(f"{API}rosters/{pk}/check/").json() == {"passes": True, "issues": []}
     response = api.post(f"{API}rosters/{pk}/publish/")
     assert response.status_code == 200 and response.json()["status"] == "published"
+    # Steps the roster's graph refuses once it is published: 409, not a broken rule.
+    assert api.post(f"{API}rosters/{pk}/publish/").status_code == 409
+    again = {"leaders": [u.pk for u in leaders], "officers": [u.pk for u in officers]}
+    assert api.post(f"{API}rosters/{pk}/generate/", again).status_code == 409
 
 
 def test_generate_with_pools_too_small_says_which_days(api, staff, roles):
@@ -368,7 +372,8 @@ def test_handover_and_incident_chain_through_the_api(api, roster_a, officer_a):
     matters = response.json()["matters"]
     assert [m["incident"] for m in matters] == [pk, None]
     assert matters[1]["text"] == "火场监护"
-    assert api.post(f"{API}handovers/", {"shift": shift1.pk}).status_code == 400
+    # Handed over already: a step the shift's graph refuses.
+    assert api.post(f"{API}handovers/", {"shift": shift1.pk}).status_code == 409
 
 
 def test_warning_ending_before_it_starts_is_refused(api, staff):
@@ -384,6 +389,13 @@ def test_warning_ending_before_it_starts_is_refused(api, staff):
     )
     assert response.status_code == 400
     assert not WeatherWarning.objects.exists()
+
+
+def test_a_warning_is_lifted_once(api, staff):
+    warning = WarningFactory()
+    authenticate(api, staff)
+    assert api.post(f"{API}weather-warnings/{warning.pk}/lift/").status_code == 200
+    assert api.post(f"{API}weather-warnings/{warning.pk}/lift/").status_code == 409
 
 
 def test_only_staff_record_warnings_everyone_reads_them(api, staff, alice):
@@ -556,6 +568,12 @@ def test_swap_asked_accepted_and_approved_through_the_api(api, staff, roster_a, 
     )
     approved = authenticate(api, staff).post(f"{API}swap-requests/{pk}/approve/", {"note": "同意"})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    # Decided: the swap's graph refuses every further step.
+    assert api.post(f"{API}swap-requests/{pk}/approve/").status_code == 409
+    assert api.post(f"{API}swap-requests/{pk}/reject/").status_code == 409
+    assert authenticate(api, extra).post(f"{API}swap-requests/{pk}/decline/").status_code == 409
+    assert authenticate(api, officer_a).post(f"{API}swap-requests/{pk}/cancel/").status_code == 409
+    authenticate(api, staff)
     people = {a["person"] for a in api.get(f"{API}shifts/{shift1.pk}/").json()["assignments"]}
     assert extra.pk in people and officer_a.pk not in people
     # An outsider does not even see the request.
