@@ -9,11 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, problems in errors.items():
-        form.add_error(field if field in form.fields else None, problems)
+from safetyzone.core.forms import errors_to_form
 
 
 def _apply(form, action: Callable[[], Any]) -> Any:
@@ -21,7 +17,7 @@ def _apply(form, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        errors_to_form(form, exc)
         return None
 
 

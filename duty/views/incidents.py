@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safetyzone.core.pagination import Paginator
+from safetyzone.org.scoping import can_act_on
 
 from ..forms import (
     IncidentForm,
     IncidentUpdateForm,
     WarningForm,
 )
+from ..models import IncidentReport, WeatherWarning
 from ..selectors import incidents as incidents_selectors
 from ..selectors import rosters as rosters_selectors
 from ..services import incidents as services
@@ -72,10 +74,16 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if update is not None:
                 messages.success(request, _("“%s” was added to the chain.") % update)
                 return redirect(report)
+    # Offered while the chain is open, to whom may write the duty day's records.
+    offered = (
+        can_add
+        and report.state in IncidentReport.TRANSITIONS.open
+        and can_act_on(request.user, report, any_path=True)
+    )
     context = {
         "report": report,
         "deadlines": incidents_selectors.incident_deadlines(report),
-        "form": form,
+        "form": form if offered or request.method == "POST" else None,
     }
     return render(request, "duty/incident_detail.html", context)
 
@@ -99,11 +107,15 @@ def warning_list(request: HttpRequest) -> HttpResponse:
                 return redirect("duty:warning-list")
     warnings = incidents_selectors.warning_list(user=request.user)
     page = Paginator(warnings, 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "duty/warning_list.html",
-        {"page": page, "form": form, "now": timezone.now()},
-    )
+    now = timezone.now()
+    may_lift = request.user.has_perm("duty.change_weatherwarning")
+    for warning in page:
+        warning.can_lift = (
+            may_lift
+            and WeatherWarning.TRANSITIONS.allows(warning.state, WeatherWarning.State.LIFTED)
+            and now < warning.valid_until
+        )
+    return render(request, "duty/warning_list.html", {"page": page, "form": form, "now": now})
 
 
 @login_required

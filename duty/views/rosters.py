@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
+from safetyzone.org.scoping import can_act_on
 
 from .. import checks
 from ..forms import (
@@ -35,7 +37,7 @@ from ..selectors import incidents as incidents_selectors
 from ..selectors import rosters as rosters_selectors
 from ..services import rosters as rosters_services
 from ..services import shifts as shifts_services
-from .base import _apply, _errors_to_form, _flash_errors, _month
+from .base import _apply, _flash_errors, _month
 
 # --- Overview and my shifts -----------------------------------------------------------
 
@@ -120,12 +122,20 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for y, m in _roster_months(roster)
     ]
+    user = request.user
+    # Offered as the services decide: the role, the write rule, the roster's graph.
+    plans = user.has_perm("duty.publish_dutyroster") and can_act_on(user, roster)
     context = {
         "roster": roster,
         "issues": issues,
         "issues_by_day": checks.issues_by_day(issues),
         "calendars": calendars,
-        "generate_form": GenerateForm() if not roster.is_published else None,
+        "can_publish": plans
+        and DutyRoster.TRANSITIONS.allows(roster.status, DutyRoster.Status.PUBLISHED),
+        "can_add_shift": user.has_perm("duty.add_shift") and can_act_on(user, roster),
+        "generate_form": GenerateForm()
+        if plans and roster.status in DutyRoster.TRANSITIONS.open
+        else None,
         "feed_url": request.build_absolute_uri(
             reverse("duty:roster-feed", args=[roster.ical_token])
         )
@@ -154,7 +164,7 @@ def roster_generate(request: HttpRequest, pk: int) -> HttpResponse:
             failures = exc.failures
             form.add_error(None, _("The pools cannot cover the period; nothing was saved."))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The roster was generated. Check it, then publish it."))
             return redirect(roster)

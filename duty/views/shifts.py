@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safetyzone.core.pagination import Paginator
+from safetyzone.org.scoping import can_act_on
 
 from ..forms import (
     LogEntryForm,
@@ -19,7 +20,9 @@ from ..forms import (
     SwapForm,
 )
 from ..models import (
+    Shift,
     ShiftAssignment,
+    SwapRequest,
 )
 from ..selectors import incidents as incidents_selectors
 from ..selectors import log as log_selectors
@@ -59,17 +62,31 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.user.has_perm("duty.view_incidentreport")
         else []
     )
+    # Offered as the services decide: the person's place on the shift or the write rule,
+    # the role permission, and the shift's graph (open, handed over, closed).
+    user = request.user
+    state = (
+        Shift.State.CLOSED
+        if shift.is_closed
+        else (Shift.State.HANDED_OVER if handover is not None else shift.state)
+    )
+    writable = state in Shift.TRANSITIONS.open
     context = {
         "shift": shift,
         "role": role,
         "entries": entries,
         "handover": handover,
         "reports": reports,
-        "log_form": LogEntryForm(shift=shift) if role and not shift.is_closed else None,
+        "can_record_incident": bool(role) and writable and user.has_perm("duty.add_incidentreport"),
+        "can_hand_over": bool(role)
+        and Shift.TRANSITIONS.allows(state, Shift.State.HANDED_OVER)
+        and user.has_perm("duty.add_handover"),
+        "can_edit": writable and user.has_perm("duty.change_shift") and can_act_on(user, shift),
+        "log_form": LogEntryForm(shift=shift) if role and writable else None,
         "changes": shift.changes.select_related("person_before", "person_after", "changed_by")
         if can_read_log or request.user.has_perm("duty.view_shiftchange")
         else [],
-        "carried": log_selectors.open_matters_before(shift) if role and not shift.is_closed else [],
+        "carried": log_selectors.open_matters_before(shift) if role and writable else [],
         "awaiting": log_selectors.handover_awaiting(shift) if role == "leader" else None,
     }
     return render(request, "duty/shift_detail.html", context)
@@ -171,7 +188,38 @@ def swap_create(request: HttpRequest, pk: int) -> HttpResponse:
 def swap_list(request: HttpRequest) -> HttpResponse:
     swaps = rosters_selectors.swap_list(user=request.user).order_by("-requested_at", "-pk")
     page = Paginator(swaps, 20).get_page(request.GET.get("page"))
+    for swap in page:
+        swap.offered = _swap_steps(request.user, swap)
     return render(request, "duty/swap_list.html", {"page": page})
+
+
+def _swap_steps(user, swap: SwapRequest) -> set[str]:
+    """The steps ``user`` is offered on ``swap``: the graph allows them from its status,
+    and they are the colleague's (accept, decline), the requester's (cancel), or staff's
+    with the permission and the write rule (approve, reject)."""
+    allowed = {
+        step
+        for step, status in SWAP_STEPS.items()
+        if SwapRequest.TRANSITIONS.allows(swap.status, status)
+    }
+    offered = set()
+    if swap.counterpart_id == user.pk:
+        offered |= allowed & {"accept", "decline"}
+    if swap.requester_id == user.pk:
+        offered |= allowed & {"cancel"}
+    if user.has_perm("duty.approve_swaprequest") and allowed & {"approve", "reject"}:
+        if can_act_on(user, swap):
+            offered |= allowed & {"approve", "reject"}
+    return offered
+
+
+SWAP_STEPS = {
+    "accept": SwapRequest.Status.ACCEPTED,
+    "decline": SwapRequest.Status.DECLINED,
+    "cancel": SwapRequest.Status.CANCELLED,
+    "approve": SwapRequest.Status.APPROVED,
+    "reject": SwapRequest.Status.REJECTED,
+}
 
 
 SWAP_ACTIONS = {
