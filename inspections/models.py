@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from safetyzone.core.models import DecidedRequest
+from safetyzone.core.states import StatusGraph
 from safetyzone.core.uploads import UploadField
 from safetyzone.org.models import Enterprise, KeyArea, Unit
 
@@ -368,14 +369,16 @@ class Hazard(models.Model):
         ACCEPTED = "accepted", _("Accepted (closed)")
 
     # The allowed moves; every other change of status is refused.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.REPORTED: (Status.RECTIFYING,),
-        Status.RECTIFYING: (Status.SUBMITTED,),
-        Status.SUBMITTED: (Status.ACCEPTED, Status.RETURNED),
-        Status.RETURNED: (Status.RECTIFYING,),
-        Status.ACCEPTED: (),
-    }
-    OPEN_STATUSES = (Status.REPORTED, Status.RECTIFYING, Status.SUBMITTED, Status.RETURNED)
+    TRANSITIONS = StatusGraph(
+        {
+            Status.REPORTED: (Status.RECTIFYING,),
+            Status.RECTIFYING: (Status.SUBMITTED,),
+            Status.SUBMITTED: (Status.ACCEPTED, Status.RETURNED),
+            Status.RETURNED: (Status.RECTIFYING,),
+            Status.ACCEPTED: (),
+        }
+    )
+    OPEN_STATUSES = TRANSITIONS.open
 
     class Event(models.TextChoices):
         """What a step of the hazard's history was. The history keeps the code (with the
@@ -638,7 +641,7 @@ class Hazard(models.Model):
         return self.is_supervised and self.delisted_at is None
 
     def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
+        return self.TRANSITIONS.allows(self.status, status)
 
     def missing_implementations(self) -> list[str]:
         """The labels of the five implementations still missing from the plan."""
@@ -756,6 +759,15 @@ class RectificationReport(models.Model):
         PENDING = "pending", _("Awaiting review")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
+
+    # A report is reviewed once: accepted or returned (a returned hazard gets a new report).
+    TRANSITIONS = StatusGraph(
+        {
+            Status.PENDING: (Status.ACCEPTED, Status.RETURNED),
+            Status.ACCEPTED: (),
+            Status.RETURNED: (),
+        }
+    )
 
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, related_name="reports"

@@ -2,7 +2,7 @@
 
 from rest_framework import mixins, viewsets
 
-from inspections.api._common import ScopedRelationsMixin, run_service
+from inspections.api._common import ScopedRelationsMixin
 from inspections.api.serializers.enforcement import EnforcementActionSerializer, ViolationSerializer
 from inspections.models import Hazard, Inspection, Violation
 from inspections.selectors import enforcement as enforcement_selectors
@@ -26,9 +26,7 @@ class ViolationViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        violation = run_service(
-            lambda: enforcement_services.violation_record(actor=self.request.user, **data)
-        )
+        violation = enforcement_services.violation_record(actor=self.request.user, **data)
         serializer.instance = violation
 
 
@@ -53,7 +51,7 @@ class EnforcementActionViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        enforcement = run_service(
-            lambda: enforcement_services.enforcement_action_record(actor=self.request.user, **data)
+        enforcement = enforcement_services.enforcement_action_record(
+            actor=self.request.user, **data
         )
         serializer.instance = enforcement

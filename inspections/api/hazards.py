@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.models import KeyPeriod
-from inspections.api._common import CONFLICT, ScopedRelationsMixin, run_service
+from inspections.api._common import ScopedRelationsMixin
 from inspections.api.serializers.hazards import (
     HazardChangeDecideSerializer,
     HazardChangeRequestSerializer,
@@ -28,6 +28,7 @@ from inspections.services import hazard_changes as change_services
 from inspections.services import hazards as hazard_services
 from inspections.services import reports as report_services
 from safetyzone.core.api import FilterBackend
+from safetyzone.core.api_errors import CONFLICT
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions
 from safetyzone.org.models import Enterprise, KeyArea, Unit
@@ -126,16 +127,14 @@ class HazardViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data["photos"] = data.pop("photo_files", [])
-        hazard = run_service(lambda: hazard_services.hazard_create(actor=self.request.user, **data))
+        hazard = hazard_services.hazard_create(actor=self.request.user, **data)
         serializer.instance = self.get_queryset().get(pk=hazard.pk)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("photo_files", None)
-        hazard = run_service(
-            lambda: hazard_services.hazard_update(
-                actor=self.request.user, hazard=serializer.instance, **data
-            )
+        hazard = hazard_services.hazard_update(
+            actor=self.request.user, hazard=serializer.instance, **data
         )
         serializer.instance = self.get_queryset().get(pk=hazard.pk)
 
@@ -154,9 +153,7 @@ class HazardViewSet(
         """Reported or returned → rectifying (a major hazard needs its five
         implementations first)."""
         hazard = self.get_object()
-        run_service(
-            lambda: hazard_services.hazard_start_rectification(actor=request.user, hazard=hazard)
-        )
+        hazard_services.hazard_start_rectification(actor=request.user, hazard=hazard)
         return self._answer(hazard.pk)
 
     @extend_schema(request=SubmitSerializer, responses={200: HazardSerializer, 409: CONFLICT})
@@ -166,11 +163,7 @@ class HazardViewSet(
         hazard = self.get_object()
         params = self._params(request)
         evidence = params.pop("evidence_files", [])
-        run_service(
-            lambda: report_services.report_file(
-                actor=request.user, hazard=hazard, evidence=evidence, **params
-            )
-        )
+        report_services.report_file(actor=request.user, hazard=hazard, evidence=evidence, **params)
         return self._answer(hazard.pk)
 
     @extend_schema(request=AcceptSerializer, responses={200: HazardSerializer, 409: CONFLICT})
@@ -179,10 +172,8 @@ class HazardViewSet(
         """Accept the pending report: submitted → accepted (closed)."""
         hazard = self.get_object()
         params = self._params(request)
-        run_service(
-            lambda: report_services.report_accept(
-                actor=request.user, hazard=hazard, note=params.get("note", "")
-            )
+        report_services.report_accept(
+            actor=request.user, hazard=hazard, note=params.get("note", "")
         )
         return self._answer(hazard.pk)
 
@@ -192,11 +183,7 @@ class HazardViewSet(
         """Return the pending report with a reason: submitted → returned."""
         hazard = self.get_object()
         params = self._params(request)
-        run_service(
-            lambda: report_services.report_return(
-                actor=request.user, hazard=hazard, reason=params["reason"]
-            )
-        )
+        report_services.report_return(actor=request.user, hazard=hazard, reason=params["reason"])
         return self._answer(hazard.pk)
 
     @extend_schema(
@@ -210,15 +197,13 @@ class HazardViewSet(
         photo = hazard_selectors.hazard_photo_get(user=request.user, pk=photo_id, hazard=hazard)
         return protected_file_response(photo.image, label=photo.original_name)
 
-    @extend_schema(request=SuperviseSerializer, responses={200: HazardSerializer})
+    @extend_schema(request=SuperviseSerializer, responses={200: HazardSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, pk=None) -> Response:
         """Put a major hazard under listed supervision."""
         hazard = self.get_object()
         params = self._params(request)
-        run_service(
-            lambda: hazard_services.hazard_supervise(actor=request.user, hazard=hazard, **params)
-        )
+        hazard_services.hazard_supervise(actor=request.user, hazard=hazard, **params)
         return self._answer(hazard.pk)
 
 
@@ -239,9 +224,7 @@ class HazardChangeRequestViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        change = run_service(
-            lambda: change_services.hazard_change_request(actor=self.request.user, **data)
-        )
+        change = change_services.hazard_change_request(actor=self.request.user, **data)
         serializer.instance = self.get_queryset().get(pk=change.pk)
 
     @extend_schema(
@@ -254,12 +237,10 @@ class HazardChangeRequestViewSet(
         change = self.get_object()
         params = HazardChangeDecideSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        run_service(
-            lambda: change_services.hazard_change_decide(
-                actor=request.user,
-                request=change,
-                grant=params.validated_data["grant"],
-                note=params.validated_data.get("note", ""),
-            )
+        change_services.hazard_change_decide(
+            actor=request.user,
+            request=change,
+            grant=params.validated_data["grant"],
+            note=params.validated_data.get("note", ""),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=change.pk)).data)

@@ -3,7 +3,7 @@
 from django_filters import rest_framework as filters
 from rest_framework import mixins, viewsets
 
-from inspections.api._common import ScopedRelationsMixin, run_service
+from inspections.api._common import ScopedRelationsMixin
 from inspections.api.serializers.inspections import InspectionListSerializer, InspectionSerializer
 from inspections.models import Inspection, InspectionTask
 from inspections.selectors import inspections as inspection_selectors
@@ -52,9 +52,7 @@ class InspectionViewSet(
             )
             for a in data.pop("answers", [])
         ]
-        inspection = run_service(
-            lambda: inspection_services.inspection_record(
-                actor=self.request.user, answers=answers, **data
-            )
+        inspection = inspection_services.inspection_record(
+            actor=self.request.user, answers=answers, **data
         )
         serializer.instance = self.get_queryset().get(pk=inspection.pk)

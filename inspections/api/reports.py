@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 
-from inspections.api._common import ScopedRelationsMixin, run_service
+from inspections.api._common import ScopedRelationsMixin
 from inspections.api.serializers.reports import RectificationReportSerializer
 from inspections.models import Hazard
 from inspections.selectors import reports as report_selectors
@@ -52,7 +52,5 @@ class RectificationReportViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         evidence = data.pop("evidence_files", [])
-        report = run_service(
-            lambda: report_services.report_file(actor=self.request.user, evidence=evidence, **data)
-        )
+        report = report_services.report_file(actor=self.request.user, evidence=evidence, **data)
         serializer.instance = self.get_queryset().get(pk=report.pk)

@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from inspections.api._common import ScopedRelationsMixin, run_service
+from inspections.api._common import ScopedRelationsMixin
 from inspections.api.serializers.tasks import (
     ChecklistTemplateSerializer,
     FromKeyPeriodSerializer,
@@ -64,9 +64,7 @@ class InspectionTaskViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        task = run_service(
-            lambda: task_services.inspection_task_create(actor=self.request.user, **data)
-        )
+        task = task_services.inspection_task_create(actor=self.request.user, **data)
         serializer.instance = task_selectors.inspection_task_list(user=self.request.user).get(
             pk=task.pk
         )
@@ -82,10 +80,8 @@ class InspectionTaskViewSet(
             raise PermissionDenied
         params = self.get_serializer(data=request.data)
         params.is_valid(raise_exception=True)
-        tasks = run_service(
-            lambda: task_services.inspection_tasks_from_key_period(
-                actor=request.user, **params.validated_data
-            )
+        tasks = task_services.inspection_tasks_from_key_period(
+            actor=request.user, **params.validated_data
         )
         rows = self.get_queryset().filter(pk__in=[t.pk for t in tasks])
         data = InspectionTaskSerializer(rows, many=True, context=self.get_serializer_context()).data

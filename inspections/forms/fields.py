@@ -1,7 +1,6 @@
 """Fields, widgets and choices the inspections forms share."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from safetyzone.org.models import Enterprise, KeyArea, User
@@ -9,15 +8,6 @@ from safetyzone.org.roles import Role
 from safetyzone.org.scoping import scope_queryset
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError beside the form's fields (or on top)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -14,11 +14,6 @@ from safetyzone.org.models import Enterprise, Unit, User
 from safetyzone.org.scoping import can_act_on, require_unit, sees_all_units
 
 
-class TransitionNotAllowed(ValidationError):
-    """A change of a hazard's status that the allowed transitions do not include. The
-    API answers it with 409 Conflict."""
-
-
 def _require(actor: User, perm: str) -> None:
     if not actor.has_perm(perm):
         raise PermissionDenied

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from inspections.models import Hazard, HazardChangeRequest, HazardLevel
 from inspections.selectors.hazards import may_decide_hazard_changes
-from inspections.services._common import TransitionNotAllowed, _event, _require, _save_with_history
+from inspections.services._common import _event, _require, _save_with_history
 from inspections.services.hazards import _lock_hazard, _refuse_if_listed_and_lowered
+from safetyzone.core.states import TransitionNotAllowed
 from safetyzone.notifications.models import Notification
 from safetyzone.notifications.recipients import committee_staff_ids, heads_by_unit
 from safetyzone.notifications.services import notify
@@ -114,16 +115,12 @@ def hazard_change_decide(
     hazard = _lock_hazard(request.hazard)
     require_record(actor, hazard)
     request = HazardChangeRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != HazardChangeRequest.Status.PENDING:
-        raise TransitionNotAllowed(
-            _("This request was already decided (%(status)s).")
-            % {"status": request.get_status_display()},
-            code="already_decided",
-        )
     note = (note or "").strip()
+    now = timezone.now()
+    # A request already decided is refused here, before its input is checked (409).
+    request.record_decision(actor=actor, grant=grant, note=note, at=now)
     if not grant and not note:
         raise ValidationError({"note": _("Say why the change is refused.")})
-    now = timezone.now()
     if grant:
         if not hazard.is_open:
             raise TransitionNotAllowed(
@@ -138,7 +135,6 @@ def hazard_change_decide(
         event = _event(Hazard.Event.CHANGE_GRANTED, note or request.reason)
     else:
         event = _event(Hazard.Event.CHANGE_REFUSED, note)
-    request.record_decision(actor=actor, grant=grant, note=note, at=now)
     request.full_clean()
     request.save()
     _save_with_history(hazard, actor, event, now)

@@ -28,7 +28,6 @@ from inspections.models import (
 )
 from inspections.selectors.hazards import hazard_recurrence_of, may_decide_hazard_changes
 from inspections.services._common import (
-    TransitionNotAllowed,
     _check_enterprise,
     _check_unit,
     _event,
@@ -38,6 +37,7 @@ from inspections.services._common import (
     _when,
 )
 from safetyzone.calendar import WorkingCalendar
+from safetyzone.core.states import TransitionNotAllowed
 from safetyzone.core.uploads import IMAGE
 from safetyzone.notifications.models import Notification
 from safetyzone.notifications.recipients import heads_by_unit
@@ -296,15 +296,12 @@ def hazard_update(*, actor: User, hazard: Hazard, reason: str = "", **data: Any)
 
 
 def _transition(hazard: Hazard, to: str) -> None:
-    if not hazard.can_move_to(to):
-        raise TransitionNotAllowed(
-            _("A hazard that is “%(current)s” cannot become “%(target)s”.")
-            % {
-                "current": Hazard.Status(hazard.status).label,
-                "target": Hazard.Status(to).label,
-            },
-            code="transition_not_allowed",
-        )
+    Hazard.TRANSITIONS.check(
+        hazard.status,
+        to,
+        _("A hazard that is “%(current)s” cannot become “%(target)s”.")
+        % {"current": Hazard.Status(hazard.status).label, "target": Hazard.Status(to).label},
+    )
     hazard.status = to
 
 

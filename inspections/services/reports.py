@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from inspections import notices
 from inspections.models import Hazard, RectificationReport, ReportEvidence
 from inspections.services._common import (
-    TransitionNotAllowed,
     _event,
     _require,
     _save_with_history,
@@ -21,6 +20,7 @@ from inspections.services._common import (
     _when,
 )
 from inspections.services.hazards import _delist, _lock_hazard, _transition
+from safetyzone.core.states import TransitionNotAllowed
 from safetyzone.core.uploads import IMAGE, PDF
 from safetyzone.org.models import User
 from safetyzone.org.scoping import require_record
@@ -104,6 +104,7 @@ def report_accept(
     _transition(hazard, Hazard.Status.ACCEPTED)
     report = _pending_report(hazard)
     now = _when(at)
+    RectificationReport.TRANSITIONS.check(report.status, RectificationReport.Status.ACCEPTED)
     report.status = RectificationReport.Status.ACCEPTED
     report.reviewed_by = actor
     report.reviewed_at = now
@@ -133,6 +134,7 @@ def report_return(
     require_record(actor, hazard)
     _transition(hazard, Hazard.Status.RETURNED)
     report = _pending_report(hazard)
+    RectificationReport.TRANSITIONS.check(report.status, RectificationReport.Status.RETURNED)
     report.status = RectificationReport.Status.RETURNED
     report.reviewed_by = actor
     report.reviewed_at = _when(at)

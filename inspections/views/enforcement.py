@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.forms.enforcement import EnforcementActionForm, ViolationFilterForm, ViolationForm
-from inspections.forms.fields import add_service_errors
 from inspections.selectors import enforcement as enforcement_selectors
 from inspections.services import enforcement as enforcement_services
 from inspections.views._common import _page
+from safetyzone.core.forms import errors_to_form
 
 # --- Violations and enforcement -------------------------------------------------------
 
@@ -47,7 +47,7 @@ def violation_create(request: HttpRequest) -> HttpResponse:
         try:
             enforcement_services.violation_record(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The violation was recorded."))
             return redirect("inspections:violation-list")
@@ -74,7 +74,7 @@ def enforcement_create(request: HttpRequest) -> HttpResponse:
         try:
             enforcement_services.enforcement_action_record(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The enforcement action was recorded."))
             return redirect("inspections:violation-list")

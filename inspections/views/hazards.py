@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from inspections import exports
-from inspections.forms.fields import add_service_errors
 from inspections.forms.hazards import (
     HazardChangeDecideForm,
     HazardChangeRequestForm,
@@ -28,6 +27,7 @@ from inspections.selectors import reports as report_selectors
 from inspections.services import hazard_changes as change_services
 from inspections.services import hazards as hazard_services
 from inspections.views._common import _page
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.scoping import can_act_on
 
@@ -70,7 +70,7 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
         try:
             hazard = hazard_services.hazard_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Hazard %(code)s was registered.") % {"code": hazard.code})
             return redirect(hazard)
@@ -89,6 +89,15 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (r for r in change_requests if r.status == HazardChangeRequest.Status.PENDING), None
     )
     may_decide = hazard_selectors.may_decide_hazard_changes(user)
+    # A step is offered when the status graph allows it, the write rule lets the user act
+    # on this hazard and their role has the permission: the services check the same.
+    graph = Hazard.TRANSITIONS
+    acts = can_act_on(user, hazard)
+    is_open = hazard.status in graph.open
+
+    def may(step: str, perm: str) -> bool:
+        return graph.allows(hazard.status, step) and acts and user.has_perm(perm)
+
     context = {
         "hazard": hazard,
         "reports": reports,
@@ -96,29 +105,31 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": hazard_selectors.hazard_history(hazard=hazard),
         "actions": list(hazard.enforcement_actions.all()),
         "overdue": hazard.is_overdue(),
-        "can_start": hazard.can_move_to(Hazard.Status.RECTIFYING)
-        and user.has_perm("inspections.change_hazard"),
-        "can_file": hazard.status == Hazard.Status.RECTIFYING
-        and user.has_perm("inspections.add_rectificationreport")
-        and can_act_on(user, hazard),
-        "can_review": pending is not None and user.has_perm("inspections.review_hazard"),
-        "can_supervise": hazard.is_major
-        and hazard.is_open
+        "can_start": may(Hazard.Status.RECTIFYING, "inspections.change_hazard"),
+        "can_file": may(Hazard.Status.SUBMITTED, "inspections.add_rectificationreport"),
+        "can_review": pending is not None
+        and may(Hazard.Status.ACCEPTED, "inspections.review_hazard"),
+        "can_supervise": is_open
+        and hazard.is_major
         and not hazard.is_listed
+        and acts
         and user.has_perm("inspections.supervise_hazard"),
         "change_requests": change_requests,
         "pending_change": pending_change,
         "change_form": HazardChangeRequestForm()
-        if hazard.is_open
+        if is_open
         and pending_change is None
         and not may_decide
+        and acts
         and user.has_perm("inspections.add_hazardchangerequest")
-        and can_act_on(user, hazard)
         else None,
         "decide_form": HazardChangeDecideForm()
-        if pending_change is not None and may_decide and hazard.is_open
+        if pending_change is not None
+        and pending_change.status in HazardChangeRequest.TRANSITIONS.open
+        and may_decide
+        and is_open
         else None,
-        "can_edit": hazard.is_open and user.has_perm("inspections.change_hazard"),
+        "can_edit": is_open and acts and user.has_perm("inspections.change_hazard"),
         "review_form": ReviewForm(),
         "photo_form": PhotoForm() if user.has_perm("inspections.add_hazardphoto") else None,
         "pending": pending,
@@ -159,7 +170,7 @@ def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             hazard_services.hazard_update(actor=request.user, hazard=hazard, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The hazard was saved."))
             return redirect(hazard)
@@ -244,7 +255,7 @@ def hazard_supervise(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             hazard_services.hazard_supervise(actor=request.user, hazard=hazard, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The hazard is under listed supervision."))
             return redirect(hazard)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inspections.forms.fields import add_service_errors
 from inspections.forms.hazards import HazardForm
 from inspections.forms.inspections import ImportForm, InspectionFilterForm, InspectionForm
 from inspections.models import ChecklistTemplate
@@ -19,6 +18,7 @@ from inspections.services import hazards as hazard_services
 from inspections.services import imports as import_services
 from inspections.services import inspections as inspection_services
 from inspections.views._common import _page
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.uploads import protected_file_response
 
 # --- Inspections ----------------------------------------------------------------------
@@ -74,7 +74,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                 answers=form.answers(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The inspection was recorded."))
             return redirect(inspection)
@@ -140,7 +140,7 @@ def answer_hazard(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, answer=answer, **data, **({"photos": photos} if photos else {})
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Hazard %(code)s was registered.") % {"code": hazard.code})
             return redirect(hazard)
@@ -171,7 +171,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         try:
             rows = excel.read_rows(form.cleaned_data["file"], kind=kind, user=user)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             if kind == ImportForm.ENTERPRISES:
                 result = import_services.enterprises_import(actor=user, rows=rows)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inspections.forms.fields import add_service_errors
 from inspections.forms.reports import ReportForm, ReviewForm
 from inspections.models import RectificationReport
 from inspections.selectors import hazards as hazard_selectors
@@ -17,6 +16,7 @@ from inspections.selectors import reports as report_selectors
 from inspections.services import reports as report_services
 from inspections.views._common import _page
 from inspections.views.hazards import _service_redirect
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.uploads import protected_file_response
 
 
@@ -31,7 +31,7 @@ def hazard_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             report_services.report_file(actor=request.user, hazard=hazard, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The rectification report was filed for review."))
             return redirect(hazard)

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.forms.fields import add_service_errors
 from inspections.forms.tasks import KeyPeriodTasksForm, TaskForm
 from inspections.models import ChecklistTemplate
 from inspections.selectors import tasks as task_selectors
 from inspections.services import tasks as task_services
 from inspections.views._common import _page
+from safetyzone.core.forms import errors_to_form
 
 # --- Checklists -----------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
         try:
             task = task_services.inspection_task_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -112,7 +112,7 @@ def tasks_from_key_period(request: HttpRequest) -> HttpResponse:
                 actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("%(n)d inspection tasks were issued.") % {"n": len(tasks)})
             return redirect("inspections:task-list")

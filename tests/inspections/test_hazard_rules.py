@@ -13,9 +13,9 @@ from django.utils import translation
 
 from inspections.models import Hazard, HazardChangeRequest
 from inspections.selectors import hazards as hazard_selectors
-from inspections.services import _common as common_services
 from inspections.services import hazard_changes as change_services
 from inspections.services import hazards as hazard_services
+from safetyzone.core.states import TransitionNotAllowed
 from safetyzone.notifications.models import Notification
 from safetyzone.org.models import User
 from safetyzone.org.roles import Role
@@ -219,7 +219,7 @@ def test_staff_refuse_with_a_reason_and_nothing_changes(alice, staff, hazard_a):
     assert frozen(hazard_a)[:2] == before
     request.refresh_from_db()
     assert request.status == "refused"
-    with pytest.raises(common_services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         change_services.hazard_change_decide(actor=staff, request=request, grant=True)
 
 
@@ -304,7 +304,7 @@ def test_a_head_cannot_decide(alice, hazard_a):
 
 def test_a_closed_hazard_takes_no_request(alice, staff, hazard_a):
     close_hazard(staff, alice, hazard_a)
-    with pytest.raises(common_services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         change_services.hazard_change_request(
             actor=alice, hazard=hazard_a, deadline=NEW_DEADLINE, reason="x"
         )
@@ -411,9 +411,7 @@ def test_a_second_listing_is_refused_and_the_first_kept(staff, major_a):
     hazard_services.hazard_supervise(actor=staff, hazard=major_a, office="市安委办", deadline=LATER)
     major_a.refresh_from_db()
     listed_at = major_a.supervised_at
-    with pytest.raises(
-        common_services.TransitionNotAllowed, match="already under listed supervision"
-    ):
+    with pytest.raises(TransitionNotAllowed, match="already under listed supervision"):
         hazard_services.hazard_supervise(
             actor=staff, hazard=major_a, office="区安委办", deadline=NEW_DEADLINE
         )

@@ -24,8 +24,8 @@ from inspections.services import hazards as hazard_services
 from inspections.services import inspections as inspection_services
 from inspections.services import reports as report_services
 from inspections.services import tasks as task_services
-from inspections.services._common import TransitionNotAllowed
 from inspections.services.inspections import AnswerInput
+from safetyzone.core.states import TransitionNotAllowed
 from safetyzone.org.roles import Role
 from tests.helpers import (
     in_threads,
