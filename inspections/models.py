@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from safetyzone.core.models import DecidedRequest
+from safetyzone.core.models import DecidedRequest, YearlyCounter
 from safetyzone.core.states import StatusGraph
 from safetyzone.core.uploads import UploadField
 from safetyzone.org.models import Enterprise, KeyArea, Unit
@@ -340,20 +340,32 @@ class InspectionAnswer(models.Model):
         return f"{self.item} · {self.get_result_display()}"
 
 
-class HazardCodeSequence(models.Model):
-    """The counter behind hazard codes: one row per year, locked (select_for_update)
-    while a code is taken, so that codes never repeat."""
+def hazard_code(year: int, number: int) -> str:
+    """A hazard's code: YH-2024-000123, the year it was found and its number in that
+    year. The one place the code's text is made; ``hazard_code_parts`` reads it back."""
+    return f"YH-{year:04d}-{number:06d}"
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    last_value = models.PositiveIntegerField(_("last number"), default=0)
+
+def hazard_code_parts(code: str) -> tuple[int, int]:
+    """The year and number of a hazard's code (``hazard_code``'s inverse)."""
+    _prefix, year, number = code.split("-")
+    return int(year), int(number)
+
+
+class HazardCodeSequence(YearlyCounter):
+    """The counter behind hazard codes: one row per year, locked while a code is taken
+    (``YearlyCounter.take_next``), so that codes never repeat."""
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("hazard code sequence")
         verbose_name_plural = _("hazard code sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["year"], name="hazard_code_sequence_one_per_year")
+        ]
 
     def __str__(self) -> str:
-        return f"YH-{self.year}-{self.last_value:06d}"
+        return hazard_code(self.year, self.last_value)
 
 
 class Hazard(models.Model):

@@ -33,6 +33,8 @@ from .models import (
     Inspection,
     InspectionAnswer,
     RectificationReport,
+    hazard_code,
+    hazard_code_parts,
 )
 
 YEARS_BACK = 3
@@ -138,10 +140,10 @@ def _code_counters(years) -> dict[int, int]:
     counters = {}
     for year in sorted(years):
         sequence, _created = HazardCodeSequence.objects.select_for_update().get_or_create(year=year)
-        highest = Hazard.objects.filter(code__startswith=f"YH-{year}-").aggregate(m=Max("code"))[
-            "m"
-        ]
-        counters[year] = max(sequence.last_value, int(highest[-6:]) if highest else 0)
+        highest = Hazard.objects.filter(
+            code__range=(hazard_code(year, 0), hazard_code(year, 999999))
+        ).aggregate(m=Max("code"))["m"]
+        counters[year] = max(sequence.last_value, hazard_code_parts(highest)[1] if highest else 0)
     return counters
 
 
@@ -262,7 +264,7 @@ def seed(options: dict, rng: random.Random) -> dict:
         for hazard in hazards:
             year = hazard["found_on"].year
             counters[year] += 1
-            hazard["code"] = f"YH-{year}-{counters[year]:06d}"
+            hazard["code"] = hazard_code(year, counters[year])
         writer.insert_chunked(Hazard, hazards)
         for year, last in counters.items():
             HazardCodeSequence.objects.filter(year=year).update(last_value=last)

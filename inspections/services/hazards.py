@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from inspections.models import (
     HazardPhoto,
     Inspection,
     InspectionAnswer,
+    hazard_code,
 )
 from inspections.selectors.hazards import hazard_recurrence_of, may_decide_hazard_changes
 from inspections.services._common import (
@@ -61,21 +62,9 @@ PLAN_FIELDS = (
 
 def hazard_code_next(*, year: int) -> str:
     """Take the next hazard code of ``year`` (YH-2024-000123). Call inside a
-    transaction: the year's sequence row stays locked until it commits, so two
-    concurrent requests can never take the same number."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("hazard_code_next must run inside a transaction")
-    sequence = HazardCodeSequence.objects.select_for_update().filter(year=year).first()
-    if sequence is None:
-        try:
-            with transaction.atomic():
-                HazardCodeSequence.objects.create(year=year, last_value=0)
-        except IntegrityError:
-            pass  # another transaction created the year's row first: lock theirs
-        sequence = HazardCodeSequence.objects.select_for_update().get(year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"YH-{year}-{sequence.last_value:06d}"
+    transaction: the year's counter stays locked until it commits, so two concurrent
+    requests can never take the same number."""
+    return hazard_code(year, HazardCodeSequence.take_next(year=year))
 
 
 # --- Hazards --------------------------------------------------------------------------
@@ -141,7 +130,7 @@ def hazard_create(
     )
     if found_on > timezone.localdate():
         raise ValidationError({"found_on": _("A hazard cannot be found in the future.")})
-    hazard.code = "YH-0000-000000"  # a placeholder while the fields are checked
+    hazard.code = hazard_code(0, 0)  # a placeholder while the fields are checked
     hazard.full_clean(exclude=["code"])
     hazard.code = hazard_code_next(year=found_on.year)
     previous = hazard_recurrence_of(hazard=hazard)
