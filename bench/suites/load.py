@@ -8,6 +8,7 @@ who sees every unit's records (the largest lists)."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -71,6 +72,12 @@ def pairs() -> list[Pair]:
     name = Hazard.objects.select_related("enterprise").order_by("pk").first().enterprise.name
     term = name[:4]
     deep = max(1, min(total // 20 - 1, 2500))
+    # The keyset cursor of the same depth, as the API writes it in its next links (DRF's
+    # cursor: base64 of the position, here the last id of the page before).
+    before = Hazard.objects.order_by("-id").values_list("id", flat=True)[
+        max(0, (deep - 1) * 20 - 1)
+    ]
+    cursor = base64.b64encode(urllib.parse.urlencode({"p": before}).encode()).decode()
     return [
         Pair("API hazards, page 1", "/api/v1/hazards/", "/bench/hazards.json"),
         Pair(
@@ -89,6 +96,12 @@ def pairs() -> list[Pair]:
             f"/api/v1/hazards/?page={deep}",
             f"/bench/hazards.json?page={deep}",
             None,
+        ),
+        Pair(
+            f"API hazards, keyset page {deep} vs keyset page 1",
+            f"/api/v1/hazards/?cursor={urllib.parse.quote(cursor)}",
+            "/api/v1/hazards/?cursor=",
+            0.8,
         ),
         Pair("Ledger page (HTML)", "/inspections/hazards/", "/bench/hazards.html"),
         Pair(

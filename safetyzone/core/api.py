@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
 from safetyzone.org.scoping import scope_queryset
@@ -85,26 +87,99 @@ class ModelSerializer(serializers.ModelSerializer):
     }
 
 
+class Keyset(CursorPagination):
+    """Keyset pages (DRF's cursor pagination), newest first by id, the one order whose
+    position is unique: each page reads ``WHERE id < last seen LIMIT n`` through the
+    primary key, at the same cost on page 5,000 as on page 1, and a row inserted or
+    deleted between two pages moves no other row from one page to another. ``ordering=id``
+    walks oldest first (rows added during the walk come at its end)."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    ordering = ("-id",)
+    orders = {"-id": ("-id",), "id": ("id",), "-pk": ("-id",), "pk": ("id",)}
+
+    def get_ordering(self, request, queryset, view):
+        asked = request.query_params.get("ordering") or "-id"
+        if asked not in self.orders:
+            raise DRFValidationError(
+                {"ordering": [_("Keyset pages (cursor) are ordered by id or -id only.")]},
+                code="invalid",
+            )
+        return self.orders[asked]
+
+    def decode_cursor(self, request):
+        # An unreadable cursor is a mistake of the request, not a missing page; and the
+        # position of an id ordering is a whole number (the cursor is readable base64).
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            cursor = False
+        if cursor is False or (cursor and not str(cursor.position or 0).isdigit()):
+            raise DRFValidationError({"cursor": [_("Invalid cursor.")]}, code="invalid_cursor")
+        return cursor
+
+
 class Pagination(PageNumberPagination):
     """Pages of 20 (``page_size`` up to 100). The count stops at the cap of
     :mod:`safetyzone.core.pagination` (10,000): beyond it ``count`` is the cap and
-    ``count_is_capped`` is true; ``next`` still leads on while there are rows."""
+    ``count_is_capped`` is true; ``next`` still leads on while there are rows.
+
+    A request with ``cursor`` (empty for the first page) gets keyset pages instead
+    (:class:`Keyset`), for clients that read a whole list: the same answer, with
+    ``next`` and ``previous`` carrying an opaque cursor instead of a page number, and a
+    page's cost that does not grow with its depth (page numbers make the database skip
+    every row before the page)."""
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
     django_paginator_class = Paginator
+    cursor_query_param = "cursor"
+    keyset = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.cursor_query_param not in request.query_params:
+            return super().paginate_queryset(queryset, request, view)
+        self.keyset = Keyset()
+        self.counted = self.django_paginator_class(queryset, self.keyset.page_size)
+        return self.keyset.paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
+        counted = self.counted if self.keyset else self.page.paginator
         return Response(
             {
-                "count": self.page.paginator.count,
-                "count_is_capped": self.page.paginator.count_is_capped,
+                "count": counted.count,
+                "count_is_capped": counted.count_is_capped,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
             }
         )
+
+    def get_next_link(self):
+        return self.keyset.get_next_link() if self.keyset else super().get_next_link()
+
+    def get_previous_link(self):
+        return self.keyset.get_previous_link() if self.keyset else super().get_previous_link()
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "Keyset pages instead of page numbers, for reading a whole list: empty "
+                    "for the first page, then the cursor of the next or previous link. "
+                    "Ordered by id, newest first (ordering=id: oldest first); a page "
+                    "costs the same at any depth."
+                ),
+                "schema": {"type": "string"},
+            },
+        ]
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
