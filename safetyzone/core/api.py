@@ -2,6 +2,7 @@
 
 import copy
 import datetime as dt
+from functools import partial
 
 import django_filters
 from django import forms
@@ -145,6 +146,18 @@ class Pagination(PageNumberPagination):
         self.keyset = Keyset()
         self.counted = self.django_paginator_class(queryset, self.keyset.page_size)
         return self.keyset.paginate_queryset(queryset, request, view)
+
+    def paginate_rows(self, queryset, request, view, rows):
+        """:meth:`paginate_queryset`, with the page read as ``rows``
+        (:class:`safetyzone.core.rows.Rows`): JSON-ready dicts, no serializer. The count
+        is still of ``queryset``."""
+        if self.cursor_query_param in request.query_params:
+            self.keyset = Keyset()
+            self.counted = self.django_paginator_class(queryset, self.keyset.page_size)
+            page = self.keyset.paginate_queryset(rows.values(queryset), request, view)
+            return None if page is None else [rows.json(row) for row in page]
+        self.django_paginator_class = partial(type(self).django_paginator_class, read=rows.read)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         counted = self.counted if self.keyset else self.page.paginator

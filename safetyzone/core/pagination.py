@@ -70,9 +70,16 @@ class Page(DjangoPage):
 
 
 class Paginator(DjangoPaginator):
-    """Django's Paginator with a capped count (see the module's docstring)."""
+    """Django's Paginator with a capped count (see the module's docstring). ``read``,
+    when given, reads a page's slice of the list (a list of rows instead of the
+    queryset's objects, e.g. :meth:`safetyzone.core.rows.Rows.read`); the count is
+    still of the list itself."""
 
     count_cap: int | None = None
+
+    def __init__(self, object_list, per_page, *args, read=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.read = read
 
     @property
     def cap(self) -> int:
@@ -135,10 +142,19 @@ class Paginator(DjangoPaginator):
 
     def page(self, number) -> DjangoPage:
         if not self.count_is_capped:
-            return super().page(number)
+            if self.read is None:
+                return super().page(number)
+            # Django's page, with its slice read by ``read``.
+            number = self.validate_number(number)
+            bottom = (number - 1) * self.per_page
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return DjangoPage(self.read(self.object_list[bottom:top]), number, self)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = self.object_list[bottom : bottom + self.per_page + 1]
+        rows = self.read(rows) if self.read is not None else list(rows)
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return Page(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
