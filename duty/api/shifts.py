@@ -20,6 +20,7 @@ from ..models import (
 from ..selectors import rosters as selectors
 from ..services import shifts as services
 from .base import DutyViewSet
+from .shift_rows import SHIFT_ROWS
 
 
 class AssignmentSerializer(FieldsBuiltOnce, ModelSerializer):
@@ -86,6 +87,12 @@ class ShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
 
     def get_queryset(self):
         return selectors.shift_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        # The rows as values (shift_rows.py), as ShiftSerializer writes them.
+        shifts = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_rows(shifts, request, self, SHIFT_ROWS)
+        return self.get_paginated_response(page)
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

@@ -155,7 +155,7 @@ class Pagination(PageNumberPagination):
             self.keyset = Keyset()
             self.counted = self.django_paginator_class(queryset, self.keyset.page_size)
             page = self.keyset.paginate_queryset(rows.values(queryset), request, view)
-            return None if page is None else [rows.json(row) for row in page]
+            return None if page is None else rows.page(page)
         self.django_paginator_class = partial(type(self).django_paginator_class, read=rows.read)
         return super().paginate_queryset(queryset, request, view)
 

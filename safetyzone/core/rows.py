@@ -55,6 +55,15 @@ class Rows:
     def json(self, row: dict) -> dict:
         return {name: json_value(row[key]) for name, key in self.source.items()}
 
+    def complete(self, rows: list[dict]) -> list[dict]:
+        """A page's rows, with what one query for the whole page adds to them (a
+        subclass's nested lists); as they are by default."""
+        return rows
+
+    def page(self, found: Iterable[dict]) -> list[dict]:
+        """A page of ``values()`` rows, ready for the JSON renderer."""
+        return self.complete([self.json(row) for row in found])
+
     def read(self, queryset: QuerySet) -> list[dict]:
         """The rows of ``queryset`` (a page's slice), ready for the JSON renderer."""
-        return [self.json(row) for row in self.values(queryset)]
+        return self.page(self.values(queryset))
