@@ -1,19 +1,16 @@
 """The hazards API (the ledger and a hazard's steps) and the hazard change requests."""
 
 from django.http import FileResponse
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns.models import KeyPeriod
 from inspections.api._common import ScopedRelationsMixin
-from inspections.api.hazard_rows import HAZARD_ROWS
 from inspections.api.serializers.hazards import (
     HazardChangeDecideSerializer,
     HazardChangeRequestSerializer,
@@ -23,7 +20,8 @@ from inspections.api.serializers.hazards import (
     SuperviseSerializer,
 )
 from inspections.api.serializers.reports import AcceptSerializer, ReturnSerializer, SubmitSerializer
-from inspections.models import Hazard, HazardLevel, Inspection
+from inspections.filters import HazardFilter
+from inspections.models import Hazard, Inspection
 from inspections.selectors import hazards as hazard_selectors
 from inspections.services import hazard_changes as change_services
 from inspections.services import hazards as hazard_services
@@ -32,56 +30,7 @@ from safetyzone.core.api import FilterBackend
 from safetyzone.core.api_errors import CONFLICT
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions
-from safetyzone.org.models import Enterprise, KeyArea, Unit
-
-
-class HazardFilter(filters.FilterSet):
-    unit = filters.ModelChoiceFilter(field_name="responsible_unit", queryset=Unit.objects.all())
-    key_area = filters.ModelChoiceFilter(queryset=KeyArea.objects.all())
-    level = filters.ChoiceFilter(choices=HazardLevel.choices)
-    status = filters.ChoiceFilter(choices=Hazard.Status.choices)
-    overdue = filters.BooleanFilter(method="filter_overdue")
-    found_from = filters.DateFilter(field_name="found_on", lookup_expr="gte")
-    found_until = filters.DateFilter(field_name="found_on", lookup_expr="lte")
-    key_period = filters.ModelChoiceFilter(
-        field_name="inspection__task__key_period",
-        queryset=KeyPeriod.objects.all(),
-        method="filter_key_period",
-    )
-
-    class Meta:
-        model = Hazard
-        fields = [
-            "unit",
-            "key_area",
-            "level",
-            "status",
-            "enterprise",
-            "inspection",
-            "is_supervised",
-            "is_recurrence",
-        ]
-
-    def filter_key_period(self, queryset, name, value):
-        if value is None:
-            return queryset
-        ids = hazard_selectors.hazard_list(user=self.request.user, filters={"key_period": value})
-        return queryset.filter(pk__in=ids.values("pk"))
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        condition = hazard_selectors.overdue_q()
-        return queryset.filter(condition) if value else queryset.exclude(condition)
-
-
-class HazardSearchFilter(SearchFilter):
-    """The search of ``search_fields`` (code, description, enterprise's name), run as the
-    ledger runs it (``hazard_selectors.hazard_search``) so that indexes can serve it."""
-
-    def filter_queryset(self, request, queryset, view):
-        terms = self.get_search_terms(request)
-        return hazard_selectors.hazard_search(queryset, terms) if terms else queryset
+from safetyzone.org.models import Enterprise, Unit
 
 
 class HazardViewSet(
@@ -95,8 +44,7 @@ class HazardViewSet(
 
     permission_classes = [ScopedModelPermissions]
     filterset_class = HazardFilter
-    filter_backends = [FilterBackend, HazardSearchFilter, OrderingFilter]
-    search_fields = ["code", "description", "enterprise__name"]
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["found_on", "deadline", "code", "created_at"]
     scoped_fields = {
         "enterprise": Enterprise,
@@ -112,12 +60,6 @@ class HazardViewSet(
             # and photos, and the related records' other columns, are read for one hazard.
             return hazards.only(*hazard_selectors.LEDGER_ROW_COLUMNS)
         return hazards.prefetch_related("photos")
-
-    def list(self, request, *args, **kwargs):
-        # The rows as values (hazard_rows.py), as HazardListSerializer writes them.
-        hazards = self.filter_queryset(self.get_queryset())
-        page = self.paginator.paginate_rows(hazards, request, self, HAZARD_ROWS)
-        return self.get_paginated_response(page)
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -1,7 +1,6 @@
 """Fields, widgets and choices the inspections forms share."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from safetyzone.org.models import Enterprise, KeyArea, User
 from safetyzone.org.roles import Role
@@ -51,6 +50,3 @@ def inspector_choices(user: User):
 class UserChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj}（{obj.unit}）" if obj.unit_id else str(obj)
-
-
-YES_NO = [("", _("All")), ("1", _("Yes")), ("0", _("No"))]

@@ -3,12 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import KeyPeriod
-from inspections.forms.fields import DATE, YES_NO, MultipleFileField, enterprise_choices
+from inspections.forms.fields import DATE, MultipleFileField, enterprise_choices
 from inspections.models import Hazard, HazardLevel, HazardPhoto
-from safetyzone.core.forms import ListedModelChoiceField
-from safetyzone.org.models import Enterprise, KeyArea, Unit, User
-from safetyzone.org.scoping import scope_queryset, unit_choices_for
+from safetyzone.org.models import Enterprise, KeyArea, User
 
 
 class HazardForm(forms.Form):
@@ -139,51 +136,3 @@ class SuperviseForm(forms.Form):
 class PhotoForm(forms.Form):
     photos = MultipleFileField(label=_("Photos"), capture=True)
     stage = forms.ChoiceField(label=_("Stage"), choices=HazardPhoto.Stage.choices)
-
-
-class LedgerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    unit = ListedModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    key_area = ListedModelChoiceField(
-        label=_("Key area"), queryset=KeyArea.objects.all(), required=False
-    )
-    level = forms.ChoiceField(
-        label=_("Level"), choices=[("", _("All levels")), *HazardLevel.choices], required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All statuses")), ("open", _("Open")), *Hazard.Status.choices],
-        required=False,
-    )
-    overdue = forms.ChoiceField(label=_("Overdue"), choices=YES_NO, required=False)
-    date_from = forms.DateField(label=_("Found from"), widget=DATE, required=False)
-    date_to = forms.DateField(label=_("Found until"), widget=DATE, required=False)
-    key_period = ListedModelChoiceField(
-        label=_("Key period"), queryset=KeyPeriod.objects.order_by("-start_date"), required=False
-    )
-    # Kept from a link (an enterprise's page) and shown as a chip, never listed: a select
-    # of every enterprise would be thousands of options; the search box matches names.
-    enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"),
-        queryset=Enterprise.objects.none(),
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    supervised = forms.ChoiceField(label=_("Listed supervision"), choices=YES_NO, required=False)
-    recurrence = forms.ChoiceField(label=_("Recurrence"), choices=YES_NO, required=False)
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices_for(user)
-        self.fields["enterprise"].queryset = scope_queryset(Enterprise.objects.all(), user)
-
-    def chosen_enterprise(self) -> Enterprise | None:
-        """The enterprise the ledger is narrowed to, when it is one the user may see."""
-        if not self.is_bound or not self.is_valid():
-            return None
-        return self.cleaned_data.get("enterprise")
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

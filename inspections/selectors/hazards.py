@@ -83,24 +83,34 @@ LEDGER_ROW_COLUMNS = (*LEDGER_COLUMNS, "updated_at")
 
 
 def hazard_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Hazard]:
-    """The ledger (台账): hazards the user sees, filtered by unit, key area, level,
-    status, overdue, period (found between two dates), enterprise, supervision and
-    recurrence. Each row carries ``overdue`` (computed, never stored)."""
-    filters = filters or {}
-    today = timezone.localdate()
+    """The ledger (台账): hazards the user sees, narrowed by ``filters``
+    (:func:`hazard_filter`). Each row carries ``overdue`` (computed, never stored)."""
     qs = (
         scope_queryset(Hazard.objects.all(), user)
         .select_related("enterprise", "key_area", "responsible_unit")
         .annotate(
             overdue=Case(
-                When(overdue_q(today), then=Value(True)),
+                When(overdue_q(timezone.localdate()), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
         )
+        .order_by("-found_on", "-pk")
     )
-    if q := (filters.get("q") or "").strip():
-        qs = hazard_search(qs, q.split())
+    return hazard_filter(qs, filters or {})
+
+
+def hazard_filter(queryset: QuerySet[Hazard], filters: dict[str, Any]) -> QuerySet[Hazard]:
+    """The ledger's filters, by the names the page and the API share
+    (``inspections.filters.HazardFilter``): ``search`` (every term in the code, the
+    description or the enterprise's name), ``unit`` (responsible), ``key_area``,
+    ``level``, ``status`` (``open`` for every open status), ``overdue``, ``enterprise``,
+    ``inspection``, ``found_from``/``found_until`` (found between two dates),
+    ``is_supervised``, ``is_recurrence`` and ``key_period``. A filter left out or empty
+    narrows nothing; a yes/no filter given as False keeps the other rows."""
+    qs = queryset
+    if search := (filters.get("search") or "").strip():
+        qs = hazard_search(qs, search.split())
     if unit := filters.get("unit"):
         qs = qs.filter(responsible_unit=unit)
     if area := filters.get("key_area"):
@@ -108,34 +118,29 @@ def hazard_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySe
     if level := filters.get("level"):
         qs = qs.filter(level=level)
     if status := filters.get("status"):
-        if status == "open":
-            qs = qs.filter(status__in=OPEN)
-        else:
-            qs = qs.filter(status=status)
+        qs = qs.filter(status__in=OPEN) if status == "open" else qs.filter(status=status)
     overdue = filters.get("overdue")
-    if overdue in (True, "1", "true", "yes"):
-        qs = qs.filter(overdue_q(today))
-    elif overdue in (False, "0", "false", "no"):
-        qs = qs.exclude(overdue_q(today))
+    if overdue is not None:
+        condition = overdue_q()
+        qs = qs.filter(condition) if overdue else qs.exclude(condition)
     if enterprise := filters.get("enterprise"):
         qs = qs.filter(enterprise=enterprise)
-    if date_from := filters.get("date_from"):
-        qs = qs.filter(found_on__gte=date_from)
-    if date_to := filters.get("date_to"):
-        qs = qs.filter(found_on__lte=date_to)
-    if filters.get("supervised") in (True, "1", "true"):
-        qs = qs.filter(is_supervised=True)
-    if filters.get("recurrence") in (True, "1", "true"):
-        qs = qs.filter(is_recurrence=True)
     if inspection := filters.get("inspection"):
         qs = qs.filter(inspection=inspection)
+    if found_from := filters.get("found_from"):
+        qs = qs.filter(found_on__gte=found_from)
+    if found_until := filters.get("found_until"):
+        qs = qs.filter(found_on__lte=found_until)
+    for flag in ("is_supervised", "is_recurrence"):
+        if filters.get(flag) is not None:
+            qs = qs.filter(**{flag: filters[flag]})
     if period := filters.get("key_period"):
         # Found by an inspection for the key period's tasks, or during the period.
         qs = qs.filter(
             Q(inspection__task__key_period=period)
             | Q(found_on__range=(period.start_date, period.end_date))
         )
-    return qs.order_by("-found_on", "-pk")
+    return qs
 
 
 def hazard_search(queryset: QuerySet[Hazard], terms: list[str]) -> QuerySet[Hazard]:

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from inspections import exports
+from inspections.filters import HazardFilter
 from inspections.forms.hazards import (
     HazardChangeDecideForm,
     HazardChangeRequestForm,
     HazardForm,
     HazardPlanForm,
-    LedgerFilterForm,
     PhotoForm,
     SuperviseForm,
 )
@@ -34,13 +34,21 @@ from safetyzone.org.scoping import can_act_on
 # --- Hazards --------------------------------------------------------------------------
 
 
+def _ledger(request: HttpRequest):
+    """The ledger's filter form and its rows, filtered as the API filters them
+    (``HazardFilter``); an invalid filter shows the rows unfiltered beside its error."""
+    hazards = hazard_selectors.hazard_list(user=request.user)
+    filterset = HazardFilter(request.GET or None, queryset=hazards, request=request)
+    if filterset.is_bound and filterset.is_valid():
+        hazards = filterset.qs
+    return filterset.form, hazards
+
+
 @login_required
 @permission_required("inspections.view_hazard", raise_exception=True)
 def hazard_list(request: HttpRequest) -> HttpResponse:
-    form = LedgerFilterForm(request.GET or None, user=request.user)
-    hazards = hazard_selectors.hazard_list(user=request.user, filters=form.filters()).only(
-        *hazard_selectors.LEDGER_ROW_COLUMNS
-    )
+    form, hazards = _ledger(request)
+    hazards = hazards.only(*hazard_selectors.LEDGER_ROW_COLUMNS)
     query = request.GET.copy()
     query.pop("page", None)
     without_enterprise = query.copy()
@@ -273,8 +281,7 @@ def hazard_photo(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 @permission_required("inspections.view_hazard", raise_exception=True)
 def ledger_xlsx(request: HttpRequest) -> FileResponse:
-    form = LedgerFilterForm(request.GET or None, user=request.user)
-    hazards = hazard_selectors.hazard_list(user=request.user, filters=form.filters())
+    _form, hazards = _ledger(request)
     return exports.ledger_xlsx_response(hazards)
 
 
@@ -282,6 +289,6 @@ def ledger_xlsx(request: HttpRequest) -> FileResponse:
 @require_GET
 @permission_required("inspections.view_hazard", raise_exception=True)
 def ledger_pdf(request: HttpRequest) -> HttpResponse:
-    form = LedgerFilterForm(request.GET or None, user=request.user)
-    hazards = hazard_selectors.hazard_list(user=request.user, filters=form.filters())
-    return exports.ledger_pdf_response(hazards, filters=form.filters())
+    form, hazards = _ledger(request)
+    given = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return exports.ledger_pdf_response(hazards, filters=given)

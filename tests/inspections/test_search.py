@@ -44,7 +44,7 @@ def api_codes(client, user, text):
 
 def page_codes(client, user, text):
     client.force_login(user)
-    page = client.get(reverse("inspections:hazard-list"), {"q": text}).context["page"]
+    page = client.get(reverse("inspections:hazard-list"), {"search": text}).context["page"]
     return {h.code for h in page}
 
 

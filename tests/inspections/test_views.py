@@ -70,15 +70,15 @@ def test_ledger_filters(client, staff, alice, enterprise_a, unit_a, unit_b, ente
     def codes(**params):
         return {h.code for h in client.get(url, params).context["page"].object_list}
 
-    assert codes(overdue="1") == {overdue.code}
+    assert codes(overdue="true") == {overdue.code}
     assert codes(level="major") == {major.code}
     assert codes(status="accepted") == {closed.code}
     assert codes(status="open") == {overdue.code, major.code}
     assert codes(unit=unit_b.pk) == {major.code}
     assert codes(enterprise=enterprise_a.pk) == {overdue.code, closed.code}
     assert codes(key_area=overdue.key_area_id) == {overdue.code, major.code, closed.code}
-    assert codes(date_from="2024-06-06") == set()
-    assert codes(q=major.code) == {major.code}
+    assert codes(found_from="2024-06-06") == set()
+    assert codes(search=major.code) == {major.code}
 
 
 def test_ledger_keeps_an_enterprise_from_a_link_as_a_chip(
@@ -115,11 +115,11 @@ def test_head_cannot_filter_the_ledger_on_another_units_enterprise(
 def test_ledger_filters_are_drawn_with_the_chosen_values(client, staff, unit_b):
     client.force_login(staff)
     body = client.get(
-        reverse("inspections:hazard-list"), {"unit": unit_b.pk, "level": "major", "q": "火"}
+        reverse("inspections:hazard-list"), {"unit": unit_b.pk, "level": "major", "search": "火"}
     ).content.decode()
     assert f'<option value="{unit_b.pk}" selected>{unit_b.name}</option>' in body
     assert '<option value="major" selected>' in body
-    assert '<input type="text" name="q" value="火" class="textinput form-control"' in body
+    assert '<input type="text" name="search" value="火" class="textinput form-control"' in body
 
 
 def assert_same_queries_for_5_and_50(client, url, add_rows) -> None:
