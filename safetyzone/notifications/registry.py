@@ -3,7 +3,8 @@
 A domain app registers each sweep (a function ``run(now) -> list[Draft]``) from its
 AppConfig.ready(), in a group that one beat schedule runs ("daily", "duty",
 "incidents"). The notifications app runs them and sends what they return, without
-importing the domain app. Each sweep must read a bounded number of queries whatever the
+importing the domain app (``services.run_sweeps``: the services read this registry,
+never the other way round). Each sweep must read a bounded number of queries whatever the
 number of due records.
 
 A domain app adds a section to the weekly digest by registering it in a ``digest``
@@ -14,17 +15,28 @@ records in a fixed number of queries, whatever their number.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.utils import timezone
 from django.utils.functional import Promise
-
-from .services import Draft, notifications_create
 
 DAILY = "daily"
 DUTY = "duty"
 INCIDENTS = "incidents"
 GROUPS = (DAILY, DUTY, INCIDENTS)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One notification a sweep wants sent (``services.notifications_create`` sends it)."""
+
+    recipient_id: int
+    kind: str
+    reason: str
+    subject_key: str
+    subject_label: str
+    due_date: date
+    message: str
+    subject_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,16 +57,6 @@ def register_sweep(sweep: Sweep) -> None:
 
 def sweeps(group: str | None = None) -> list[Sweep]:
     return [s for key, s in sorted(_SWEEPS.items()) if group is None or s.group == group]
-
-
-def run_sweeps(group: str, *, now: datetime | None = None) -> int:
-    """Run every sweep of ``group`` and send what they find; returns the drafts offered
-    (those already sent are skipped by the database)."""
-    now = now or timezone.now()
-    drafts: list[Draft] = []
-    for sweep in sweeps(group):
-        drafts.extend(sweep.run(now))
-    return notifications_create(drafts=drafts)
 
 
 @dataclass(frozen=True)

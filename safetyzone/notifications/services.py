@@ -1,28 +1,14 @@
 """Changes of state of notifications: creating them in bulk (once each) and reading."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from .delivery import deliveries_create, deliveries_enqueue
 from .models import Notification
-
-
-@dataclass(frozen=True)
-class Draft:
-    """One notification a sweep wants sent."""
-
-    recipient_id: int
-    kind: str
-    reason: str
-    subject_key: str
-    subject_label: str
-    due_date: date
-    message: str
-    subject_url: str = ""
+from .registry import Draft, digest_sections, sweeps
 
 
 def notifications_create(*, drafts: Iterable[Draft]) -> int:
@@ -54,6 +40,16 @@ def notifications_create(*, drafts: Iterable[Draft]) -> int:
             ids = deliveries_create(since=since, subject_keys={row.subject_key for row in rows})
             deliveries_enqueue(ids)
     return len(rows)
+
+
+def run_sweeps(group: str, *, now: datetime | None = None) -> int:
+    """Run every sweep of ``group`` and send what they find; returns the drafts offered
+    (those already sent are skipped by the database)."""
+    now = now or timezone.now()
+    drafts: list[Draft] = []
+    for sweep in sweeps(group):
+        drafts.extend(sweep.run(now))
+    return notifications_create(drafts=drafts)
 
 
 def notify(
@@ -124,8 +120,6 @@ def weekly_digest_text(*, now: datetime) -> str:
     number of queries, whatever the number of records."""
     from django.db.models import Count, Q
     from django.utils.translation import gettext as _
-
-    from .registry import digest_sections
 
     blocks = []
     for section in digest_sections():

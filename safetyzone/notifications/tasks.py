@@ -2,7 +2,6 @@
 
 from celery import shared_task
 
-from . import registry
 from .delivery import ATTEMPT_TIME_LIMIT, MAX_RETRIES
 
 
@@ -11,7 +10,9 @@ def run_sweeps_task(group: str, now: str | None = None) -> int:
     """``now`` (ISO 8601) runs the sweeps as of another moment: a missed run caught up."""
     from datetime import datetime
 
-    return registry.run_sweeps(group, now=datetime.fromisoformat(now) if now else None)
+    from .services import run_sweeps
+
+    return run_sweeps(group, now=datetime.fromisoformat(now) if now else None)
 
 
 @shared_task(name="notifications.weekly_digest", time_limit=600, soft_time_limit=540)

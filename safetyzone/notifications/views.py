@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 
 from . import selectors, services
@@ -89,7 +90,7 @@ def unit_robot(request: HttpRequest) -> HttpResponse:
         try:
             services.unit_webhook_set(actor=request.user, unit=unit, **form.changes())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The group robot is saved."))
             return redirect("notifications:robot")

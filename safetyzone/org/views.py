@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 
 from . import selectors, services
@@ -49,9 +50,7 @@ def _save_enterprise(request: HttpRequest, form: EnterpriseForm, enterprise=None
             actor=request.user, enterprise=enterprise, key_areas=key_areas, **data
         )
     except ValidationError as exc:
-        # Field errors go beside their fields; the user's input stays in the form.
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        errors_to_form(form, exc)
         return None
 
 

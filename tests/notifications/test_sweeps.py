@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from duty import models as dm
 from inspections.models import Hazard, HazardLevel, RectificationReport
 from safetyzone.notifications.models import Notification, ReminderRule
-from safetyzone.notifications.registry import run_sweeps
+from safetyzone.notifications.services import run_sweeps
 from tests.duty.factories import (
     RosterFactory,
     ShiftFactory,
