@@ -45,11 +45,11 @@ class DirectiveAdmin(admin.ModelAdmin):
 
 @admin.register(models.DocumentNumberSequence)
 class DocumentNumberSequenceAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "year", "last_sequence"]
+    list_display = ["prefix", "year", "last_value"]
     list_filter = ["year"]
     search_fields = ["prefix"]
     # The counter only moves forward through the issuing service.
-    readonly_fields = ["prefix", "year", "last_sequence"]
+    readonly_fields = ["prefix", "year", "last_value"]
 
     def has_add_permission(self, request):
         return False

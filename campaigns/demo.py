@@ -17,6 +17,14 @@ from safetyzone.org.models import KeyArea, Unit, User
 
 from .models import Activity, Campaign, Directive, KeyPeriod, Meeting, Task, TaskAssignment
 from .services.activities import activity_create
+from .services.assignments import (
+    assignment_complete,
+    assignment_return,
+    assignment_sign,
+    assignment_start,
+)
+from .services.chasers import assignment_chase
+from .services.extensions import extension_decide, extension_request
 from .services.meetings import (
     directive_create,
     meeting_create,
@@ -25,16 +33,7 @@ from .services.meetings import (
     meeting_sign,
 )
 from .services.planning import campaign_create, key_period_create
-from .services.tasks import (
-    assignment_chase,
-    assignment_complete,
-    assignment_return,
-    assignment_sign,
-    assignment_start,
-    extension_decide,
-    extension_request,
-    task_create,
-)
+from .services.tasks import task_create
 
 OFFICE = "高新区安全生产委员会办公室"
 EMA = "高新区应急管理局"

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from safetyzone.core.models import DecidedRequest
+from safetyzone.core.models import DecidedRequest, YearlyCounter
+from safetyzone.core.states import StatusGraph
 from safetyzone.core.uploads import UploadField
 from safetyzone.org.models import KeyArea, Unit
 
@@ -245,13 +246,11 @@ class Directive(models.Model):
         return reverse("campaigns:directive-detail", args=[self.pk])
 
 
-class DocumentNumberSequence(models.Model):
+class DocumentNumberSequence(YearlyCounter):
     """The counter behind document numbers: one row per issuer prefix and year, locked
-    (select_for_update) while a number is taken, so numbers never repeat or skip."""
+    while a number is taken (``take_next``), so numbers never repeat or skip."""
 
     prefix = models.CharField(_("prefix"), max_length=30)
-    year = models.PositiveSmallIntegerField(_("year"))
-    last_sequence = models.PositiveIntegerField(_("last sequence"), default=0)
 
     class Meta:
         verbose_name = _("document number sequence")
@@ -261,7 +260,7 @@ class DocumentNumberSequence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.prefix}〔{self.year}〕{self.last_sequence}"
+        return f"{self.prefix}〔{self.year}〕{self.last_value}"
 
 
 class DocumentNumber(models.Model):
@@ -310,6 +309,10 @@ class Meeting(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ISSUED = "issued", _("Issued")
+
+    # A draft is issued once; an issued notice is frozen (its minutes stay writable) and
+    # only an issued notice is signed for by the attending units.
+    TRANSITIONS = StatusGraph({Status.DRAFT: (Status.ISSUED,), Status.ISSUED: ()})
 
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(
@@ -432,6 +435,13 @@ class MeetingItem(models.Model):
 class MeetingAttendance(models.Model):
     """A unit called to a meeting, and whether its head has signed for the notice."""
 
+    class Status(models.TextChoices):
+        CALLED = "called", _("Called")
+        SIGNED = "signed", _("Signed for")
+
+    # A unit signs for an issued notice once (signing again keeps the first signature).
+    TRANSITIONS = StatusGraph({Status.CALLED: (Status.SIGNED,), Status.SIGNED: ()})
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
     )
@@ -461,6 +471,11 @@ class MeetingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.unit}"
+
+    @property
+    def status(self) -> str:
+        """Called, or signed for: read from ``signed_at`` (no column of its own)."""
+        return self.Status.CALLED if self.signed_at is None else self.Status.SIGNED
 
 
 class Activity(models.Model):
@@ -664,6 +679,20 @@ class TaskAssignment(models.Model):
         DONE = "done", _("Done")
         RETURNED = "returned", _("Returned")
 
+    # The steps: sign for (issued → signed), start (signed or returned → in progress),
+    # report done (signed or in progress → done), return (done → returned).
+    TRANSITIONS = StatusGraph(
+        {
+            Status.ISSUED: (Status.SIGNED,),
+            Status.SIGNED: (Status.IN_PROGRESS, Status.DONE),
+            Status.IN_PROGRESS: (Status.DONE,),
+            Status.DONE: (Status.RETURNED,),
+            Status.RETURNED: (Status.IN_PROGRESS,),
+        }
+    )
+    # Still the unit's work: extensions, chasers and progress reports are taken on these.
+    OPEN_STATUSES = (Status.ISSUED, Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED)
+
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments"
     )
@@ -715,7 +744,7 @@ class TaskAssignment(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != self.Status.DONE
+        return self.status in self.OPEN_STATUSES
 
     def is_overdue(self, today: date | None = None) -> bool:
         return self.is_open and self.deadline < (today or timezone.localdate())
@@ -786,6 +815,13 @@ class Chaser(models.Model):
     """A chaser notice (催办) sent by staff to a unit about its assignment; shown to the
     unit until it signs for it."""
 
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        SIGNED = "signed", _("Signed for")
+
+    # A chaser is signed for once.
+    TRANSITIONS = StatusGraph({Status.SENT: (Status.SIGNED,), Status.SIGNED: ()})
+
     assignment = models.ForeignKey(
         TaskAssignment,
         verbose_name=_("assignment"),
@@ -817,6 +853,11 @@ class Chaser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} · {self.sent_at:%Y-%m-%d}"
+
+    @property
+    def status(self) -> str:
+        """Sent, or signed for: read from ``acknowledged_at`` (no column of its own)."""
+        return self.Status.SENT if self.acknowledged_at is None else self.Status.SIGNED
 
 
 class ProgressReport(models.Model):

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 
 from safetyzone.notifications.models import Notification
 from safetyzone.notifications.recipients import committee_staff_ids, heads_by_unit
-from safetyzone.notifications.registry import DAILY, Sweep, register_sweep
+from safetyzone.notifications.registry import DAILY, Draft, Sweep, register_sweep
 from safetyzone.notifications.rules import Ladder, rule_for
-from safetyzone.notifications.services import Draft
 
 from .models import TaskAssignment
 

@@ -276,8 +276,8 @@ SPECTACULAR_SETTINGS = {
         "ReportMethodEnum": "duty.models.IncidentUpdate.Method",
         # Task sets shown in several components (assignment, summary, history). A nested
         # class is named through a module-level alias: import paths stop at module level.
-        "TaskAssignmentStatusEnum": "campaigns.serializers_tasks.AssignmentStatus",
-        "TaskAssignmentRoleEnum": "campaigns.serializers_tasks.AssignmentRole",
+        "TaskAssignmentStatusEnum": "campaigns.api.serializers.tasks.AssignmentStatus",
+        "TaskAssignmentRoleEnum": "campaigns.api.serializers.tasks.AssignmentRole",
         "HazardStatusEnum": "inspections.models.Hazard.Status",
         "RectificationReportStatusEnum": "inspections.models.RectificationReport.Status",
         "HazardChangeRequestStatusEnum": "inspections.models.HazardChangeRequest.Status",

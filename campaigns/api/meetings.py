@@ -1,10 +1,8 @@
 """API of directives, meetings (issue, sign for, minutes) and the document number
 register. Scoped and filtered as the pages are; every change goes through a service."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -12,11 +10,14 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safetyzone.org.api import ScopedModelPermissions, as_drf_error, service_errors
+from safetyzone.core.api_errors import CONFLICT
+from safetyzone.org.api import ScopedModelPermissions
 
-from ..models import Directive, Meeting, MeetingAttendance
+from ..filters import DirectiveFilter, MeetingFilter
+from ..models import Meeting, MeetingAttendance
 from ..selectors import meetings as selectors
-from ..serializers_meetings import (
+from ..services import meetings as services
+from .serializers.meetings import (
     AttendanceSerializer,
     DirectiveSerializer,
     DocumentNumberSerializer,
@@ -24,7 +25,6 @@ from ..serializers_meetings import (
     MeetingSerializer,
     MinutesSerializer,
 )
-from ..services import meetings as services
 
 
 def requires(perm: str) -> type[BasePermission]:
@@ -41,15 +41,6 @@ def requires(perm: str) -> type[BasePermission]:
 # --- Directives ---------------------------------------------------------------------------
 
 
-class DirectiveFilter(filters.FilterSet):
-    issuer = filters.CharFilter(lookup_expr="icontains")
-    issued_on = filters.DateFromToRangeFilter()
-
-    class Meta:
-        model = Directive
-        fields = ["issuer", "campaign", "issued_on"]
-
-
 class DirectiveViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -61,7 +52,6 @@ class DirectiveViewSet(
     serializer_class = DirectiveSerializer
     permission_classes = [ScopedModelPermissions]
     filterset_class = DirectiveFilter
-    search_fields = ["title", "number"]
     ordering_fields = ["issued_on", "created_at"]
 
     def get_queryset(self):
@@ -79,34 +69,28 @@ class DirectiveViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         attachment = self._attachment(data, updating=False)
-        with service_errors():
-            serializer.instance = services.directive_create(
-                actor=self.request.user, attachment=attachment, **data
-            )
+        serializer.instance = services.directive_create(
+            actor=self.request.user, attachment=attachment, **data
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         attachment = self._attachment(data, updating=True)
-        with service_errors():
-            serializer.instance = services.directive_update(
-                actor=self.request.user,
-                directive=serializer.instance,
-                attachment=attachment,
-                **data,
-            )
+        serializer.instance = services.directive_update(
+            actor=self.request.user,
+            directive=serializer.instance,
+            attachment=attachment,
+            **data,
+        )
 
 
 # --- Meetings -----------------------------------------------------------------------------
 
 
-class MeetingFilter(filters.FilterSet):
-    starts_at = filters.IsoDateTimeFromToRangeFilter()
-
-    class Meta:
-        model = Meeting
-        fields = ["campaign", "kind", "status", "organiser", "starts_at"]
-
-
+@extend_schema_view(
+    update=extend_schema(responses={200: MeetingSerializer, 409: CONFLICT}),
+    partial_update=extend_schema(responses={200: MeetingSerializer, 409: CONFLICT}),
+)
 class MeetingViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -119,7 +103,6 @@ class MeetingViewSet(
     serializer_class = MeetingSerializer
     permission_classes = [ScopedModelPermissions]
     filterset_class = MeetingFilter
-    search_fields = ["title", "place", "chair"]
     ordering_fields = ["starts_at", "created_at", "title"]
 
     def get_queryset(self):
@@ -130,51 +113,48 @@ class MeetingViewSet(
         return self.get_queryset().get(pk=meeting.pk)
 
     def perform_create(self, serializer):
-        with service_errors():
-            meeting = services.meeting_create(
-                actor=self.request.user, **dict(serializer.validated_data)
-            )
+        meeting = services.meeting_create(
+            actor=self.request.user, **dict(serializer.validated_data)
+        )
         serializer.instance = self._fresh(meeting)
 
     def perform_update(self, serializer):
-        with service_errors():
-            meeting = services.meeting_update(
-                actor=self.request.user,
-                meeting=serializer.instance,
-                **dict(serializer.validated_data),
-            )
+        meeting = services.meeting_update(
+            actor=self.request.user,
+            meeting=serializer.instance,
+            **dict(serializer.validated_data),
+        )
         serializer.instance = self._fresh(meeting)
 
-    @extend_schema(request=IssueSerializer, responses={200: MeetingSerializer})
+    @extend_schema(request=IssueSerializer, responses={200: MeetingSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], permission_classes=[requires("campaigns.issue_meeting")])
     def issue(self, request: Request, pk: str | None = None) -> Response:
         """Issue a draft's notice: it gets the organising unit's next document number,
         which can never be taken back. A meeting already begun is a 400 (on
-        ``starts_at``) unless ``override_past`` is true with a ``past_reason``."""
+        ``starts_at``) unless ``override_past`` is true with a ``past_reason``; a notice
+        already issued is a 409."""
         meeting = self.get_object()
         params = IssueSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        with service_errors():
-            meeting = services.meeting_issue(
-                meeting=meeting, actor=request.user, **params.validated_data
-            )
+        meeting = services.meeting_issue(
+            meeting=meeting, actor=request.user, **params.validated_data
+        )
         return Response(self.get_serializer(self._fresh(meeting)).data)
 
-    @extend_schema(request=None, responses={200: AttendanceSerializer})
+    @extend_schema(request=None, responses={200: AttendanceSerializer, 409: CONFLICT})
     @action(
         detail=True,
         methods=["post"],
         permission_classes=[requires("campaigns.change_meetingattendance")],
     )
     def sign(self, request: Request, pk: str | None = None) -> Response:
-        """Sign for an issued notice on behalf of your unit (once; again is a no-op)."""
+        """Sign for an issued notice on behalf of your unit (once; again is a no-op); a
+        draft's is a 409."""
         meeting = self.get_object()
         try:
             attendance = services.meeting_sign(meeting=meeting, actor=request.user)
         except MeetingAttendance.DoesNotExist as exc:
             raise NotFound from exc
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         return Response(AttendanceSerializer(attendance).data)
 
     @extend_schema(request=MinutesSerializer, responses={200: MeetingSerializer})
@@ -186,10 +166,9 @@ class MeetingViewSet(
         meeting = self.get_object()
         params = MinutesSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        with service_errors():
-            meeting = services.meeting_record_minutes(
-                meeting=meeting, actor=request.user, minutes=params.validated_data["minutes"]
-            )
+        meeting = services.meeting_record_minutes(
+            meeting=meeting, actor=request.user, minutes=params.validated_data["minutes"]
+        )
         return Response(self.get_serializer(self._fresh(meeting)).data)
 
 

@@ -15,14 +15,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safetyzone.core.api import FilterBackend
+from safetyzone.core.api_errors import CONFLICT
 from safetyzone.core.uploads import protected_file_response
-from safetyzone.org.api import ScopedModelPermissions, service_errors
-from safetyzone.org.models import Unit
+from safetyzone.org.api import ScopedModelPermissions
 
-from ..models import Campaign, Chaser, ExtensionRequest, ProgressReport, Task, TaskAssignment
+from ..filters import AssignmentFilter, TaskFilter, request_clock
+from ..models import Chaser, ExtensionRequest, ProgressReport, TaskAssignment
 from ..selectors import tasks as selectors
-from ..selectors.tasks import Light, LightClock
-from ..serializers_tasks import (
+from ..services.assignments import (
+    assignment_complete,
+    assignment_return,
+    assignment_sign,
+    assignment_start,
+)
+from ..services.chasers import assignment_chase, chaser_acknowledge
+from ..services.extensions import extension_decide, extension_request
+from ..services.progress import progress_report_submit
+from ..services.tasks import task_create, task_update
+from .serializers.tasks import (
     ChaseInputSerializer,
     ChaserSerializer,
     CompleteInputSerializer,
@@ -35,16 +45,6 @@ from ..serializers_tasks import (
     TaskAssignmentSerializer,
     TaskSerializer,
 )
-from ..services import tasks as services
-
-
-def request_clock(request: Request) -> LightClock:
-    """The request's one light clock: one calendar read for filters and serializers."""
-    clock = getattr(request, "_light_clock", None)
-    if clock is None:
-        clock = LightClock()
-        request._light_clock = clock
-    return clock
 
 
 class ScopedViewPermissions(ScopedModelPermissions):
@@ -61,65 +61,6 @@ class _ClockMixin:
         context = super().get_serializer_context()
         context["light_clock"] = request_clock(self.request)
         return context
-
-
-def _call(function, **kwargs):
-    with service_errors():
-        return function(**kwargs)
-
-
-# --- Filters: the pages' filters, applied by the same selector functions ----------------
-
-
-class _Filters(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=TaskAssignment.Status.choices)
-    light = filters.ChoiceFilter(choices=Light.choices)
-    overdue = filters.BooleanFilter(label=_("Overdue"))
-    deadline_after = filters.DateFilter(label=_("Deadline from"))
-    deadline_before = filters.DateFilter(label=_("Deadline to"))
-    search = filters.CharFilter(label=_("Search"))
-
-    def cleaned_filters(self) -> dict:
-        data = dict(self.form.cleaned_data)
-        data["q"] = data.pop("search", "") or ""
-        return data
-
-
-class TaskFilter(_Filters):
-    """As the task list page: unit, status, light and overdue look at the assignments."""
-
-    campaign = filters.ModelChoiceFilter(queryset=Campaign.objects.all())
-    unit = filters.ModelChoiceFilter(field_name="assignments__unit", queryset=Unit.objects.all())
-
-    class Meta:
-        model = Task
-        fields: list[str] = []
-
-    def filter_queryset(self, queryset):
-        return selectors.filter_tasks(
-            queryset,
-            user=self.request.user,
-            filters=self.cleaned_filters(),
-            clock=request_clock(self.request),
-        )
-
-
-class AssignmentFilter(_Filters):
-    """As the assignment list page."""
-
-    campaign = filters.ModelChoiceFilter(
-        field_name="task__campaign", queryset=Campaign.objects.all()
-    )
-    unit = filters.ModelChoiceFilter(queryset=Unit.objects.all())
-
-    class Meta:
-        model = TaskAssignment
-        fields: list[str] = []
-
-    def filter_queryset(self, queryset):
-        return selectors.filter_assignments(
-            queryset, self.cleaned_filters(), request_clock(self.request)
-        )
 
 
 # --- Tasks -----------------------------------------------------------------------------
@@ -139,12 +80,11 @@ class TaskViewSet(
         return selectors.task_list(user=self.request.user, clock=request_clock(self.request))
 
     def perform_create(self, serializer):
-        task = _call(services.task_create, actor=self.request.user, **serializer.validated_data)
+        task = task_create(actor=self.request.user, **serializer.validated_data)
         serializer.instance = selectors.task_get(user=self.request.user, pk=task.pk)
 
     def perform_update(self, serializer):
-        task = _call(
-            services.task_update,
+        task = task_update(
             actor=self.request.user,
             task=serializer.instance,
             **serializer.validated_data,
@@ -154,7 +94,7 @@ class TaskViewSet(
 
 # --- Assignments and their steps -------------------------------------------------------
 
-_STEP_RESPONSES = {200: TaskAssignmentDetailSerializer}
+_STEP_RESPONSES = {200: TaskAssignmentDetailSerializer, 409: CONFLICT}
 
 
 @extend_schema_view(retrieve=extend_schema(responses=TaskAssignmentDetailSerializer))
@@ -186,14 +126,14 @@ class TaskAssignmentViewSet(_ClockMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
         """The unit signs for (签收) its assignment: issued → signed."""
-        _call(services.assignment_sign, assignment=self.get_object(), actor=request.user)
+        assignment_sign(assignment=self.get_object(), actor=request.user)
         return self._fresh()
 
     @extend_schema(request=None, responses=_STEP_RESPONSES)
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str | None = None) -> Response:
         """The unit starts work: signed or returned → in progress."""
-        _call(services.assignment_start, assignment=self.get_object(), actor=request.user)
+        assignment_start(assignment=self.get_object(), actor=request.user)
         return self._fresh()
 
     @extend_schema(
@@ -209,8 +149,7 @@ class TaskAssignmentViewSet(_ClockMixin, viewsets.ReadOnlyModelViewSet):
         assignment = self.get_object()
         data = CompleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
-            services.assignment_complete,
+        assignment_complete(
             assignment=assignment,
             actor=request.user,
             feedback=data.validated_data.get("feedback", ""),
@@ -225,38 +164,37 @@ class TaskAssignmentViewSet(_ClockMixin, viewsets.ReadOnlyModelViewSet):
         assignment = self.get_object()
         data = ReturnInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
-            services.assignment_return,
+        assignment_return(
             assignment=assignment,
             actor=request.user,
             reason=data.validated_data.get("reason", ""),
         )
         return self._fresh()
 
-    @extend_schema(request=ChaseInputSerializer, responses={201: ChaserSerializer})
+    @extend_schema(request=ChaseInputSerializer, responses={201: ChaserSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def chase(self, request: Request, pk: str | None = None) -> Response:
         """Staff chase (催办) the unit; the unit sees the chaser until it signs for it."""
         assignment = self.get_object()
         data = ChaseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        chaser = _call(
-            services.assignment_chase,
+        chaser = assignment_chase(
             assignment=assignment,
             actor=request.user,
             message=data.validated_data.get("message", ""),
         )
         return Response(ChaserSerializer(chaser).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ExtensionInputSerializer, responses={201: ExtensionRequestSerializer})
+    @extend_schema(
+        request=ExtensionInputSerializer, responses={201: ExtensionRequestSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"], url_path="request-extension")
     def request_extension(self, request: Request, pk: str | None = None) -> Response:
         """The unit asks for a later deadline, with a reason."""
         assignment = self.get_object()
         data = ExtensionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        extension = _call(
-            services.extension_request,
+        extension = extension_request(
             assignment=assignment,
             actor=request.user,
             reason=data.validated_data.get("reason", ""),
@@ -307,15 +245,16 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.extension_request_list(user=self.request.user)
 
-    @extend_schema(request=DecideInputSerializer, responses={200: ExtensionRequestSerializer})
+    @extend_schema(
+        request=DecideInputSerializer, responses={200: ExtensionRequestSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """Staff grant (the deadline moves, the count grows) or refuse (with a note)."""
         extension = self.get_object()
         data = DecideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decided = _call(
-            services.extension_decide,
+        decided = extension_decide(
             request=extension,
             actor=request.user,
             grant=data.validated_data["grant"],
@@ -346,11 +285,11 @@ class ChaserViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.chaser_list(user=self.request.user)
 
-    @extend_schema(request=None, responses={200: ChaserSerializer})
+    @extend_schema(request=None, responses={200: ChaserSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         """The unit signs for the chaser."""
-        chaser = _call(services.chaser_acknowledge, chaser=self.get_object(), actor=request.user)
+        chaser = chaser_acknowledge(chaser=self.get_object(), actor=request.user)
         return Response(self.get_serializer(chaser).data)
 
 
@@ -360,6 +299,7 @@ class ProgressReportFilter(filters.FilterSet):
         fields = ["assignment"]
 
 
+@extend_schema_view(create=extend_schema(responses={201: ProgressReportSerializer, 409: CONFLICT}))
 class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Periodic progress reports on assignments; the unit files them."""
 
@@ -374,8 +314,7 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _call(
-            services.progress_report_submit,
+        serializer.instance = progress_report_submit(
             assignment=data["assignment"],
             actor=self.request.user,
             period_end=data.get("period_end"),

@@ -76,28 +76,3 @@ class ActivityPhotoForm(forms.Form):
         label=_("Photos"), help_text=_("Images only (JPEG, PNG, WebP); you can choose several.")
     )
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
-
-
-class ActivityFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.all(), required=False
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Activity.Kind.choices], required=False
-    )
-    five_into_target = forms.ChoiceField(
-        label=_("Five-into target"),
-        choices=[("", _("All targets")), *Activity.FiveIntoTarget.choices],
-        required=False,
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if sees_all_units(user):
-            self.fields["unit"].queryset = unit_choices_for(user)
-        else:
-            del self.fields["unit"]

@@ -53,20 +53,6 @@ class DirectiveForm(_ShapeOnlyModelForm):
             del self.fields["remove_attachment"]
 
 
-class DirectiveFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    issuer = forms.CharField(label=_("Issuer"), required=False)
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.order_by("-start_date", "pk"), required=False
-    )
-    date_from = forms.DateField(
-        label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
 class MeetingForm(_ShapeOnlyModelForm):
     """A meeting's notice fields. Agenda and requirements are typed one per line, in
     order."""
@@ -159,36 +145,6 @@ class MeetingForm(_ShapeOnlyModelForm):
         data["key_periods"] = list(data.get("key_periods") or [])
         data["directives"] = list(data.get("directives") or [])
         return data
-
-
-class MeetingFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.order_by("-start_date", "pk"), required=False
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Meeting.Kind.choices], required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All statuses")), *Meeting.Status.choices],
-        required=False,
-    )
-    organiser = forms.ModelChoiceField(
-        label=_("Organising unit"), queryset=Unit.objects.filter(is_active=True), required=False
-    )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not user.sees_all_units:
-            # Department heads only ever see issued notices.
-            del self.fields["status"]
 
 
 class MinutesForm(forms.Form):

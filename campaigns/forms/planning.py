@@ -6,7 +6,7 @@ from django import forms
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, CampaignPhase, KeyPeriod, RiskLevel
+from campaigns.models import Campaign, CampaignPhase, KeyPeriod
 from safetyzone.org.models import KeyArea, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -119,17 +119,6 @@ class CampaignCopyForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
 
 
-class CampaignFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Campaign.Kind.choices], required=False
-    )
-    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
-    lead_unit = forms.ModelChoiceField(
-        label=_("Lead unit"), queryset=Unit.objects.filter(is_active=True), required=False
-    )
-
-
 class KeyPeriodForm(ShapeOnlyModelForm):
     class Meta:
         model = KeyPeriod
@@ -155,22 +144,3 @@ class KeyPeriodForm(ShapeOnlyModelForm):
         super().__init__(*args, **kwargs)
         self.fields["key_areas"].queryset = KeyArea.objects.all()
         self.fields["campaign"].queryset = Campaign.objects.all()
-
-
-class KeyPeriodFilterForm(forms.Form):
-    WHEN_CHOICES = [
-        ("", _("Any time")),
-        ("active", _("Active now")),
-        ("upcoming", _("Upcoming (next 30 days)")),
-    ]
-
-    q = forms.CharField(label=_("Search"), required=False)
-    when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
-    risk_level = forms.ChoiceField(
-        label=_("Risk level"), choices=[("", _("All levels")), *RiskLevel.choices], required=False
-    )
-    key_area = forms.ModelChoiceField(
-        label=_("Key area"), queryset=KeyArea.objects.all(), required=False
-    )

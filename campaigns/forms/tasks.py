@@ -6,12 +6,10 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safetyzone.core.forms import ListedModelChoiceField
 from safetyzone.org.models import Unit, User
-from safetyzone.org.scoping import sees_all_units, unit_choices_for
+from safetyzone.org.scoping import unit_choices_for
 
-from ..models import Campaign, Directive, Meeting, Task, TaskAssignment
-from ..selectors.tasks import Light
+from ..models import Campaign, Directive, Meeting, Task
 
 
 class DateInput(forms.DateInput):
@@ -82,39 +80,6 @@ class TaskForm(forms.Form):
         units = unit_choices_for(user)
         self.fields["lead_unit"].queryset = units
         self.fields["assisting_units"].queryset = units
-
-
-class TaskFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    campaign = ListedModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.all(), required=False
-    )
-    unit = ListedModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All statuses")), *TaskAssignment.Status.choices],
-        required=False,
-    )
-    light = forms.ChoiceField(
-        label=_("Light"), choices=[("", _("All lights")), *Light.choices], required=False
-    )
-    overdue = forms.TypedChoiceField(
-        label=_("Overdue"),
-        choices=[("", _("Either")), ("true", _("Overdue only")), ("false", _("Not overdue"))],
-        coerce=lambda value: value == "true",
-        empty_value=None,
-        required=False,
-    )
-    deadline_after = forms.DateField(label=_("Deadline from"), required=False, widget=DateInput())
-    deadline_before = forms.DateField(label=_("Deadline to"), required=False, widget=DateInput())
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        if sees_all_units(user):
-            self.fields["unit"].queryset = unit_choices_for(user)
-        else:
-            # A head sees their own unit's assignments only: nothing to choose.
-            del self.fields["unit"]
 
 
 class AssignmentActionForm(forms.Form):

@@ -26,11 +26,9 @@ def _signed_in(user: User) -> bool:
 # --- Directives ---------------------------------------------------------------------------
 
 
-def directive_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Directive]:
-    qs = Directive.objects.select_related("campaign")
-    if not _signed_in(user) or not user.has_perm("campaigns.view_directive"):
-        return qs.none()
-    filters = filters or {}
+def directive_filter(qs: QuerySet[Directive], filters: dict[str, Any]) -> QuerySet[Directive]:
+    """Narrow directives by ``q`` (title, number), ``issuer``, ``campaign``, the day of
+    issue (``date_from``/``date_to``, or the range ``issued_on``)."""
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q))
     if issuer := (filters.get("issuer") or "").strip():
@@ -41,7 +39,23 @@ def directive_list(*, user: User, filters: dict[str, Any] | None = None) -> Quer
         qs = qs.filter(issued_on__gte=date_from)
     if date_to := filters.get("date_to"):
         qs = qs.filter(issued_on__lte=date_to)
+    return _in_range(qs, "issued_on", filters.get("issued_on"))
+
+
+def _in_range(qs: QuerySet, field: str, period: slice | None) -> QuerySet:
+    """A from-to range filter's value (a slice, either end open)."""
+    if period is not None and period.start is not None:
+        qs = qs.filter(**{f"{field}__gte": period.start})
+    if period is not None and period.stop is not None:
+        qs = qs.filter(**{f"{field}__lte": period.stop})
     return qs
+
+
+def directive_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Directive]:
+    qs = Directive.objects.select_related("campaign")
+    if not _signed_in(user) or not user.has_perm("campaigns.view_directive"):
+        return qs.none()
+    return directive_filter(qs, filters or {})
 
 
 def directive_get(*, user: User, pk: Any) -> Directive:
@@ -80,11 +94,10 @@ def notices_to_sign(*, user: User) -> QuerySet[MeetingAttendance]:
     )
 
 
-def meeting_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Meeting]:
-    """Meetings for a list: one query for the rows, with the organiser, the number, the
-    campaign and the counts of attending and signed units."""
-    qs = meeting_visible(user=user).select_related("organiser", "campaign", "document_number")
-    filters = filters or {}
+def meeting_filter(qs: QuerySet[Meeting], filters: dict[str, Any]) -> QuerySet[Meeting]:
+    """Narrow meetings by ``q`` (title, place, chair, number), ``campaign``, ``kind``,
+    ``status``, ``organiser``, the day they start (``date_from``/``date_to``) or the
+    moment (the range ``starts_at``)."""
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(
             Q(title__icontains=q)
@@ -104,6 +117,14 @@ def meeting_list(*, user: User, filters: dict[str, Any] | None = None) -> QueryS
         qs = qs.filter(starts_at__date__gte=date_from)
     if date_to := filters.get("date_to"):
         qs = qs.filter(starts_at__date__lte=date_to)
+    return _in_range(qs, "starts_at", filters.get("starts_at"))
+
+
+def meeting_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Meeting]:
+    """Meetings for a list: one query for the rows, with the organiser, the number, the
+    campaign and the counts of attending and signed units."""
+    qs = meeting_visible(user=user).select_related("organiser", "campaign", "document_number")
+    qs = meeting_filter(qs, filters or {})
     return qs.annotate(
         attending_count=Count("attendances", distinct=True),
         signed_count=Count("attendances", filter=Q(attendances__signed_at__isnull=False)),
@@ -141,7 +162,7 @@ def next_document_number(*, meeting: Meeting, at: datetime | None = None) -> str
     year = timezone.localdate(at or timezone.now()).year
     last = (
         DocumentNumberSequence.objects.filter(prefix=prefix, year=year)
-        .values_list("last_sequence", flat=True)
+        .values_list("last_value", flat=True)
         .first()
     )
     return DocumentNumber(prefix=prefix, year=year, sequence=(last or 0) + 1).text

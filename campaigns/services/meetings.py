@@ -9,13 +9,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safetyzone.core.states import TransitionNotAllowed
 from safetyzone.core.uploads import IMAGE, PDF, validate_upload
 from safetyzone.org.models import Unit, User
 from safetyzone.org.scoping import require_record, require_unit
@@ -132,18 +133,10 @@ def document_number_take(
     if not prefix:
         raise ValidationError({"prefix": _("A document number needs an issuer prefix.")})
     with transaction.atomic():
-        # Create the year's counter without racing: of two concurrent inserts the
-        # second waits for the first and then does nothing; both then lock the one row.
-        DocumentNumberSequence.objects.bulk_create(
-            [DocumentNumberSequence(prefix=prefix, year=year)], ignore_conflicts=True
-        )
-        sequence = DocumentNumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
-        sequence.last_sequence += 1
-        sequence.save(update_fields=["last_sequence"])
         number = DocumentNumber(
             prefix=prefix,
             year=year,
-            sequence=sequence.last_sequence,
+            sequence=DocumentNumberSequence.take_next(year=year, prefix=prefix),
             issued_at=issued_at or timezone.now(),
             issued_by=issued_by,
         )
@@ -267,12 +260,6 @@ def meeting_create(
     )
 
 
-def _frozen_error() -> ValidationError:
-    return ValidationError(
-        {NON_FIELD_ERRORS: [ValidationError(str(ISSUED_IS_FROZEN), code="issued")]}
-    )
-
-
 @transaction.atomic
 def meeting_update(
     *,
@@ -296,8 +283,9 @@ def meeting_update(
     # Lock the row: an issue running at the same time either sees this change or
     # makes it fail here, never a half-changed notice.
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.status != Meeting.Status.DRAFT:
-        raise _frozen_error()
+    # Only a draft is changed: one that may still be issued.
+    if not Meeting.TRANSITIONS.allows(locked.status, Meeting.Status.ISSUED):
+        raise TransitionNotAllowed(ISSUED_IS_FROZEN, code="issued")
     return _meeting_save(
         locked,
         data,
@@ -329,10 +317,8 @@ def meeting_issue(
         raise PermissionDenied
     require_record(actor, meeting)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.status != Meeting.Status.DRAFT:
-        raise ValidationError(
-            {"status": ValidationError(_("This notice has already been issued."), code="issued")}
-        )
+    if not Meeting.TRANSITIONS.allows(locked.status, Meeting.Status.ISSUED):
+        raise TransitionNotAllowed(_("This notice has already been issued."), code="issued")
     errors: dict[str, ValidationError] = {}
     if not locked.attendances.exists():
         errors["attending_units"] = ValidationError(
@@ -424,17 +410,11 @@ def meeting_sign(*, meeting: Meeting, actor: User) -> MeetingAttendance:
     )
     if attendance is None:
         raise MeetingAttendance.DoesNotExist("The actor's unit is not called to this meeting.")
-    if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.ISSUED).exists():
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    ValidationError(
-                        _("Only an issued notice can be signed for."), code="not_issued"
-                    )
-                ]
-            }
-        )
-    if attendance.signed_at is None:
+    status = Meeting.objects.values_list("status", flat=True).get(pk=meeting.pk)
+    if status != Meeting.Status.ISSUED:
+        raise TransitionNotAllowed(_("Only an issued notice can be signed for."), code="not_issued")
+    # Signing again keeps the first signature.
+    if MeetingAttendance.TRANSITIONS.allows(attendance.status, MeetingAttendance.Status.SIGNED):
         attendance.signed_at = timezone.now()
         attendance.signed_by = actor
         attendance.full_clean()

@@ -11,14 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.forms.activities import ActivityFilterForm, ActivityForm, ActivityPhotoForm
+from campaigns.filters import ActivityFilter, page_filter
+from campaigns.forms.activities import ActivityForm, ActivityPhotoForm
 from campaigns.models import Activity, ActivityPhoto
 from campaigns.selectors import activities as selectors
 from campaigns.services import activities as services
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
 
-from .planning import PAGE_SIZE, errors_to_forms
+from .planning import PAGE_SIZE
 
 THUMBNAIL_SIZE = (320, 320)
 
@@ -26,9 +28,9 @@ THUMBNAIL_SIZE = (320, 320)
 @login_required
 @permission_required("campaigns.view_activity", raise_exception=True)
 def activity_list(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.activity_list(user=request.user, filters=filters)
+    form, qs = page_filter(
+        ActivityFilter, request, selectors.activity_list(user=request.user), staff_only=("unit",)
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "campaigns/activities/activity_list.html", {"page": page, "filter_form": form}
@@ -68,7 +70,7 @@ def _activity_form_page(request: HttpRequest, activity: Activity | None) -> Http
             else:
                 saved = services.activity_update(actor=request.user, activity=activity, **data)
         except ValidationError as exc:
-            errors_to_forms(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Activity “%s” was saved.") % saved)
             return redirect(saved)
@@ -108,7 +110,7 @@ def activity_photos_add(request: HttpRequest, pk: int) -> HttpResponse:
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
-            errors_to_forms(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("%(n)d photos were added.") % {"n": len(photos)})
             return redirect(activity)

@@ -6,21 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
-from safetyzone.org.scoping import can_act_for
+from safetyzone.org.scoping import can_act_for, can_act_on
 
+from ..filters import DirectiveFilter, MeetingFilter, page_filter
 from ..forms.meetings import (
-    DirectiveFilterForm,
     DirectiveForm,
     IssueForm,
-    MeetingFilterForm,
     MeetingForm,
     MinutesForm,
 )
@@ -29,12 +28,6 @@ from ..selectors import meetings as selectors
 from ..services import meetings as services
 
 PAGE_SIZE = 20
-
-
-def _errors_to_form(form: Form, exc: ValidationError) -> None:
-    """Put a service's errors beside their fields; the user's input stays in the form."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
@@ -49,9 +42,7 @@ def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 @require_GET
 def directive_list(request: HttpRequest) -> HttpResponse:
-    form = DirectiveFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.directive_list(user=request.user, filters=filters)
+    form, qs = page_filter(DirectiveFilter, request, selectors.directive_list(user=request.user))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "campaigns/meetings/directive_list.html", {"page": page, "filter_form": form}
@@ -92,7 +83,7 @@ def _save_directive(request: HttpRequest, form: DirectiveForm, directive=None):
             actor=request.user, directive=directive, attachment=attachment, **data
         )
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        errors_to_form(form, exc)
         return None
 
 
@@ -131,9 +122,10 @@ def directive_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    form = MeetingFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.meeting_list(user=request.user, filters=filters)
+    # Department heads only ever see issued notices: no status to choose.
+    form, qs = page_filter(
+        MeetingFilter, request, selectors.meeting_list(user=request.user), staff_only=("status",)
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "campaigns/meetings/meeting_list.html", {"page": page, "filter_form": form}
@@ -149,6 +141,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own_attendance = next(
         (a for a in attendances if can_act_for(request.user, a.unit_id, as_member=True)), None
     )
+    draft = Meeting.TRANSITIONS.allows(meeting.status, Meeting.Status.ISSUED)
+    writes = can_act_on(request.user, meeting)
     context = {
         "meeting": meeting,
         "agenda": [i for i in items if i.kind == MeetingItem.Kind.AGENDA],
@@ -156,6 +150,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendances": attendances,
         "own_attendance": own_attendance,
         "sees_signatures": request.user.sees_all_units,
+        # What to offer, asked of the graph, the write rule and the role: a draft is
+        # edited and issued by its organiser's side; an issued notice is signed for by
+        # an attending unit (the card then shows its signature).
+        "can_edit": draft and writes and request.user.has_perm("campaigns.change_meeting"),
+        "can_issue": draft and writes and request.user.has_perm("campaigns.issue_meeting"),
         "can_sign": (
             meeting.is_issued
             and own_attendance is not None
@@ -174,7 +173,7 @@ def _save_meeting(request: HttpRequest, form: MeetingForm, meeting=None):
             return services.meeting_create(actor=request.user, **data)
         return services.meeting_update(actor=request.user, meeting=meeting, **data)
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        errors_to_form(form, exc)
         return None
 
 
@@ -194,7 +193,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @permission_required("campaigns.change_meeting", raise_exception=True)
 def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    if meeting.is_issued:
+    if not Meeting.TRANSITIONS.allows(meeting.status, Meeting.Status.ISSUED):
         messages.error(request, services.ISSUED_IS_FROZEN)
         return redirect(meeting)
     form = MeetingForm(request.POST or None, instance=meeting)
@@ -220,7 +219,7 @@ def meeting_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the notice as it will be numbered, to confirm. POST: issue it (a meeting
     already past only with the override ticked and a reason)."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    if meeting.is_issued:
+    if not Meeting.TRANSITIONS.allows(meeting.status, Meeting.Status.ISSUED):
         messages.info(request, _("This notice has already been issued."))
         return redirect(meeting)
     # Bound on every POST: a confirmation without the override sends no fields at all.
@@ -234,10 +233,10 @@ def meeting_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 past_reason=form.cleaned_data["past_reason"],
             )
         except ValidationError as exc:
-            if not set(exc.message_dict) <= _ISSUE_CONFIRM_FIELDS:
+            if not hasattr(exc, "error_dict") or not set(exc.error_dict) <= _ISSUE_CONFIRM_FIELDS:
                 _error_messages(request, exc)
                 return redirect(meeting)
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -280,7 +279,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting, actor=request.user, minutes=form.cleaned_data["minutes"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The minutes were saved."))
             return redirect(meeting)

@@ -1,7 +1,6 @@
 """Pages of planning: campaigns with their phases and progress, copying a campaign
 forward, key periods."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from campaigns.filters import CampaignFilter, KeyPeriodFilter, page_filter
 from campaigns.forms.planning import (
-    PHASE_FIELDS,
     CampaignCopyForm,
-    CampaignFilterForm,
     CampaignForm,
-    KeyPeriodFilterForm,
     KeyPeriodForm,
     phase_formset,
 )
@@ -28,23 +25,12 @@ from campaigns.models import Activity, Campaign, KeyPeriod
 from campaigns.selectors import activities as activity_selectors
 from campaigns.selectors import planning as selectors
 from campaigns.services import planning as services
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import sees_all_units
 
 PAGE_SIZE = 20
 CAMPAIGN_ACTIVITIES_SHOWN = 20
-
-
-def errors_to_forms(exc: ValidationError, form: Any, phase_forms: Sequence[Any] = ()) -> None:
-    """Put a service's errors beside their fields: ``phases.<i>.<field>`` on the i-th
-    phase row, the rest on the main form (or above it, when no field matches)."""
-    for key, errors in exc.message_dict.items():
-        if key.startswith("phases.") and phase_forms:
-            _prefix, index, field = key.split(".", 2)
-            target = phase_forms[int(index)]
-            target.add_error(field if field in PHASE_FIELDS else None, errors)
-        else:
-            form.add_error(key if key in form.fields else None, errors)
 
 
 def _link(obj: Model) -> str:
@@ -62,9 +48,7 @@ def _link(obj: Model) -> str:
 @login_required
 @permission_required("campaigns.view_campaign", raise_exception=True)
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    form = CampaignFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.campaign_list(user=request.user, filters=filters)
+    form, qs = page_filter(CampaignFilter, request, selectors.campaign_list(user=request.user))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -117,7 +101,7 @@ def _campaign_form_page(request: HttpRequest, campaign: Campaign | None) -> Http
                     actor=request.user, campaign=campaign, phases=phases, **fields
                 )
         except ValidationError as exc:
-            errors_to_forms(exc, form, phase_forms)
+            errors_to_form(form, exc, rows={"phases": phase_forms})
         else:
             messages.success(request, _("Campaign “%s” was saved.") % saved)
             return redirect(saved)
@@ -156,7 +140,7 @@ def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
                     campaign=campaign, year=form.cleaned_data["year"], actor=request.user
                 )
             except ValidationError as exc:
-                errors_to_forms(exc, form)
+                errors_to_form(form, exc)
             else:
                 messages.success(
                     request,
@@ -177,9 +161,7 @@ def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("campaigns.view_keyperiod", raise_exception=True)
 def key_period_list(request: HttpRequest) -> HttpResponse:
-    form = KeyPeriodFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.key_period_list(user=request.user, filters=filters)
+    form, qs = page_filter(KeyPeriodFilter, request, selectors.key_period_list(user=request.user))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -212,7 +194,7 @@ def _key_period_form_page(request: HttpRequest, period: KeyPeriod | None) -> Htt
                     actor=request.user, key_period=period, key_areas=key_areas, **data
                 )
         except ValidationError as exc:
-            errors_to_forms(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Key period “%s” was saved.") % saved)
             return redirect(saved)

@@ -15,10 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.scoping import sees_all_units
 
+from ..filters import AssignmentFilter, TaskFilter, page_filter, request_clock
 from ..forms.tasks import (
     AssignmentActionForm,
     ChaseForm,
@@ -27,24 +29,18 @@ from ..forms.tasks import (
     ExtensionRequestForm,
     ProgressReportForm,
     ReturnForm,
-    TaskFilterForm,
     TaskForm,
 )
 from ..models import ExtensionRequest, TaskAssignment
 from ..selectors import tasks as selectors
 from ..selectors.tasks import LightClock, with_lights
-from ..services import tasks as services
+from ..services import assignments as assignment_services
+from ..services import chasers as chaser_services
+from ..services import extensions as extension_services
+from ..services import progress as progress_services
+from ..services import tasks as task_services
 
 PAGE_SIZE = 20
-
-
-def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors beside the form's fields (the rest above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.error_list)
 
 
 # --- Tasks -----------------------------------------------------------------------------
@@ -53,10 +49,13 @@ def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    form = TaskFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    clock = LightClock()
-    tasks = selectors.task_list(user=request.user, filters=filters, clock=clock)
+    clock = request_clock(request)
+    form, tasks = page_filter(
+        TaskFilter,
+        request,
+        selectors.task_list(user=request.user, clock=clock),
+        staff_only=("unit",),
+    )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page:
         with_lights(task.visible_assignments, clock=clock)
@@ -80,7 +79,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": assignments,
         "progress": selectors.task_progress(assignments) if staff else None,
         "sees_all_units": staff,
-        "may_edit": services.is_task_manager(request.user),
+        "may_edit": assignment_services.is_task_manager(request.user),
     }
     return render(request, "campaigns/tasks/task_detail.html", context)
 
@@ -89,10 +88,10 @@ def _task_save(request: HttpRequest, form: TaskForm, task=None):
     data = dict(form.cleaned_data)
     try:
         if task is None:
-            return services.task_create(actor=request.user, **data)
-        return services.task_update(actor=request.user, task=task, **data)
+            return task_services.task_create(actor=request.user, **data)
+        return task_services.task_update(actor=request.user, task=task, **data)
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        errors_to_form(form, exc)
         return None
 
 
@@ -127,15 +126,18 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def assignment_list(request: HttpRequest) -> HttpResponse:
-    form = TaskFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    clock = LightClock()
-    qs = selectors.assignment_list(user=request.user, filters=filters, clock=clock)
+    clock = request_clock(request)
+    form, qs = page_filter(
+        AssignmentFilter,
+        request,
+        selectors.assignment_list(user=request.user, clock=clock),
+        staff_only=("unit",),
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_lights(page.object_list, clock=clock)
     chasers = list(selectors.open_chasers(user=request.user)[:PAGE_SIZE])
     for chaser in chasers:
-        chaser.may_acknowledge = services.may_acknowledge(request.user, chaser)
+        chaser.may_acknowledge = assignment_services.may_acknowledge(request.user, chaser)
     context = {
         "page": page,
         "filter_form": form,
@@ -153,7 +155,7 @@ def _detail_context(
     schedule = selectors.progress_schedule(
         assignment, reported=[r.period_end for r in parts["progress_reports"]]
     )
-    actions = services.assignment_actions(assignment=assignment, user=user)
+    actions = assignment_services.assignment_actions(assignment=assignment, user=user)
     forms_ = {
         "sign": AssignmentActionForm(),
         "start": AssignmentActionForm(),
@@ -165,10 +167,10 @@ def _detail_context(
         "decide": ExtensionDecideForm(),
     }
     forms_.update(bound or {})
-    may_decide = services.may_decide_extensions(user)
+    may_decide = assignment_services.may_decide_extensions(user)
     for chaser in parts["chasers"]:
         chaser.assignment = assignment
-        chaser.may_acknowledge = services.may_acknowledge(user, chaser)
+        chaser.may_acknowledge = assignment_services.may_acknowledge(user, chaser)
     pending = next(
         (r for r in parts["extension_requests"] if r.status == ExtensionRequest.Status.PENDING),
         None,
@@ -212,7 +214,7 @@ def _act(
         try:
             call(form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, success)
             return redirect(assignment)
@@ -246,7 +248,9 @@ def assignment_sign(request: HttpRequest, pk: int) -> HttpResponse:
         assignment,
         name="sign",
         form=AssignmentActionForm(request.POST),
-        call=lambda data: services.assignment_sign(assignment=assignment, actor=request.user),
+        call=lambda data: assignment_services.assignment_sign(
+            assignment=assignment, actor=request.user
+        ),
         success=_("The assignment was signed for."),
     )
 
@@ -260,7 +264,9 @@ def assignment_start(request: HttpRequest, pk: int) -> HttpResponse:
         assignment,
         name="start",
         form=AssignmentActionForm(request.POST),
-        call=lambda data: services.assignment_start(assignment=assignment, actor=request.user),
+        call=lambda data: assignment_services.assignment_start(
+            assignment=assignment, actor=request.user
+        ),
         success=_("Work on the assignment has started."),
     )
 
@@ -274,7 +280,7 @@ def assignment_complete(request: HttpRequest, pk: int) -> HttpResponse:
         assignment,
         name="complete",
         form=CompleteForm(request.POST, request.FILES),
-        call=lambda data: services.assignment_complete(
+        call=lambda data: assignment_services.assignment_complete(
             assignment=assignment,
             actor=request.user,
             feedback=data["feedback"],
@@ -293,7 +299,7 @@ def assignment_return(request: HttpRequest, pk: int) -> HttpResponse:
         assignment,
         name="return",
         form=ReturnForm(request.POST),
-        call=lambda data: services.assignment_return(
+        call=lambda data: assignment_services.assignment_return(
             assignment=assignment, actor=request.user, reason=data["reason"]
         ),
         success=_("The assignment was returned to the unit."),
@@ -309,7 +315,7 @@ def assignment_chase(request: HttpRequest, pk: int) -> HttpResponse:
         assignment,
         name="chase",
         form=ChaseForm(request.POST),
-        call=lambda data: services.assignment_chase(
+        call=lambda data: chaser_services.assignment_chase(
             assignment=assignment, actor=request.user, message=data["message"]
         ),
         success=_("The chaser was sent to the unit."),
@@ -325,7 +331,7 @@ def assignment_extension(request: HttpRequest, pk: int) -> HttpResponse:
         assignment,
         name="request_extension",
         form=ExtensionRequestForm(request.POST),
-        call=lambda data: services.extension_request(
+        call=lambda data: extension_services.extension_request(
             assignment=assignment,
             actor=request.user,
             reason=data["reason"],
@@ -345,7 +351,7 @@ def assignment_progress(request: HttpRequest, pk: int) -> HttpResponse:
         assignment,
         name="report_progress",
         form=ProgressReportForm(request.POST, periods=schedule.open_periods),
-        call=lambda data: services.progress_report_submit(
+        call=lambda data: progress_services.progress_report_submit(
             assignment=assignment,
             actor=request.user,
             period_end=data["period_end"],
@@ -367,7 +373,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         assignment,
         name="decide",
         form=form,
-        call=lambda data: services.extension_decide(
+        call=lambda data: extension_services.extension_decide(
             request=extension,
             actor=request.user,
             grant=data["decision"] == "grant",
@@ -382,7 +388,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def chaser_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     chaser = selectors.chaser_get(user=request.user, pk=pk)
     try:
-        services.chaser_acknowledge(chaser=chaser, actor=request.user)
+        chaser_services.chaser_acknowledge(chaser=chaser, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -306,7 +306,7 @@ def test_activity_list_filters(client, staff, unit_a, unit_b):
     assert titles(five_into_target="rural") == {"乙"}
     assert titles(date_from="2024-06-05") == {"乙"}
     assert titles(date_to="2024-06-05") == {"甲"}
-    assert titles(q="乙") == {"乙"}
+    assert titles(search="乙") == {"乙"}
 
 
 @pytest.mark.parametrize("who", ["alice", "staff"])

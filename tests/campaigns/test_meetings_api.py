@@ -187,7 +187,8 @@ def test_an_issued_notice_cannot_be_changed(api_client, staff, issued, unit_b):
     response = api_client.patch(
         f"{MEETINGS}{issued.pk}/", {"title": "篡改", "attending_units": [unit_b.pk]}
     )
-    assert_field_error(response, "non_field_errors", "issued")
+    assert response.status_code == 409, response.content
+    assert response.json()["errors"][0]["code"] == "issued"
     issued.refresh_from_db()
     assert issued.title == "近期安全生产工作部署会"
     assert not issued.attendances.filter(unit=unit_b).exists()
@@ -218,7 +219,8 @@ def test_staff_issue_a_draft_and_get_its_number(api_client, staff, draft):
     assert body["document_number"].endswith("〕1号")
 
     again = api_client.post(f"{MEETINGS}{draft.pk}/issue/")
-    assert_field_error(again, "status", "issued")
+    assert again.status_code == 409, again.content
+    assert again.json()["errors"][0]["code"] == "issued"
     assert DocumentNumber.objects.count() == 1
 
 

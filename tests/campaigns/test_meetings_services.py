@@ -4,7 +4,7 @@ for a notice, drafts frozen once issued, minutes, and the bad inputs that save n
 import datetime as dt
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +18,7 @@ from campaigns.models import (
     MeetingItem,
 )
 from campaigns.services import meetings as services
+from safetyzone.core.states import TransitionNotAllowed
 from tests.factories import (
     DirectiveFactory,
     KeyPeriodFactory,
@@ -57,7 +58,7 @@ def test_numbers_count_up_per_prefix_and_year(staff):
     assert other_prefix.sequence == 1
     assert second.text == "高新安委办〔2024〕2号"
     assert second.issued_by == staff
-    assert DocumentNumberSequence.objects.get(prefix="高新安委办", year=2024).last_sequence == 2
+    assert DocumentNumberSequence.objects.get(prefix="高新安委办", year=2024).last_value == 2
 
 
 def test_a_number_taken_in_a_rolled_back_transaction_is_given_again(staff):
@@ -164,10 +165,10 @@ def test_issue_by_a_unit_without_prefix_names_the_unit(unit_a, staff):
 
 
 def test_a_notice_is_issued_once(issued, staff):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(TransitionNotAllowed) as exc:
         services.meeting_issue(meeting=issued, actor=staff)
 
-    assert "status" in exc.value.message_dict
+    assert exc.value.code == "issued"
     assert DocumentNumber.objects.count() == 1
     issued.refresh_from_db()
     assert issued.document_number.sequence == 1
@@ -190,7 +191,7 @@ def test_a_failed_issue_leaves_no_gap(office, unit_a, staff):
 
     assert "place" in exc.value.message_dict
     assert not DocumentNumber.objects.exists()
-    assert DocumentNumberSequence.objects.filter(last_sequence__gt=0).count() == 0
+    assert DocumentNumberSequence.objects.filter(last_value__gt=0).count() == 0
     broken.refresh_from_db()
     assert broken.status == Meeting.Status.DRAFT and broken.document_number is None
 
@@ -291,7 +292,8 @@ def test_an_issued_notice_is_frozen(issued, staff, unit_b):
             requirements=["新要求"],
         )
 
-    assert exc.value.error_dict[NON_FIELD_ERRORS][0].code == "issued"
+    assert isinstance(exc.value, TransitionNotAllowed)
+    assert exc.value.code == "issued"
     issued.refresh_from_db()
     assert issued.title == "近期安全生产工作部署会"
     assert [a.unit for a in issued.attendances.all()] != [unit_b]

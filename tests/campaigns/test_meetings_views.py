@@ -374,7 +374,7 @@ def test_meeting_list_filters(client, staff, unit_a, meetings_to_filter):
     assert titles(organiser=unit_a.pk) == {plenary.title}
     assert titles(date_from="2024-06-15") == {later.title}
     assert titles(date_to="2024-06-15") == {in_campaign.title, plenary.title}
-    assert titles(q="丙") == {later.title}
+    assert titles(search="丙") == {later.title}
 
 
 # --- Directives ------------------------------------------------------------------------------
@@ -487,7 +487,7 @@ def test_directive_list_filters(client, alice):
     assert titles(campaign=campaign.pk) == {first.title}
     assert titles(date_to="2024-05-01") == {second.title}
     assert titles(date_from="2024-05-01") == {first.title}
-    assert titles(q=first.number) == {first.title}
+    assert titles(search=first.number) == {first.title}
 
 
 # --- Query counts -----------------------------------------------------------------------------

@@ -14,7 +14,10 @@ from django.utils import timezone
 
 from campaigns.models import TaskAssignment
 from campaigns.services import meetings as meeting_services
-from campaigns.services import tasks as services
+from campaigns.services.assignments import assignment_complete, assignment_return, assignment_sign
+from campaigns.services.chasers import assignment_chase
+from campaigns.services.extensions import extension_decide, extension_request
+from campaigns.services.tasks import task_create, task_update
 from safetyzone.notifications.models import Notification
 from tests.factories import UnitFactory, draft_meeting, head_of
 from tests.helpers import told
@@ -27,7 +30,7 @@ def in_days(n: int):
 
 
 def create_task(staff, lead, assisting=()):
-    return services.task_create(
+    return task_create(
         actor=staff,
         title="端午节前危化品企业专项检查",
         content="对辖区危化品企业开展全覆盖检查。",
@@ -73,14 +76,14 @@ def test_a_unit_added_to_an_existing_task_is_told_and_the_others_not_again(
     staff, alice, bob, unit_a, unit_b
 ):
     task = create_task(staff, unit_a)
-    services.task_update(actor=staff, task=task, assisting_units=[unit_b])
+    task_update(actor=staff, task=task, assisting_units=[unit_b])
     assert told() == sorted(
         [
             ("alice", "assigned", assignment_of(task, unit_a).get_absolute_url()),
             ("bob", "assigned", assignment_of(task, unit_b).get_absolute_url()),
         ]
     )
-    services.task_update(actor=staff, task=task, title="端午节前危化品企业专项检查（修订）")
+    task_update(actor=staff, task=task, title="端午节前危化品企业专项检查（修订）")
     assert Notification.objects.count() == 2
 
 
@@ -140,8 +143,8 @@ def assignment(staff, alice, unit_a):
 
 
 def test_a_chaser_tells_the_units_heads_each_time(staff, alice, bob, assignment):
-    services.assignment_chase(assignment=assignment, actor=staff, message="请于周五前报送进展")
-    services.assignment_chase(assignment=assignment, actor=staff, message="再次催办")
+    assignment_chase(assignment=assignment, actor=staff, message="请于周五前报送进展")
+    assignment_chase(assignment=assignment, actor=staff, message="再次催办")
     rows = list(Notification.objects.order_by("pk"))
     assert [(n.recipient, n.reason, n.subject_url) for n in rows] == [
         (alice, "chased", assignment.get_absolute_url()),
@@ -155,10 +158,10 @@ def test_an_extension_granted_tells_the_requester_and_the_heads_once(
     staff, alice, bob, unit_a, assignment
 ):
     clerk = head_of(unit_a, username="alice2")
-    request = services.extension_request(
+    request = extension_request(
         assignment=assignment, actor=clerk, reason="企业停产检修", requested_deadline=in_days(20)
     )
-    services.extension_decide(request=request, actor=staff, grant=True)
+    extension_decide(request=request, actor=staff, grant=True)
     url = assignment.get_absolute_url()
     assert told() == [
         ("alice", "extension_granted", url),
@@ -168,25 +171,25 @@ def test_an_extension_granted_tells_the_requester_and_the_heads_once(
 
 
 def test_an_extension_refused_tells_the_requester_with_the_reason(staff, alice, bob, assignment):
-    request = services.extension_request(
+    request = extension_request(
         assignment=assignment, actor=alice, reason="人手不足", requested_deadline=in_days(20)
     )
-    services.extension_decide(request=request, actor=staff, grant=False, note="时间节点不能推迟")
+    extension_decide(request=request, actor=staff, grant=False, note="时间节点不能推迟")
     assert told() == [("alice", "extension_refused", assignment.get_absolute_url())]
     assert "时间节点不能推迟" in Notification.objects.get().message
 
 
 def test_an_assignment_sent_back_tells_the_units_heads(staff, alice, bob, assignment):
-    services.assignment_sign(assignment=assignment, actor=alice)
-    services.assignment_complete(assignment=assignment, actor=alice, feedback="已完成检查")
-    services.assignment_return(assignment=assignment, actor=staff, reason="缺少检查记录")
+    assignment_sign(assignment=assignment, actor=alice)
+    assignment_complete(assignment=assignment, actor=alice, feedback="已完成检查")
+    assignment_return(assignment=assignment, actor=staff, reason="缺少检查记录")
     assert told() == [("alice", "returned", assignment.get_absolute_url())]
     assert "缺少检查记录" in Notification.objects.get().message
 
 
 def test_the_unit_taking_its_own_steps_tells_nobody(staff, alice, assignment):
-    services.assignment_sign(assignment=assignment, actor=alice)
-    services.assignment_complete(assignment=assignment, actor=alice, feedback="已完成检查")
+    assignment_sign(assignment=assignment, actor=alice)
+    assignment_complete(assignment=assignment, actor=alice, feedback="已完成检查")
     assert not Notification.objects.exists()
 
 

@@ -415,7 +415,7 @@ def test_campaign_list_filters_by_kind_year_lead_unit_and_search(client, alice, 
     assert set(names(year=2025)) == {"治本攻坚三年行动"}
     assert set(names(year=2023)) == {"2023年安全生产月"}
     assert set(names(lead_unit=unit_a.pk)) == {"2024年安全生产月", "2023年安全生产月"}
-    assert names(q="三年") == ["治本攻坚三年行动"]
+    assert names(search="三年") == ["治本攻坚三年行动"]
 
 
 def test_key_period_list_filters(client, alice, campaign):
@@ -445,7 +445,7 @@ def test_key_period_list_filters(client, alice, campaign):
     assert names(when="upcoming") == ["即将开始"]
     assert names(risk_level="major") == ["正在进行"]
     assert names(key_area=area.pk) == ["正在进行"]
-    assert names(q="以后") == ["很久以后"]
+    assert names(search="以后") == ["很久以后"]
     assert names(
         date_from=(today + dt.timedelta(days=11)).isoformat(),
         date_to=(today + dt.timedelta(days=70)).isoformat(),

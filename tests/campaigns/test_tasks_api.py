@@ -18,7 +18,7 @@ from campaigns.models import (
     Task,
     TaskAssignment,
 )
-from campaigns.services import tasks as services
+from campaigns.services.assignments import assignment_complete
 from tests.factories import (
     CampaignFactory,
     ChaserFactory,
@@ -246,7 +246,7 @@ def test_bob_cannot_see_sign_or_complete_alices_assignment(api_client, bob, a_as
 
 
 def test_bob_cannot_fetch_alices_attachment(api_client, alice, bob, a_assignment, b_assignment):
-    services.assignment_complete(
+    assignment_complete(
         assignment=in_progress(a_assignment),
         actor=alice,
         feedback="完成",
@@ -260,10 +260,11 @@ def test_bob_cannot_fetch_alices_attachment(api_client, alice, bob, a_assignment
         assert api_client.get(url).status_code == 404
 
 
-def test_a_step_out_of_order_is_a_400(api_client, alice, a_assignment):
+def test_a_step_out_of_order_is_a_409(api_client, alice, a_assignment):
     authenticate(api_client, alice)
     response = api_client.post(f"{ASSIGNMENTS}{a_assignment.pk}/start/")
-    assert_field_error(response, "non_field_errors", "invalid_transition")
+    assert response.status_code == 409, response.content
+    assert response.json()["errors"][0]["code"] == "invalid_transition"
 
 
 def test_completing_without_feedback_or_with_a_bad_file(api_client, alice, a_assignment):
@@ -335,7 +336,9 @@ def test_extension_request_and_decision(api_client, alice, bob, staff, a_assignm
     assert response.json()["status"] == "granted"
     detail = api_client.get(f"{ASSIGNMENTS}{a_assignment.pk}/").json()
     assert (detail["deadline"], detail["extension_count"]) == (later, 1)
-    assert_field_error(api_client.post(decide, {"grant": False, "note": "x"}), "non_field_errors")
+    # A second decision: the request's graph refuses it, a 409 (was a 400).
+    again = api_client.post(decide, {"grant": False, "note": "x"})
+    assert again.status_code == 409, again.content
 
 
 def test_refusing_needs_a_note(api_client, staff, alice, a_assignment):
@@ -374,7 +377,9 @@ def test_chasers_acknowledged_by_the_unit(
     assert response.status_code == 200, response.content
     assert response.json()["acknowledged_by"] == alice.pk
     assert listed_ids(api_client.get(CHASERS, {"open": "true"})) == set()
-    assert_field_error(api_client.post(f"{CHASERS}{mine.pk}/acknowledge/"), "non_field_errors")
+    again = api_client.post(f"{CHASERS}{mine.pk}/acknowledge/")  # signed for once: 409
+    assert again.status_code == 409, again.content
+    assert again.json()["errors"][0]["code"] == "already_signed"
     assert authenticate(api_client, bob).post(f"{CHASERS}{mine.pk}/acknowledge/").status_code == 404
     open_one = ChaserFactory(assignment=a_assignment, sent_by=staff)
     response = authenticate(api_client, staff).post(f"{CHASERS}{open_one.pk}/acknowledge/")

@@ -11,7 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from campaigns.models import AssignmentEvent, ExtensionRequest, TaskAssignment
-from campaigns.services import tasks as services
+from campaigns.services.assignments import assignment_sign
+from campaigns.services.extensions import extension_decide, extension_request
 from safetyzone.org.models import User
 from tests.factories import ExtensionRequestFactory, head_of, task_for_units
 from tests.helpers import in_threads
@@ -38,7 +39,7 @@ def test_one_of_many_heads_signs_for_the_assignment(assignment, heads):
     def sign(i: int) -> int:
         actor = User.objects.get(pk=heads[i].pk)
         fresh = TaskAssignment.objects.get(pk=assignment.pk)
-        return services.assignment_sign(assignment=fresh, actor=actor).signed_by_id
+        return assignment_sign(assignment=fresh, actor=actor).signed_by_id
 
     results, errors = in_threads(N, sign)
 
@@ -54,7 +55,7 @@ def test_one_pending_extension_under_concurrent_requests(assignment, heads):
     def ask(i: int) -> int:
         actor = User.objects.get(pk=heads[i].pk)
         fresh = TaskAssignment.objects.get(pk=assignment.pk)
-        return services.extension_request(
+        return extension_request(
             assignment=fresh,
             actor=actor,
             reason=f"理由{i}",
@@ -77,7 +78,7 @@ def test_a_request_granted_twice_at_once_counts_once(assignment, staff, roles):
     def grant(i: int) -> str:
         actor = User.objects.get(pk=deciders[i].pk)
         fresh = ExtensionRequest.objects.get(pk=request.pk)
-        return services.extension_decide(request=fresh, actor=actor, grant=True).status
+        return extension_decide(request=fresh, actor=actor, grant=True).status
 
     results, errors = in_threads(N, grant)
 

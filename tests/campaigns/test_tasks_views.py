@@ -16,7 +16,8 @@ from campaigns.models import (
     Task,
     TaskAssignment,
 )
-from campaigns.services import tasks as services
+from campaigns.services.assignments import assignment_complete, assignment_sign
+from campaigns.services.chasers import assignment_chase
 from tests.factories import (
     CampaignFactory,
     ChaserFactory,
@@ -79,7 +80,7 @@ def test_head_sees_only_their_own_assignment_of_a_shared_task(
 def test_staff_sees_every_task_and_assignment_with_progress(
     client, staff, alice, task, b_only_task, a_assignment, b_assignment
 ):
-    services.assignment_sign(assignment=a_assignment, actor=alice)
+    assignment_sign(assignment=a_assignment, actor=alice)
     client.force_login(staff)
     page = body(client.get(url("task-list")))
     assert "危化品企业隐患排查" in page
@@ -115,7 +116,7 @@ def test_open_chasers_are_on_top_until_signed_for(client, alice, staff, unit_a):
     calm = task_for_units(lead=unit_a, title="平稳任务", deadline=date.today() + timedelta(days=2))
     chased = task_for_units(lead=unit_a, title="被催办任务", deadline=date.today() + timedelta(60))
     chased_assignment = chased.assignments.get()
-    chaser = services.assignment_chase(
+    chaser = assignment_chase(
         assignment=chased_assignment, actor=staff, message="请尽快反馈进展情况"
     )
     client.force_login(alice)
@@ -335,7 +336,7 @@ def test_progress_report_from_the_page(client, alice, unit_a):
 def test_attachments_are_served_only_within_scope(client, alice, bob, staff, a_assignment):
     a_assignment.status = Status.IN_PROGRESS
     a_assignment.save()
-    services.assignment_complete(
+    assignment_complete(
         assignment=a_assignment, actor=alice, feedback="完成", attachments=[png_upload()]
     )
     attachment = a_assignment.attachments.get()
@@ -440,7 +441,7 @@ def test_task_list_filters(client, staff, unit_a, unit_b):
     assert titles(light="red") == {"逾期任务"}
     assert titles(campaign=campaign.pk) == {"专项任务"}
     assert titles(unit=unit_b.pk) == {"专项任务"}
-    assert titles(q="专项") == {"专项任务"}
+    assert titles(search="专项") == {"专项任务"}
     assert titles(status="issued") == {"逾期任务", "专项任务"}
     assert titles(status="done") == set()
     assert titles(deadline_before=(today - timedelta(days=1)).isoformat()) == {"逾期任务"}
@@ -465,7 +466,7 @@ def test_assignment_list_filters(client, staff, alice, unit_a, unit_b):
     assert links(light="none") == {b}
     assert links(light="green") == {a}
     assert links(unit=unit_a.pk) == {a}
-    assert links(q=unit_b.name) == {b}
+    assert links(search=unit_b.name) == {b}
     assert links(deadline_after=(today + timedelta(days=31)).isoformat()) == set()
 
 

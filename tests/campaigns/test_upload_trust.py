@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import ActivityPhoto, Directive, TaskAssignment
-from campaigns.services import tasks as task_services
+from campaigns.services.assignments import assignment_complete
 from tests.factories import task_for_units
 from tests.helpers import huge_png_upload, pdf_upload, png_upload
 
@@ -176,7 +176,7 @@ def test_a_41_megapixel_attachment_is_a_400_field_error_in_the_api(api_client, a
 def test_a_duty_officer_of_the_unit_cannot_download_its_assignment_attachments(
     client, alice, officer_a, a_assignment
 ):
-    task_services.assignment_complete(
+    assignment_complete(
         assignment=a_assignment, actor=alice, feedback="完成", attachments=[png_upload("a.png")]
     )
     link = reverse("campaigns:assignment-attachment", args=[a_assignment.attachments.get().pk])

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from safetyzone.core.api import ModelSerializer
 from safetyzone.org.models import Unit
 
-from .models import (
+from ...models import (
     Campaign,
     Directive,
     DocumentNumber,
@@ -17,7 +17,7 @@ from .models import (
     MeetingAttendance,
     MeetingItem,
 )
-from .selectors.meetings import attendable_units
+from ...selectors.meetings import attendable_units
 
 
 class DirectiveSerializer(ModelSerializer):

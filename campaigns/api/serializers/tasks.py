@@ -7,7 +7,7 @@ from rest_framework import serializers
 from safetyzone.core.api import DateField, ModelSerializer
 from safetyzone.org.models import Unit
 
-from .models import (
+from ...models import (
     AssignmentAttachment,
     AssignmentEvent,
     Chaser,
@@ -16,7 +16,7 @@ from .models import (
     Task,
     TaskAssignment,
 )
-from .selectors.tasks import Light, LightClock, progress_schedule
+from ...selectors.tasks import Light, LightClock, progress_schedule
 
 # Named in the schema as TaskAssignmentStatusEnum and TaskAssignmentRoleEnum
 # (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
@@ -241,7 +241,7 @@ class ProgressReportSerializer(ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            from .selectors.tasks import visible_assignments
+            from ...selectors.tasks import visible_assignments
 
             fields["assignment"].queryset = visible_assignments(user=request.user)
         return fields
