@@ -183,6 +183,10 @@ SERVICE_MODULES = (
     "campaigns.services.activities",
     "campaigns.services.meetings",
     "campaigns.services.planning",
+    "campaigns.services.assignments",
+    "campaigns.services.chasers",
+    "campaigns.services.extensions",
+    "campaigns.services.progress",
     "campaigns.services.tasks",
     "inspections.services.enforcement",
     "inspections.services.hazard_changes",
@@ -428,49 +432,50 @@ CASES: dict[str, Case] = {
         lambda w: {"campaign": w.campaign, "year": 2030}
     ),
     # campaigns: tasks
-    "campaigns.services.tasks.acts_for_unit": Case(
+    "campaigns.services.assignments.acts_for_unit": Case(
         lambda w: {"assignment": w.assignment, "perm": "campaigns.change_taskassignment"},
         predicate=True,
     ),
-    "campaigns.services.tasks.assignment_actions": Case(
+    "campaigns.services.assignments.assignment_actions": Case(
         lambda w: {"assignment": w.assignment}, predicate=True
     ),
-    "campaigns.services.tasks.may_acknowledge": Case(
+    "campaigns.services.assignments.may_acknowledge": Case(
         lambda w: {"chaser": ChaserFactory(assignment=w.assignment)}, predicate=True
     ),
-    "campaigns.services.tasks.is_task_manager": Case(lambda w: {}, predicate=True),
-    "campaigns.services.tasks.may_decide_extensions": Case(lambda w: {}, predicate=True),
+    "campaigns.services.assignments.is_task_manager": Case(lambda w: {}, predicate=True),
+    "campaigns.services.assignments.may_decide_extensions": Case(lambda w: {}, predicate=True),
+    "campaigns.services.assignments.may_chase": Case(lambda w: {}, predicate=True),
     "campaigns.services.tasks.task_create": staff_only(
         lambda w: {"title": "排查", "content": "内容", "deadline": D, "lead_unit": w.unit_a}
     ),
     "campaigns.services.tasks.task_update": staff_only(
         lambda w: {"task": w.assignment.task, "title": "改"}
     ),
-    "campaigns.services.tasks.assignment_sign": Case(lambda w: {"assignment": w.assignment}),
-    "campaigns.services.tasks.assignment_start": Case(lambda w: {"assignment": w.assignment}),
-    "campaigns.services.tasks.assignment_complete": Case(
+    "campaigns.services.assignments.assignment_sign": Case(lambda w: {"assignment": w.assignment}),
+    "campaigns.services.assignments.assignment_start": Case(lambda w: {"assignment": w.assignment}),
+    "campaigns.services.assignments.assignment_complete": Case(
         lambda w: {"assignment": w.assignment, "feedback": "已完成"}
     ),
-    "campaigns.services.tasks.assignment_return": staff_only(
+    "campaigns.services.assignments.assignment_return": staff_only(
         lambda w: {"assignment": w.assignment, "reason": "不合格"}
     ),
-    "campaigns.services.tasks.extension_request": Case(
+    "campaigns.services.extensions.extension_request": Case(
         lambda w: {
             "assignment": w.assignment,
             "reason": "需延期",
             "requested_deadline": w.assignment.deadline + dt.timedelta(days=7),
         }
     ),
-    "campaigns.services.tasks.extension_decide": staff_only(
+    "campaigns.services.extensions.extension_decide": staff_only(
         lambda w: {"request": ExtensionRequestFactory(assignment=w.assignment), "grant": True}
     ),
-    "campaigns.services.tasks.assignment_chase": staff_only(
+    "campaigns.services.chasers.assignment_chase": staff_only(
         lambda w: {"assignment": w.assignment, "message": "请尽快"}
     ),
-    "campaigns.services.tasks.chaser_acknowledge": Case(
+    "campaigns.services.chasers.chaser_acknowledge": Case(
         lambda w: {"chaser": ChaserFactory(assignment=w.assignment)}
     ),
-    "campaigns.services.tasks.progress_report_submit": Case(
+    "campaigns.services.progress.progress_report_submit": Case(
         lambda w: {"assignment": w.assignment, "period_end": D, "content": "进展"}
     ),
     # inspections
