@@ -2,7 +2,6 @@
 serializers.
 """
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from safetyzone.core.api import DateTimeField, ModelSerializer
 from safetyzone.core.api_errors import CONFLICT
 
+from ..filters import IncidentFilter, WarningFilter
 from ..models import (
     IncidentReport,
     IncidentUpdate,
@@ -96,15 +96,6 @@ class WeatherWarningSerializer(ModelSerializer):
         validators: list = []
 
 
-class IncidentFilter(filters.FilterSet):
-    date_from = filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
-    date_to = filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
-
-    class Meta:
-        model = IncidentReport
-        fields = ["shift", "kind", "level"]
-
-
 @extend_schema_view(create=extend_schema(responses={201: IncidentReportSerializer, 409: CONFLICT}))
 class IncidentReportViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
@@ -114,7 +105,6 @@ class IncidentReportViewSet(
 
     serializer_class = IncidentReportSerializer
     filterset_class = IncidentFilter
-    search_fields = ["place", "description", "reported_by"]
     ordering_fields = ["received_at"]
 
     def get_queryset(self):
@@ -146,20 +136,6 @@ class IncidentReportViewSet(
 # --- Warnings, resources, teams -------------------------------------------------------
 
 
-class WarningFilter(filters.FilterSet):
-    active = filters.BooleanFilter(method="filter_active")
-
-    class Meta:
-        model = WeatherWarning
-        fields = ["level", "kind"]
-
-    def filter_active(self, queryset, name, value):
-        if value is None:
-            return queryset
-        active = {w.pk for w in incidents_selectors.active_warnings()}
-        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
-
-
 class WeatherWarningViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
 ):
@@ -167,7 +143,6 @@ class WeatherWarningViewSet(
 
     serializer_class = WeatherWarningSerializer
     filterset_class = WarningFilter
-    search_fields = ["area", "content"]
     ordering_fields = ["issued_at"]
 
     def get_queryset(self):

@@ -1,7 +1,6 @@
 """API of the duty log and handovers, with their serializers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from safetyzone.core.api import DateTimeField, ModelSerializer
 from safetyzone.core.api_errors import CONFLICT
 
+from ..filters import HandoverFilter, LogFilter
 from ..models import (
     DutyLogEntry,
     Handover,
@@ -104,15 +104,6 @@ class HandoverSerializer(ModelSerializer):
 # --- Log, handover, incident reports --------------------------------------------------
 
 
-class LogFilter(filters.FilterSet):
-    date_from = filters.DateFilter(field_name="shift__date", lookup_expr="gte")
-    date_to = filters.DateFilter(field_name="shift__date", lookup_expr="lte")
-
-    class Meta:
-        model = DutyLogEntry
-        fields = ["shift", "kind"]
-
-
 @extend_schema_view(create=extend_schema(responses={201: LogEntrySerializer, 409: CONFLICT}))
 class DutyLogViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
@@ -121,7 +112,6 @@ class DutyLogViewSet(
 
     serializer_class = LogEntrySerializer
     filterset_class = LogFilter
-    search_fields = ["content"]
     ordering_fields = ["at"]
 
     def get_queryset(self):
@@ -149,7 +139,7 @@ class HandoverViewSet(
     shift closes when the incoming leader on duty confirms (``confirm``)."""
 
     serializer_class = HandoverSerializer
-    filterset_fields = ["shift"]
+    filterset_class = HandoverFilter
     ordering_fields = ["handed_over_at"]
 
     def get_queryset(self):

@@ -2,13 +2,13 @@
 serializers.
 """
 
-from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers
 
 from campaigns.models import KeyPeriod
 from safetyzone.core.api import DateTimeField, ModelSerializer
 from safetyzone.org.models import Unit
 
+from ..filters import RescueTeamFilter, ResourceFilter, StandbyFilter, StockMovementFilter
 from ..models import (
     EmergencyResource,
     RescueTeam,
@@ -119,22 +119,6 @@ class StandbySerializer(ModelSerializer):
         validators: list = []
 
 
-class ResourceFilter(filters.FilterSet):
-    low = filters.BooleanFilter(method="filter_low")
-
-    class Meta:
-        model = EmergencyResource
-        fields = ["kind", "status", "unit"]
-
-    def filter_low(self, queryset, name, value):
-        from django.db.models import F
-
-        if value is None:
-            return queryset
-        low = queryset.filter(quantity__lte=F("low_stock_threshold"))
-        return low if value else queryset.exclude(pk__in=low.values("pk"))
-
-
 class ResourceViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -146,7 +130,6 @@ class ResourceViewSet(
 
     serializer_class = ResourceSerializer
     filterset_class = ResourceFilter
-    search_fields = ["name", "specification", "storage_place"]
     ordering_fields = ["name", "quantity"]
 
     def get_queryset(self):
@@ -173,7 +156,7 @@ class StockMovementViewSet(
     """Stock out, back and in; refused when it would take stock below zero."""
 
     serializer_class = StockMovementSerializer
-    filterset_fields = ["resource", "direction"]
+    filterset_class = StockMovementFilter
     ordering_fields = ["moved_at"]
 
     def get_queryset(self):
@@ -191,8 +174,7 @@ class RescueTeamViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
 ):
     serializer_class = RescueTeamSerializer
-    filterset_fields = ["unit", "is_active"]
-    search_fields = ["name", "speciality", "base"]
+    filterset_class = RescueTeamFilter
     ordering_fields = ["name"]
 
     def get_queryset(self):
@@ -211,7 +193,7 @@ class StandbyViewSet(
     """Teams and resources standing by at a place during a key period."""
 
     serializer_class = StandbySerializer
-    filterset_fields = ["key_period", "team", "resource"]
+    filterset_class = StandbyFilter
     ordering_fields = ["starts_at"]
 
     def get_queryset(self):

@@ -2,7 +2,6 @@
 Scoped through the selectors, changed through the services.
 """
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from safetyzone.core.api_errors import CONFLICT
 from safetyzone.org.models import Unit, User
 
 from .. import checks
+from ..filters import RosterFilter, SwapRequestFilter
 from ..models import (
     DutyRoster,
     SwapRequest,
@@ -108,17 +108,6 @@ class DecisionSerializer(serializers.Serializer):
 # --- Rosters and shifts ---------------------------------------------------------------
 
 
-class RosterFilter(filters.FilterSet):
-    on = filters.DateFilter(method="filter_on", label="covers this day")
-
-    class Meta:
-        model = DutyRoster
-        fields = ["status", "unit"]
-
-    def filter_on(self, queryset, name, value):
-        return queryset.filter(start_date__lte=value, end_date__gte=value)
-
-
 class RosterViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet
 ):
@@ -126,7 +115,6 @@ class RosterViewSet(
 
     serializer_class = RosterSerializer
     filterset_class = RosterFilter
-    search_fields = ["title"]
     ordering_fields = ["start_date", "title"]
 
     def get_queryset(self):
@@ -176,7 +164,7 @@ class SwapRequestViewSet(
     """Swap requests: asked, accepted by the colleague, approved by committee staff."""
 
     serializer_class = SwapRequestSerializer
-    filterset_fields = ["status", "shift"]
+    filterset_class = SwapRequestFilter
     ordering_fields = ["requested_at"]
 
     def get_queryset(self):

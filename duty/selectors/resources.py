@@ -4,7 +4,7 @@ their owning unit.
 
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from safetyzone.org.models import User
@@ -19,18 +19,9 @@ from ..models import (
 )
 
 
-def resource_list(
-    *, user: User, filters: dict[str, Any] | None = None
-) -> QuerySet[EmergencyResource]:
+def resource_list(*, user: User) -> QuerySet[EmergencyResource]:
     qs = scope_queryset(EmergencyResource.objects.all(), user).select_related("unit")
-    filters = filters or {}
-    for key in ("kind", "status", "unit"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    if filters.get("low"):
-        qs = qs.filter(quantity__lte=F("low_stock_threshold"))
-    if q := (filters.get("q") or "").strip():
-        qs = qs.filter(Q(name__icontains=q) | Q(storage_place__icontains=q))
+    # Filters by the query string: duty.filters.ResourceFilter, for the page and the API.
     return qs
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import can_act_on
 
+from ..filters import IncidentFilter, WarningFilter, page_filter
 from ..forms import (
     IncidentForm,
     IncidentUpdateForm,
@@ -30,7 +31,9 @@ from .base import _apply, _flash_errors
 @permission_required("duty.view_incidentreport", raise_exception=True)
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
-    reports = incidents_selectors.incident_list(user=request.user)
+    _form, reports = page_filter(
+        IncidentFilter, request, incidents_selectors.incident_list(user=request.user)
+    )
     page = Paginator(reports, 20).get_page(request.GET.get("page"))
     rows = [(r, incidents_selectors.incident_deadlines(r)) for r in page]
     return render(request, "duty/incident_list.html", {"page": page, "rows": rows})
@@ -105,7 +108,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             if warning is not None:
                 messages.success(request, _("The warning “%s” was recorded.") % warning)
                 return redirect("duty:warning-list")
-    warnings = incidents_selectors.warning_list(user=request.user)
+    _filters, warnings = page_filter(
+        WarningFilter, request, incidents_selectors.warning_list(user=request.user)
+    )
     page = Paginator(warnings, 20).get_page(request.GET.get("page"))
     now = timezone.now()
     may_lift = request.user.has_perm("duty.change_weatherwarning")

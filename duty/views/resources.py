@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import can_act_on
 
+from ..filters import ResourceFilter, page_filter
 from ..forms import (
     MovementForm,
     ResourceForm,
@@ -32,18 +33,17 @@ from .base import _apply
 @permission_required("duty.view_emergencyresource", raise_exception=True)
 @require_GET
 def resource_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "kind": request.GET.get("kind"),
-        "low": request.GET.get("low"),
-        "q": request.GET.get("q"),
-    }
-    resources = selectors.resource_list(user=request.user, filters=filters)
-    page = Paginator(resources, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "duty/resource_list.html",
-        {"page": page, "kinds": EmergencyResource.Kind.choices, "filters": filters},
+    form, resources = page_filter(
+        ResourceFilter, request, selectors.resource_list(user=request.user)
     )
+    page = Paginator(resources, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "kinds": EmergencyResource.Kind.choices,
+        "form": form,
+        "filters": {name: request.GET.get(name) for name in ("search", "kind", "low")},
+    }
+    return render(request, "duty/resource_list.html", context)
 
 
 @login_required

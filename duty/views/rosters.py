@@ -21,6 +21,7 @@ from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import can_act_on
 
 from .. import checks
+from ..filters import RosterFilter, page_filter
 from ..forms import (
     GenerateForm,
     PeriodForm,
@@ -82,7 +83,11 @@ def my_shifts(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def roster_list(request: HttpRequest) -> HttpResponse:
-    rosters = rosters_selectors.roster_list(user=request.user).order_by("-start_date", "pk")
+    _form, rosters = page_filter(
+        RosterFilter,
+        request,
+        rosters_selectors.roster_list(user=request.user).order_by("-start_date", "pk"),
+    )
     page = Paginator(rosters, 20).get_page(request.GET.get("page"))
     return render(request, "duty/roster_list.html", {"page": page})
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import can_act_on
 
+from ..filters import SwapRequestFilter, page_filter
 from ..forms import (
     LogEntryForm,
     ShiftForm,
@@ -186,7 +187,11 @@ def swap_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def swap_list(request: HttpRequest) -> HttpResponse:
-    swaps = rosters_selectors.swap_list(user=request.user).order_by("-requested_at", "-pk")
+    _form, swaps = page_filter(
+        SwapRequestFilter,
+        request,
+        rosters_selectors.swap_list(user=request.user).order_by("-requested_at", "-pk"),
+    )
     page = Paginator(swaps, 20).get_page(request.GET.get("page"))
     for swap in page:
         swap.offered = _swap_steps(request.user, swap)
