@@ -6,7 +6,6 @@ Django itself (no URL matched, a body over DATA_UPLOAD_MAX_MEMORY_SIZE before a 
 ran, a crash) through :func:`json_error` in the project's error views.
 """
 
-import contextlib
 import inspect
 import re
 
@@ -54,13 +53,6 @@ def as_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     if NON_FIELD_ERRORS in detail:
         detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
     return exceptions.ValidationError(detail)
-
-
-@contextlib.contextmanager
-def service_errors():
-    """TEMPORARY (issue 14): the old wrapper, now a no-op; ExceptionHandler answers what a
-    service raises. Removed once no API module uses it."""
-    yield
 
 
 class ExceptionHandler(handler.ExceptionHandler):
@@ -148,12 +140,13 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 class AutoSchema(openapi.AutoSchema):
     """drf-standardized-errors' schema, with what the services add: every write may be
     refused by a rule of its service (a 400 validation error, ``non_field_errors`` or a
-    field's name, even an action without a body), any signed-in operation by the role
-    (403), and the 413 of a body over the size limit on every operation that takes a
-    body."""
+    field's name, even an action without a body) or by its record's status graph (409),
+    any signed-in operation by the role (403), and the 413 of a body over the size limit
+    on every operation that takes a body."""
 
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
-        if status_code == "413" and self.method not in WRITES:
+        # A write may be a step its record's status graph refuses (409), on any resource.
+        if status_code in ("409", "413") and self.method not in WRITES:
             return False
         return super()._should_add_error_response(responses, status_code)
 

@@ -2,13 +2,6 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import DjangoModelPermissions
 
-# TEMPORARY (issue 14, removed before the session ends): the apps still import these
-# names from here while their API modules move to the glue in safetyzone.core.api_errors.
-from safetyzone.core.api_errors import (
-    as_drf_error,  # noqa: F401
-    service_errors,  # noqa: F401
-)
-
 from . import selectors, services
 from .models import Enterprise, KeyArea
 from .serializers import EnterpriseSerializer, KeyAreaSerializer, UnitSerializer
