@@ -243,10 +243,14 @@ REST_KNOX = {
 }
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,
-    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 (documented on operations with a body).
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 (documented on operations with a body);
+    # a step a status graph refuses a 409 (documented on every write).
     "EXCEPTION_HANDLER_CLASS": "safetyzone.core.api_errors.ExceptionHandler",
-    "ALLOWED_ERROR_STATUS_CODES": "400 401 403 404 405 406 413 415 429 500".split(),
-    "ERROR_SCHEMAS": {"413": "safetyzone.core.api_errors.ErrorResponse413Serializer"},
+    "ALLOWED_ERROR_STATUS_CODES": "400 401 403 404 405 406 409 413 415 429 500".split(),
+    "ERROR_SCHEMAS": {
+        "409": "safetyzone.core.api_errors.ErrorResponse409Serializer",
+        "413": "safetyzone.core.api_errors.ErrorResponse413Serializer",
+    },
 }
 _ERRORS = "drf_standardized_errors.openapi_serializers"
 SPECTACULAR_SETTINGS = {
