@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from inspections.api._common import ScopedRelationsMixin
+from inspections.api.hazard_rows import HAZARD_ROWS
 from inspections.api.serializers.hazards import (
     HazardChangeDecideSerializer,
     HazardChangeRequestSerializer,
@@ -60,6 +61,12 @@ class HazardViewSet(
             # and photos, and the related records' other columns, are read for one hazard.
             return hazards.only(*hazard_selectors.LEDGER_ROW_COLUMNS)
         return hazards.prefetch_related("photos")
+
+    def list(self, request, *args, **kwargs):
+        # The rows as values (hazard_rows.py), as HazardListSerializer writes them.
+        hazards = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_rows(hazards, request, self, HAZARD_ROWS)
+        return self.get_paginated_response(page)
 
     def get_serializer_class(self):
         if self.action == "list":
