@@ -567,21 +567,9 @@ PAGES = [
     Page("duty:team-detail", "duty-rescue-team"),
 ]
 PAGE_CASES = ["own", "other", "refused", "anonymous"]
-# The API answers 403 to a person of the unit who holds no role (no view permission);
-# these pages show them their unit's record all the same: the page reads by unit alone.
-_NO_ROLE_SEES = (
-    "the page shows a person of the unit without the view permission the record (200),"
-    " where the API answers 403"
-)
-KNOWN_PAGE_BUGS: dict[tuple[str, str], str] = {
-    ("org:unit-detail", "refused"): _NO_ROLE_SEES,
-    ("org:enterprise-detail", "refused"): _NO_ROLE_SEES,
-    ("campaigns:meeting-detail", "refused"): _NO_ROLE_SEES,
-    ("campaigns:task-detail", "refused"): _NO_ROLE_SEES,
-    ("campaigns:assignment-detail", "refused"): _NO_ROLE_SEES,
-    ("duty:roster-detail", "refused"): _NO_ROLE_SEES,
-    ("duty:shift-detail", "refused"): _NO_ROLE_SEES,
-}
+# A page answers a person of the unit who holds no role (no view permission) as the API
+# does: 403. Known exceptions: (page name, case) -> why, each xfail(strict=True).
+KNOWN_PAGE_BUGS: dict[tuple[str, str], str] = {}
 
 
 def page_matrix() -> list:

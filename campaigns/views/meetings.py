@@ -133,6 +133,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("campaigns.view_meeting", raise_exception=True)
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)

@@ -67,6 +67,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("campaigns.view_task", raise_exception=True)
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(user=request.user, pk=pk)
@@ -191,6 +192,7 @@ def _detail_context(
 
 
 @login_required
+@permission_required("campaigns.view_taskassignment", raise_exception=True)
 @require_GET
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.assignment_get(user=request.user, pk=pk)

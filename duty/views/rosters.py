@@ -116,6 +116,7 @@ def _roster_months(roster: DutyRoster) -> list[tuple[int, int]]:
 
 
 @login_required
+@permission_required("duty.view_dutyroster", raise_exception=True)
 @require_GET
 def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roster = rosters_selectors.roster_get(user=request.user, pk=pk)

@@ -43,6 +43,7 @@ def _role_of(shift, user) -> str | None:
 
 
 @login_required
+@permission_required("duty.view_shift", raise_exception=True)
 @require_GET
 def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shift = rosters_selectors.shift_get(user=request.user, pk=pk)

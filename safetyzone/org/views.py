@@ -19,6 +19,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("org.view_unit", raise_exception=True)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get(user=request.user, pk=pk)
     enterprises = selectors.enterprise_list(user=request.user, filters={"supervising_unit": unit})
@@ -35,6 +36,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("org.view_enterprise", raise_exception=True)
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     return render(request, "org/enterprise_detail.html", {"enterprise": enterprise})
