@@ -103,8 +103,8 @@ def test_head_never_sees_another_units_work(client, alice, bob, staff):
 
 
 def test_signed_and_refiled_work_leaves_the_list(client, alice, staff):
-    from campaigns.services.meetings import meeting_sign
     from campaigns.services.assignments import assignment_sign
+    from campaigns.services.meetings import meeting_sign
 
     fill(alice.unit, alice, staff, 1, tag="甲")
     meeting_sign(meeting=alice.unit.attendances.get().meeting, actor=alice)
