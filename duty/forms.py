@@ -189,19 +189,7 @@ class IncidentForm(NoModelCleanMixin, forms.ModelForm):
 
     class Meta:
         model = IncidentReport
-        fields = [
-            "received_at",
-            "reported_by",
-            "reporter_phone",
-            "kind",
-            "level",
-            "place",
-            "deaths",
-            "injuries",
-            "missing",
-            "direct_loss",
-            "description",
-        ]
+        fields = list(IncidentReport.REPORT_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -721,6 +721,21 @@ class IncidentReport(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     scope_unit_field = ("shift__roster__unit", "shift__assignments__person__unit")
+    # What the person on duty writes down of a report received: the form, the API and
+    # the service take these and nothing else.
+    REPORT_FIELDS = (
+        "received_at",
+        "reported_by",
+        "reporter_phone",
+        "kind",
+        "level",
+        "place",
+        "deaths",
+        "injuries",
+        "missing",
+        "direct_loss",
+        "description",
+    )
 
     class Meta:
         ordering = ["-received_at", "-pk"]

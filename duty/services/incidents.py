@@ -27,20 +27,6 @@ from ..models import (
 from ..selectors.incidents import banner_warnings_forget
 from .base import _fail, _number, _require
 
-_REPORT_FIELDS = (
-    "received_at",
-    "reported_by",
-    "reporter_phone",
-    "kind",
-    "level",
-    "place",
-    "deaths",
-    "injuries",
-    "missing",
-    "direct_loss",
-    "description",
-)
-
 
 def _check_level(report: IncidentReport) -> None:
     """Refuse a level lower than the casualties and losses imply under the national
@@ -78,7 +64,9 @@ def incident_report_create(*, actor: User, shift: Shift, **data: Any) -> Inciden
         _("This shift has been handed over; record it on the current one."),
     )
     report = IncidentReport(
-        shift=shift, recorded_by=actor, **{k: v for k, v in data.items() if k in _REPORT_FIELDS}
+        shift=shift,
+        recorded_by=actor,
+        **{k: v for k, v in data.items() if k in IncidentReport.REPORT_FIELDS},
     )
     report.full_clean(validate_constraints=False)
     _check_level(report)
