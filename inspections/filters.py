@@ -12,6 +12,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from campaigns.filters import ListedModelChoiceFilter
 from campaigns.models import KeyPeriod
@@ -61,8 +63,12 @@ class HazardFilter(filters.FilterSet):
     overdue = filters.BooleanFilter(label=_("Overdue"), widget=YesNoWidget)
     found_from = filters.DateFilter(label=_("Found from"), widget=DATE)
     found_until = filters.DateFilter(label=_("Found until"), widget=DATE)
-    key_period = ListedModelChoiceFilter(
-        label=_("Key period"), queryset=KeyPeriod.objects.order_by("-start_date")
+    # Hazard has no key period field (hazard_filter matches the period's tasks and dates): the
+    # schema is told the parameter is the period's id.
+    key_period = extend_schema_field(OpenApiTypes.INT)(
+        ListedModelChoiceFilter(
+            label=_("Key period"), queryset=KeyPeriod.objects.order_by("-start_date")
+        )
     )
     # Kept from a link (an enterprise's page) and shown as a chip, never listed: a select
     # of every enterprise would be thousands of options; the search box matches names.
