@@ -69,23 +69,11 @@ def load_rows() -> list[list]:
     statuses = dict(Hazard.Status.choices)
     today = timezone.localdate()
     rows = []
-    fields = (
-        "code",
-        "enterprise__name",
-        "place",
-        "key_area__name",
-        "level",
-        "description",
-        "found_on",
-        "responsible_unit__name",
-        "responsible_person",
-        "deadline",
-        "status",
-        "is_supervised",
-        "is_recurrence",
-        "closed_at",
-    )
-    for values in Hazard.objects.order_by("-found_on", "-pk").values(*fields).iterator(5000):
+    for values in (
+        Hazard.objects.order_by("-found_on", "-pk")
+        .values(*hazard_selectors.LEDGER_COLUMNS)
+        .iterator(5000)
+    ):
         closed = values["closed_at"]
         rows.append(
             [
