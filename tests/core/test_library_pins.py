@@ -48,6 +48,13 @@ OVERRIDES = [
     ("safetyzone.documents.spreadsheets.SafeWorksheet", "_write_string"),
     # The enterprise form checks shape only; the service runs full_clean (Django).
     ("safetyzone.org.forms.EnterpriseForm", "_post_clean"),
+    # The schema's error responses: 409/413 on writes, 403 for any role check, and the
+    # validation errors a service may raise (drf-standardized-errors' AutoSchema).
+    ("safetyzone.core.api_errors.AutoSchema", "_should_add_error_response"),
+    ("safetyzone.core.api_errors.AutoSchema", "_should_add_http403_error_response"),
+    ("safetyzone.core.api_errors.AutoSchema", "_should_add_validation_error_response"),
+    ("safetyzone.core.api_errors.AutoSchema", "_determine_fields_with_error_codes"),
+    ("safetyzone.core.api_errors.AutoSchema", "_get_validation_error_codes_by_field"),
 ]
 
 
