@@ -9,10 +9,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_ENV=production
 
 # fonts-noto-cjk: Chinese glyphs in the PDFs (settings.PDF_FONT_FAMILY, Noto Sans CJK SC);
+# texlive-lang-chinese: the Fandol FangSong, Song and Hei faces of the meeting notice
+# (settings.PDF_FANGSONG_FONT and its neighbours, GB/T 9704);
 # pango, harfbuzz and fontconfig: what WeasyPrint renders with; gettext: compilemessages.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         fonts-noto-cjk \
+        texlive-lang-chinese \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz0b \

@@ -326,6 +326,19 @@ DUTY_WARNING_EXTRA_OFFICERS_ORANGE = env.int("DUTY_WARNING_EXTRA_OFFICERS_ORANGE
 DUTY_WARNING_EXTRA_OFFICERS_RED = env.int("DUTY_WARNING_EXTRA_OFFICERS_RED", default=2)
 # Fonts WeasyPrint may use for Chinese PDFs: a folder of the project or the system's.
 PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="Noto Sans CJK SC")
+# The faces of official documents (the meeting notice, after GB/T 9704-2012) as font
+# files: FangSong for the body, Song (regular and bold) for the page numbers and the
+# title, Hei for the headings. The free Fandol faces come with Debian's
+# texlive-lang-chinese (scripts/setup.sh installs it); a missing file falls back to the
+# Noto CJK faces (fonts-noto-cjk).
+_FANDOL = "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
+PDF_FANGSONG_FONT = env("PDF_FANGSONG_FONT", default=f"{_FANDOL}/FandolFang-Regular.otf")
+PDF_SONG_FONT = env("PDF_SONG_FONT", default=f"{_FANDOL}/FandolSong-Regular.otf")
+PDF_SONG_BOLD_FONT = env("PDF_SONG_BOLD_FONT", default=f"{_FANDOL}/FandolSong-Bold.otf")
+PDF_HEI_FONT = env("PDF_HEI_FONT", default=f"{_FANDOL}/FandolHei-Regular.otf")
+# Who gets a copy (抄送) of every meeting notice, printed in its imprint (版记), e.g.
+# "管委会领导，市安委办"; empty: no copy line.
+NOTICE_COPY_TO = env("NOTICE_COPY_TO", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

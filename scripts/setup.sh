@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a checkout for `make run` and `make test`, from a fresh machine or again:
 #   1. Debian packages, installed only when missing and only when run as root:
-#      CJK fonts and WeasyPrint's libraries (PDFs), poppler-utils (tests read PDFs back),
+#      CJK fonts and WeasyPrint's libraries (PDFs), the Fandol faces of official documents
+#      (texlive-lang-chinese: FangSong, Song, Hei), poppler-utils (tests read PDFs back),
 #      gettext (translations); with --browser also chromium (the browser smoke test),
 #      with --bench also wrk (the load generator of `make bench`);
 #   2. the virtualenv $VENV (default .venv) with requirements-dev.txt, reinstalled only
@@ -25,7 +26,7 @@ for arg in "$@"; do
   esac
 done
 
-packages=(fonts-noto-cjk poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+packages=(fonts-noto-cjk texlive-lang-chinese poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "$browser" = 1 ]; then
   packages+=(chromium)
 fi
