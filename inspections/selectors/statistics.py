@@ -4,7 +4,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DateField, F, Max, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from inspections.models import (
@@ -76,6 +77,62 @@ def hazard_statistics(*, user: User, filters: dict[str, Any] | None = None) -> d
         "by_area": by_area,
         "by_unit": by_unit,
     }
+
+
+def latest_data_day(*, user: User) -> dt.date | None:
+    """The last day, up to today, on which ``user``'s scope found a hazard or made an
+    inspection: the statistics open on its period rather than on an empty one. Two
+    queries."""
+    today = timezone.localdate()
+    found = (
+        scope_queryset(Hazard.objects.filter(found_on__lte=today), user)
+        .order_by()
+        .aggregate(last=Max("found_on"))["last"]
+    )
+    inspected = (
+        scope_queryset(Inspection.objects.filter(date__lte=today), user)
+        .order_by()
+        .aggregate(last=Max("date"))["last"]
+    )
+    days = [day for day in (found, inspected) if day is not None]
+    return max(days) if days else None
+
+
+def month_starts(last: dt.date, months: int) -> list[dt.date]:
+    """The first days of the ``months`` months ending with ``last``'s, oldest first."""
+    year, month = last.year, last.month
+    starts = []
+    for _ in range(months):
+        starts.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def hazards_by_month(*, user: User, last: dt.date, months: int = 12) -> list[dict[str, Any]]:
+    """Per month of the ``months`` ending with ``last``'s: hazards found, and hazards
+    closed (accepted) in that month, whenever found. Two queries."""
+    starts = month_starts(last, months)
+    first = starts[0]
+    end = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    scoped = scope_queryset(Hazard.objects.all(), user).order_by()
+    found = dict(
+        scoped.filter(found_on__gte=first, found_on__lt=end)
+        .annotate(month=TruncMonth("found_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    )
+    # closed_at is a moment: its month is the office's (the current time zone's).
+    closed = dict(
+        scoped.filter(status=Hazard.Status.ACCEPTED, closed_at__date__gte=first)
+        .filter(closed_at__date__lt=end)
+        .annotate(month=TruncMonth("closed_at", output_field=DateField()))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {"month": start, "found": found.get(start, 0), "closed": closed.get(start, 0)}
+        for start in starts
+    ]
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date, dt.date]:

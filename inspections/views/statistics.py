@@ -1,5 +1,7 @@
 """The statistics page and the quarterly table."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -11,20 +13,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from inspections import exports
+from inspections.charts import statistics_charts
 from inspections.forms.statistics import QuarterForm
 from inspections.selectors import statistics as statistics_selectors
 from inspections.selectors import tasks as task_selectors
 from inspections.services import statistics as statistics_services
+from safetyzone.core.charts import CHART_SCRIPTS
 from safetyzone.org.models import KeyArea
 from safetyzone.org.scoping import unit_choices_for
 
 # --- Statistics -----------------------------------------------------------------------
 
 
-def _quarter(request: HttpRequest) -> tuple[QuarterForm, int, int]:
+def _quarter(request: HttpRequest, latest: dt.date | None = None) -> tuple[QuarterForm, int, int]:
+    """The quarter asked for; by default the one of ``latest`` (the last day with data,
+    so the page does not open on an empty quarter), else the quarter just ended."""
     today = timezone.localdate()
     previous = (today.month - 1) // 3  # the quarter just ended is the one to file
     default_year, default_quarter = (today.year, previous) if previous else (today.year - 1, 4)
+    if latest is not None:
+        default_year, default_quarter = latest.year, (latest.month - 1) // 3 + 1
     form = QuarterForm(request.GET or {"year": default_year, "quarter": default_quarter})
     if form.is_valid():
         return form, form.cleaned_data["year"], form.cleaned_data["quarter"]
@@ -34,12 +42,19 @@ def _quarter(request: HttpRequest) -> tuple[QuarterForm, int, int]:
 @login_required
 @permission_required("inspections.view_hazard", raise_exception=True)
 def statistics(request: HttpRequest) -> HttpResponse:
-    form, year, quarter = _quarter(request)
+    latest = statistics_selectors.latest_data_day(user=request.user)
+    form, year, quarter = _quarter(request, latest)
+    stats = statistics_selectors.hazard_statistics(user=request.user)
+    # The months up to the quarter shown (that quarter's last month, or today's).
+    last = min(statistics_selectors.quarter_bounds(year, quarter)[1], timezone.localdate())
+    monthly = statistics_selectors.hazards_by_month(user=request.user, last=last)
     return render(
         request,
         "inspections/statistics.html",
         {
-            "stats": statistics_selectors.hazard_statistics(user=request.user),
+            "stats": stats,
+            "charts": statistics_charts(stats=stats, monthly=monthly),
+            "chart_scripts": CHART_SCRIPTS,
             "coverage": task_selectors.coverage_by_unit(user=request.user),
             "quarter_form": form,
             "table": statistics_selectors.quarterly_table(
