@@ -17,17 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.widgets import DateRangeWidget
 
-from safetyzone.core.api import YearFilter, scope_choices
-from safetyzone.core.forms import ListedModelChoiceField
+from safetyzone.core.api import YearFilter
+from safetyzone.core.filters import FilterSet, ListedModelChoiceFilter
 from safetyzone.org.models import KeyArea, Unit
-from safetyzone.org.scoping import sees_all_units, unit_choices_for
 
 from .models import (
     Activity,
     Campaign,
+    Chaser,
     Directive,
+    ExtensionRequest,
     KeyPeriod,
     Meeting,
+    ProgressReport,
     RiskLevel,
     Task,
     TaskAssignment,
@@ -50,17 +52,11 @@ def request_clock(request: HttpRequest) -> LightClock:
     return clock
 
 
-class ListedModelChoiceFilter(filters.ModelChoiceFilter):
-    """Its choices read with one plain query when the page draws them."""
-
-    field_class = ListedModelChoiceField
-
-
 def _campaigns():
     return Campaign.objects.order_by("-start_date", "pk")
 
 
-class SelectorFilterSet(filters.FilterSet):
+class SelectorFilterSet(FilterSet):
     """Declares and checks the parameters; ``apply`` (a selector's filter function, which
     knows the text search as ``q``) narrows the queryset."""
 
@@ -78,34 +74,10 @@ class SelectorFilterSet(filters.FilterSet):
         return type(self).apply(queryset, self.given())
 
 
-def page_filter(
-    filterset_class: type[filters.FilterSet],
-    request: HttpRequest,
-    queryset: QuerySet,
-    *,
-    staff_only: tuple[str, ...] = (),
-) -> tuple[Any, QuerySet]:
-    """The filter set of a list page: its form for the page, and the rows. A unit to
-    choose offers the units the user may assign to (none to a department head, who sees
-    their own unit's rows only: ``staff_only`` fields leave the form); an invalid filter
-    shows the rows unfiltered beside its error, as the pages did."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    scope_choices(filterset, request.user)
-    staff = sees_all_units(request.user)
-    if staff and "unit" in filterset.filters:
-        filterset.filters["unit"].queryset = unit_choices_for(request.user)
-    if not staff:
-        for name in staff_only:
-            filterset.form.fields.pop(name, None)
-    if not filterset.is_bound:
-        return filterset.form, queryset
-    return filterset.form, filterset.qs if filterset.is_valid() else queryset
-
-
 # --- Tasks and assignments ----------------------------------------------------------------
 
 
-class _TaskFilters(filters.FilterSet):
+class _TaskFilters(FilterSet):
     search = filters.CharFilter(label=_("Search"))
     campaign = ListedModelChoiceFilter(
         label=_("Campaign"), queryset=Campaign.objects.all(), empty_label=_("All campaigns")
@@ -165,6 +137,28 @@ class AssignmentFilter(_TaskFilters):
         return task_selectors.filter_assignments(
             queryset, self.cleaned_filters(), request_clock(self.request)
         )
+
+
+class ExtensionRequestFilter(FilterSet):
+    class Meta:
+        model = ExtensionRequest
+        fields = ["status", "assignment"]
+
+
+class ChaserFilter(FilterSet):
+    open = filters.BooleanFilter(
+        field_name="acknowledged_at", lookup_expr="isnull", label=_("Not yet signed for")
+    )
+
+    class Meta:
+        model = Chaser
+        fields = ["assignment", "open"]
+
+
+class ProgressReportFilter(FilterSet):
+    class Meta:
+        model = ProgressReport
+        fields = ["assignment"]
 
 
 # --- Planning -----------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class Campaign(models.Model):
     # Every user reads campaigns (the selectors do not scope them). The rule is here for
     # what belongs to one unit: the generated summary report is the lead unit's.
     scope_unit_field = "lead_unit"
-    # So the API's filters offer every campaign (safetyzone.core.api.scope_choices).
+    # So the API's filters offer every campaign (safetyzone.core.filters.scope_choices).
     read_by_everyone = True
 
     class Meta:

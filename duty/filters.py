@@ -5,19 +5,14 @@ string list the same rows.
 The names are those the API documented. ``search`` is the text search, held by the sets
 (it was DRF's SearchFilter, over the same fields, which a page could not use; the
 resource page said ``q``). The roster, swap, incident and warning pages take the API's
-filters too. Shifts keep their set beside their API (``api/shifts.py``): no page lists
-them.
+filters too; no page lists shifts (their set is the API's only).
 """
 
-from typing import Any
-
-from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest
+from django.db.models import F
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 
-from safetyzone.core.api import scope_choices
-from safetyzone.core.filters import FilterSet
+from safetyzone.core.filters import FilterSet, text_search
 
 from .models import (
     DutyLogEntry,
@@ -26,41 +21,13 @@ from .models import (
     Handover,
     IncidentReport,
     RescueTeam,
+    Shift,
     StandbyAssignment,
     StockMovement,
     SwapRequest,
     WeatherWarning,
 )
 from .selectors.incidents import active_warnings
-
-
-def text_search(*fields: str) -> filters.CharFilter:
-    """``search``: every word (split at spaces and commas) in one of ``fields``, as DRF's
-    SearchFilter read it before the sets took it over."""
-
-    def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in value.replace(",", " ").split():
-            match = Q()
-            for field in fields:
-                match |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(match)
-        return queryset
-
-    return filters.CharFilter(method=search, label="search")
-
-
-def page_filter(
-    filterset_class: type[filters.FilterSet], request: HttpRequest, queryset: QuerySet
-) -> tuple[Any, QuerySet]:
-    """The filter set of a list page: its form, and the rows. Choices of records are the
-    user's own (``scope_choices``), as on the API; an invalid filter shows the rows
-    unfiltered beside its error."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    scope_choices(filterset, request.user)
-    if not filterset.is_bound:
-        return filterset.form, queryset
-    return filterset.form, filterset.qs if filterset.is_valid() else queryset
-
 
 # --- Rosters and swaps ----------------------------------------------------------------
 
@@ -81,6 +48,19 @@ class SwapRequestFilter(FilterSet):
     class Meta:
         model = SwapRequest
         fields = ["status", "shift"]
+
+
+# --- Shifts ---------------------------------------------------------------------------
+
+
+class ShiftFilter(FilterSet):
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+    person = filters.NumberFilter(field_name="assignments__person", distinct=True)
+
+    class Meta:
+        model = Shift
+        fields = ["roster", "date"]
 
 
 # --- Duty log and handovers -----------------------------------------------------------

@@ -15,11 +15,10 @@ from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from campaigns.filters import ListedModelChoiceFilter
 from campaigns.models import KeyPeriod
 from inspections.models import Hazard, HazardLevel, Inspection
 from inspections.selectors import hazards as hazard_selectors
-from safetyzone.core.api import scope_choices
+from safetyzone.core.filters import FilterSet, ListedModelChoiceFilter, scope_choices
 from safetyzone.org.models import Enterprise, KeyArea, Unit
 from safetyzone.org.scoping import unit_choices_for
 
@@ -44,7 +43,7 @@ class LedgerForm(forms.Form):
         return self.cleaned_data.get("enterprise")
 
 
-class HazardFilter(filters.FilterSet):
+class HazardFilter(FilterSet):
     """The hazard ledger's filters: the page's form and the API's parameters."""
 
     search = filters.CharFilter(label=_("Search"))

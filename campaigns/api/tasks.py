@@ -3,8 +3,6 @@ requests, chasers and progress reports. Scoped and filtered as the pages are (th
 selectors); the task services decide every change."""
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -19,8 +17,15 @@ from safetyzone.core.api_errors import CONFLICT
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions
 
-from ..filters import AssignmentFilter, TaskFilter, request_clock
-from ..models import Chaser, ExtensionRequest, ProgressReport, TaskAssignment
+from ..filters import (
+    AssignmentFilter,
+    ChaserFilter,
+    ExtensionRequestFilter,
+    ProgressReportFilter,
+    TaskFilter,
+    request_clock,
+)
+from ..models import TaskAssignment
 from ..selectors import tasks as selectors
 from ..services.assignments import (
     assignment_complete,
@@ -227,12 +232,6 @@ class TaskAssignmentViewSet(_ClockMixin, viewsets.ReadOnlyModelViewSet):
 # --- Extension requests, chasers, progress reports -------------------------------------
 
 
-class ExtensionRequestFilter(filters.FilterSet):
-    class Meta:
-        model = ExtensionRequest
-        fields = ["status", "assignment"]
-
-
 class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Units' requests for more time; staff decide them."""
 
@@ -263,16 +262,6 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(decided).data)
 
 
-class ChaserFilter(filters.FilterSet):
-    open = filters.BooleanFilter(
-        field_name="acknowledged_at", lookup_expr="isnull", label=_("Not yet signed for")
-    )
-
-    class Meta:
-        model = Chaser
-        fields = ["assignment", "open"]
-
-
 class ChaserViewSet(viewsets.ReadOnlyModelViewSet):
     """Chaser notices (催办) sent to units; the unit signs for each."""
 
@@ -291,12 +280,6 @@ class ChaserViewSet(viewsets.ReadOnlyModelViewSet):
         """The unit signs for the chaser."""
         chaser = chaser_acknowledge(chaser=self.get_object(), actor=request.user)
         return Response(self.get_serializer(chaser).data)
-
-
-class ProgressReportFilter(filters.FilterSet):
-    class Meta:
-        model = ProgressReport
-        fields = ["assignment"]
 
 
 @extend_schema_view(create=extend_schema(responses={201: ProgressReportSerializer, 409: CONFLICT}))

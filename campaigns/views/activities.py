@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.filters import ActivityFilter, page_filter
+from campaigns.filters import ActivityFilter
 from campaigns.forms.activities import ActivityForm, ActivityPhotoForm
 from campaigns.models import Activity, ActivityPhoto
 from campaigns.selectors import activities as selectors
 from campaigns.services import activities as services
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response

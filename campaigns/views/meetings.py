@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.scoping import can_act_for, can_act_on
 
-from ..filters import DirectiveFilter, MeetingFilter, page_filter
+from ..filters import DirectiveFilter, MeetingFilter
 from ..forms.meetings import (
     DirectiveForm,
     IssueForm,

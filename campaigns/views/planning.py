@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from campaigns.filters import CampaignFilter, KeyPeriodFilter, page_filter
+from campaigns.filters import CampaignFilter, KeyPeriodFilter
 from campaigns.forms.planning import (
     CampaignCopyForm,
     CampaignForm,
@@ -25,6 +25,7 @@ from campaigns.models import Activity, Campaign, KeyPeriod
 from campaigns.selectors import activities as activity_selectors
 from campaigns.selectors import planning as selectors
 from campaigns.services import planning as services
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import sees_all_units

@@ -15,12 +15,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.scoping import sees_all_units
 
-from ..filters import AssignmentFilter, TaskFilter, page_filter, request_clock
+from ..filters import AssignmentFilter, TaskFilter, request_clock
 from ..forms.tasks import (
     AssignmentActionForm,
     ChaseForm,

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from safetyzone.core.filters import page_filter
 from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import can_act_on
 
-from ..filters import ResourceFilter, page_filter
+from ..filters import ResourceFilter
 from ..forms import (
     MovementForm,
     ResourceForm,

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.org.scoping import can_act_on
 
 from .. import checks
-from ..filters import RosterFilter, page_filter
+from ..filters import RosterFilter
 from ..forms import (
     GenerateForm,
     PeriodForm,

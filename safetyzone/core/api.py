@@ -17,9 +17,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
-from safetyzone.org.scoping import scope_queryset
-
-from .filters import FilterSet, lazy_labels
+from .filters import FilterSet, lazy_labels, scope_choices
 from .pagination import Paginator
 
 # The years a date or a date-time of the API may fall in: every record of the office is
@@ -271,24 +269,6 @@ class FilterBackend(DjangoFilterBackend):
             lazy_labels(filterset_class._meta.model, filterset_class.base_filters)
             self._labelled.add(filterset_class)
         return filterset_class
-
-
-def scope_choices(filterset, user) -> None:
-    """A filter by a record of a unit (an enterprise, an inspection, a hazard...) offers
-    only the records ``user`` may see: another unit's id is refused exactly like an id
-    that does not exist, so that filtering tells nothing of what exists elsewhere. A
-    model whose records every user reads says so with ``read_by_everyone``; the units
-    themselves (no ``scope_unit_field``) are the committee's members, known to all.
-    Call before the filter set's form is built."""
-    for item in filterset.filters.values():
-        queryset = getattr(item, "queryset", None)
-        if not isinstance(queryset, models.QuerySet):
-            continue
-        model = queryset.model
-        if getattr(model, "scope_unit_field", None) and not getattr(
-            model, "read_by_everyone", False
-        ):
-            item.queryset = scope_queryset(queryset, user)
 
 
 def check_dates(form) -> None:
