@@ -1,82 +1,24 @@
-"""API of shifts (list, detail, current, create and edit), with their serializers."""
+"""API of shifts (list, detail, current, create and edit)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safetyzone.core.api import DateField, DateTimeField, FieldsBuiltOnce, ModelSerializer
 from safetyzone.core.api_errors import CONFLICT
-from safetyzone.org.models import User
 
-from ..models import (
-    DutyRoster,
-    Shift,
-    ShiftAssignment,
-)
+from ..filters import ShiftFilter
 from ..selectors import rosters as selectors
 from ..services import shifts as services
-from .base import DutyViewSet
+from ._common import DutyViewSet
+from .serializers.shifts import (
+    CurrentShiftsSerializer,
+    ShiftSerializer,
+    ShiftWriteSerializer,
+)
 from .shift_rows import SHIFT_ROWS
-
-
-class AssignmentSerializer(FieldsBuiltOnce, ModelSerializer):
-    person_name = serializers.CharField(source="person", read_only=True)  # str(person)
-
-    class Meta:
-        model = ShiftAssignment
-        fields = ["person", "person_name", "role"]
-
-
-class ShiftSerializer(FieldsBuiltOnce, ModelSerializer):
-    assignments = AssignmentSerializer(many=True, read_only=True)
-    roster_title = serializers.CharField(source="roster.title", read_only=True)
-    is_closed = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Shift
-        fields = [
-            "id",
-            "roster",
-            "roster_title",
-            "date",
-            "starts_at",
-            "ends_at",
-            "phone",
-            "officers_needed",
-            "assignments",
-            "closed_at",
-            "is_closed",
-        ]
-        read_only_fields = fields
-
-
-class ShiftWriteSerializer(serializers.Serializer):
-    roster = serializers.PrimaryKeyRelatedField(queryset=DutyRoster.objects.all(), required=False)
-    date = DateField(required=False)
-    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True)
-    officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
-    starts_at = DateTimeField(required=False)
-    ends_at = DateTimeField(required=False)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
-
-
-class CurrentShiftsSerializer(serializers.Serializer):
-    now = ShiftSerializer(many=True)
-    tonight = ShiftSerializer(many=True)
-
-
-class ShiftFilter(filters.FilterSet):
-    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
-    person = filters.NumberFilter(field_name="assignments__person", distinct=True)
-
-    class Meta:
-        model = Shift
-        fields = ["roster", "date"]
 
 
 class ShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DutyViewSet):

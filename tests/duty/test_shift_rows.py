@@ -8,7 +8,7 @@ import json
 import pytest
 from rest_framework.renderers import JSONRenderer
 
-from duty.api.shifts import ShiftSerializer
+from duty.api.serializers.shifts import ShiftSerializer
 from duty.models import Shift
 from duty.selectors import rosters as selectors
 
