@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safetyzone.core.charts import CHART_SCRIPTS
 from safetyzone.core.panels import (
     TODO_LIMIT,
     Panel,
@@ -34,6 +35,40 @@ def campaigns_panel(request: HttpRequest) -> dict:
 
 register_home_panel(
     Panel(key="campaigns", template="campaigns/_home_panel.html", context=campaigns_panel, order=10)
+)
+
+
+def campaigns_charts_panel(request: HttpRequest) -> dict | None:
+    """Task completion by unit over the last year's deadlines (and the ones to come): a
+    head sees their unit only. One query."""
+    import datetime as dt
+
+    from .charts import completion_chart
+    from .selectors.tasks import completion_by_unit
+
+    user = request.user
+    if not user.has_perm("campaigns.view_taskassignment"):
+        return None
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=365)
+    rows = completion_by_unit(user=user, since=since, today=today)
+    return {
+        "key": "campaigns-charts",
+        "title": _("Tasks in charts"),
+        "url": reverse("campaigns:assignment-list"),
+        "charts": [completion_chart(rows, since=since)],
+    }
+
+
+register_home_panel(
+    Panel(
+        key="campaigns-charts",
+        template="core/_charts_panel.html",
+        context=campaigns_charts_panel,
+        order=41,
+        scripts=CHART_SCRIPTS,
+        wide=True,
+    )
 )
 
 

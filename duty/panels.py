@@ -3,7 +3,11 @@ the user's next shift and the warnings in force; and, for the leader and the off
 on duty, the open incident reports with the time left to report them."""
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from safetyzone.core.charts import CHART_SCRIPTS
 from safetyzone.core.panels import TODO_LIMIT, Panel, register_home_panel
 from safetyzone.org.roles import Role
 
@@ -48,5 +52,40 @@ register_home_panel(
         context=incidents_panel,
         order=5,
         scripts=("duty/countdown.js",),
+    )
+)
+
+
+def duty_charts_panel(request: HttpRequest) -> dict | None:
+    """Hours on duty per person this month (published shifts), for those who build the
+    rosters and those on them. A fixed number of queries."""
+    from .charts import hours_chart
+    from .selectors.rosters import fairness, month_days
+
+    user = request.user
+    if not user.is_authenticated or not (
+        user.has_perm("duty.publish_dutyroster")
+        or user.has_role(Role.DUTY_LEADER, Role.DUTY_OFFICER)
+    ):
+        return None
+    today = timezone.localdate()
+    first, last = month_days(today.year, today.month)
+    rows = fairness(user=user, start=first, end=last)
+    return {
+        "key": "duty-charts",
+        "title": _("Duty in charts"),
+        "url": reverse("duty:fairness") if user.has_perm("duty.publish_dutyroster") else "",
+        "charts": [hours_chart(rows, month=first)],
+    }
+
+
+register_home_panel(
+    Panel(
+        key="duty-charts",
+        template="core/_charts_panel.html",
+        context=duty_charts_panel,
+        order=42,
+        scripts=CHART_SCRIPTS,
+        wide=True,
     )
 )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safetyzone.core.charts import CHART_SCRIPTS
 from safetyzone.core.panels import (
     TODO_LIMIT,
     Panel,
@@ -50,6 +51,47 @@ register_home_panel(
         template="inspections/_home_panel.html",
         context=inspections_panel,
         order=20,
+    )
+)
+
+
+def inspections_charts_panel(request: HttpRequest) -> dict | None:
+    """Hazards found and closed in the twelve months up to the last with data; by unit
+    for staff (rate and overdue), by key area for a head (their unit only). A fixed
+    number of queries."""
+    from inspections.charts import area_chart, monthly_chart, unit_chart
+    from inspections.selectors.statistics import (
+        hazard_statistics,
+        hazards_by_month,
+        latest_data_day,
+    )
+    from safetyzone.org.scoping import sees_all_units
+
+    user = request.user
+    if not user.has_perm("inspections.view_hazard"):
+        return None
+    last = latest_data_day(user=user) or timezone.localdate()
+    stats = hazard_statistics(user=user)
+    monthly = hazards_by_month(user=user, last=last)
+    return {
+        "key": "inspections-charts",
+        "title": _("Hazards in charts"),
+        "url": reverse("inspections:statistics"),
+        "charts": [
+            monthly_chart(monthly),
+            unit_chart(stats) if sees_all_units(user) else area_chart(stats),
+        ],
+    }
+
+
+register_home_panel(
+    Panel(
+        key="inspections-charts",
+        template="core/_charts_panel.html",
+        context=inspections_charts_panel,
+        order=40,
+        scripts=CHART_SCRIPTS,
+        wide=True,
     )
 )
 

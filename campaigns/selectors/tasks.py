@@ -409,3 +409,30 @@ def progress_schedule(
         reported = assignment.progress_reports.values_list("period_end", flat=True)
     done = set(reported)
     return ReportSchedule(due=due, missing=[e for e in due if e not in done], current=current)
+
+
+# --- Completion by unit (the home page's chart) ----------------------------------------
+
+
+def completion_by_unit(*, user: User, since: date, today: date | None = None) -> list[dict]:
+    """Per unit, the task assignments ``user`` sees with a deadline from ``since`` on
+    (later ones included): done, open within the deadline, and overdue (open with the
+    deadline past). A head sees only their unit. One query."""
+    today = today or timezone.localdate()
+    is_open = Q(status__in=TaskAssignment.OPEN_STATUSES)
+    rows = (
+        visible_assignments(user=user)
+        .filter(deadline__gte=since)
+        .values("unit", "unit__name")
+        .annotate(
+            assigned=Count("pk"),
+            done=Count("pk", filter=Q(status=TaskAssignment.Status.DONE)),
+            on_time=Count("pk", filter=is_open & Q(deadline__gte=today)),
+            overdue=Count("pk", filter=is_open & Q(deadline__lt=today)),
+        )
+        .order_by("unit__order", "unit__name")
+    )
+    return [
+        {**row, "rate": round(100 * row["done"] / row["assigned"], 1) if row["assigned"] else None}
+        for row in rows
+    ]

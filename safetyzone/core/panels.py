@@ -28,6 +28,8 @@ class Panel:
     # Static files (e.g. "duty/countdown.js") the panel's template needs: the home page
     # loads them once, as files, since the Content-Security-Policy forbids inline scripts.
     scripts: tuple[str, ...] = ()
+    # Half the row on a desk (charts) instead of a quarter.
+    wide: bool = False
 
 
 @dataclass(frozen=True)
