@@ -41,6 +41,14 @@
     var names = spec.axes.length ? spec.axes : [""];
     var values = names.map(function (name, i) {
       var axis = { type: "value", name: name, nameTextStyle: { align: "center" } };
+      var percent = spec.series.some(function (s) {
+        return Math.min(s.axis, names.length - 1) === i && s.suffix === "%";
+      });
+      if (percent) {
+        axis.max = 100; // a rate reads against the whole
+      } else {
+        axis.minInterval = 1; // counts: no half hazards
+      }
       if (i > 0) {
         axis.position = spec.horizontal ? "top" : "right";
         axis.splitLine = { show: false };

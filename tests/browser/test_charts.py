@@ -1,0 +1,127 @@
+"""The statistics charts in a real browser: committee staff open the statistics page at
+desk width (1280) and on a phone (390); Apache ECharts draws every chart (an SVG with
+shapes in it, not an empty box), nothing breaks the Content-Security-Policy, nothing
+scrolls sideways on the phone, and on paper the tables stand in for the charts.
+Screenshots go to var/screenshots/statistics-desk.png and statistics-phone.png (and the
+home page's charts to home-charts-desk.png)."""
+
+import datetime as dt
+
+import pytest
+
+from inspections.services import hazards as hazard_services
+from inspections.services import reports as report_services
+from safetyzone.org.roles import Role
+from safetyzone.org.services import roles_sync
+from tests.browser.conftest import PHONE
+from tests.factories import TEST_PASSWORD, EnterpriseFactory, UnitFactory, UserFactory
+from tests.inspections.factories import key_area
+
+CHARTS = ("hazards-by-month", "rectification-by-unit", "hazards-by-level", "hazards-by-area")
+DESK = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def hazards(db):
+    """Hazards of two units over the months up to today, a third of them closed."""
+    roles_sync()
+    office = UnitFactory(name="高新区安委办", membership="office")
+    staff = UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])
+    today = dt.date.today()
+    for u, name in enumerate(("应急管理局", "越山街道办事处")):
+        unit = UnitFactory(name=name)
+        head = UserFactory(unit=unit, roles=[Role.DEPARTMENT_HEAD])
+        enterprise = EnterpriseFactory(supervising_unit=unit)
+        enterprise.key_areas.set([key_area("fire"), key_area("construction")])
+        for i in range(6 + 3 * u):
+            found = today - dt.timedelta(days=25 * i)
+            hazard = hazard_services.hazard_create(
+                actor=staff,
+                enterprise=enterprise,
+                key_area=key_area(("fire", "construction")[i % 2]),
+                description=f"隐患{u}-{i}",
+                level="general",
+                found_on=found,
+                deadline=found + dt.timedelta(days=15),
+                responsible_person="王经理",
+            )
+            if i % 3 == 0:
+                hazard_services.hazard_start_rectification(actor=head, hazard=hazard)
+                report_services.report_file(
+                    actor=head, hazard=hazard, measures_taken="已清理", completed_on=today
+                )
+                report_services.report_accept(actor=staff, hazard=hazard)
+    return staff
+
+
+def _open_statistics(browser, live_server, options: dict):
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("input[name=username]").fill("staff")
+    page.locator("input[name=password]").fill(TEST_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/inspections/statistics/")
+    return context, page, problems
+
+
+def _assert_drawn(page, charts=CHARTS) -> None:
+    for key in charts:
+        canvas = page.locator(f'[data-testid="chart-{key}"] [data-chart]')
+        canvas.locator("svg").wait_for()
+        drawn = canvas.evaluate(
+            """(el) => {
+              const svg = el.querySelector("svg");
+              const box = svg.getBoundingClientRect();
+              return {
+                width: box.width,
+                height: box.height,
+                shapes: svg.querySelectorAll("path, rect, circle").length,
+                texts: svg.querySelectorAll("text").length,
+              };
+            }"""
+        )
+        assert drawn["width"] > 100 and drawn["height"] > 100, (key, drawn)
+        assert drawn["shapes"] > 3 and drawn["texts"] > 0, (key, drawn)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_statistics_charts_draw_at_desk_and_phone_width(
+    browser, live_server, hazards, screenshot_dir
+):
+    from playwright.sync_api import expect
+
+    for name, options in (("desk", DESK), ("phone", PHONE)):
+        context, page, problems = _open_statistics(browser, live_server, options)
+        _assert_drawn(page)
+        width = options["viewport"]["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        page.screenshot(path=screenshot_dir / f"statistics-{name}.png", full_page=True)
+
+        # The table behind a chart: hidden in its <details> until asked for.
+        table = page.get_by_test_id("chart-table-hazards-by-month")
+        expect(table).to_be_hidden()
+        page.locator('[data-testid="chart-hazards-by-month"] summary').click()
+        expect(table).to_be_visible()
+        # On paper the tables print and the charts do not.
+        page.emulate_media(media="print")
+        expect(page.get_by_test_id("chart-table-rectification-by-unit")).to_be_visible()
+        expect(page.locator(".chart-canvas").first).to_be_hidden()
+        assert problems == [], (name, problems)
+        if name == "desk":
+            # The home page draws its charts the same way.
+            page.emulate_media(media="screen")
+            page.goto(f"{live_server.url}/")
+            _assert_drawn(page, ("hazards-by-month", "rectification-by-unit"))
+            page.screenshot(path=screenshot_dir / "home-charts-desk.png", full_page=True)
+            assert problems == [], (name, problems)
+        context.close()
