@@ -7,7 +7,11 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from inspections.models import Hazard
 from safetyzone.core.charts import Chart, Series
+
+# "Closed" here is a hazard's closing: accepted and struck off (验收销号).
+CLOSED = Hazard.Status.ACCEPTED.label
 
 
 def monthly_chart(monthly: list[dict[str, Any]]) -> Chart:
@@ -19,7 +23,7 @@ def monthly_chart(monthly: list[dict[str, Any]]) -> Chart:
         categories=[date_format(row["month"], "Y-m") for row in monthly],
         series=[
             Series(_("Found"), [row["found"] for row in monthly]),
-            Series(_("Closed"), [row["closed"] for row in monthly]),
+            Series(str(CLOSED), [row["closed"] for row in monthly]),
         ],
         axes=[_("Hazards")],
     )
@@ -63,7 +67,7 @@ def area_chart(stats: dict[str, Any]) -> Chart:
         categories=[row["key_area__name"] or "—" for row in rows],
         series=[
             Series(_("Hazards"), [row["total"] for row in rows]),
-            Series(_("Closed"), [row["closed"] for row in rows]),
+            Series(str(CLOSED), [row["closed"] for row in rows]),
             Series(_("Overdue"), [row["overdue"] for row in rows]),
         ],
         horizontal=True,
