@@ -340,6 +340,100 @@ class InspectionAnswer(models.Model):
         return f"{self.item} · {self.get_result_display()}"
 
 
+class AnswerPhoto(models.Model):
+    """A photo of a checklist answer taken on site (a failed item may have several);
+    served only through a permission-checked view."""
+
+    answer = models.ForeignKey(
+        InspectionAnswer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = UploadField(_("image"), upload_to="inspections/%Y/%m/", label_field="original_name")
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        USER, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    scope_unit_field = "answer__inspection__unit"
+
+    class Meta:
+        ordering = ["answer", "pk"]
+        verbose_name = _("answer photo")
+        verbose_name_plural = _("answer photos")
+
+    def __str__(self) -> str:
+        return self.original_name or self.image.name
+
+
+class HazardDraft(models.Model):
+    """A failed checklist item waiting for the inspector's decision: confirmed, it
+    becomes a hazard of the ledger; discarded, it stays on record as discarded (who,
+    when, why), so that no failure is lost and none is dropped silently."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed as a hazard")
+        DISCARDED = "discarded", _("Discarded")
+
+    TRANSITIONS = StatusGraph(
+        {
+            Status.DRAFT: (Status.CONFIRMED, Status.DISCARDED),
+            Status.CONFIRMED: (),
+            Status.DISCARDED: (),
+        }
+    )
+
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection"),
+        on_delete=models.CASCADE,
+        related_name="hazard_drafts",
+    )
+    answer = models.OneToOneField(
+        InspectionAnswer,
+        verbose_name=_("failed checklist answer"),
+        on_delete=models.CASCADE,
+        related_name="hazard_draft",
+    )
+    description = models.TextField(_("description"))
+    level = models.CharField(
+        _("level"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    hazard = models.OneToOneField(
+        "Hazard",
+        verbose_name=_("hazard"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope_unit_field = "inspection__unit"
+
+    class Meta:
+        ordering = ["inspection", "answer__item__order", "pk"]
+        verbose_name = _("hazard draft")
+        verbose_name_plural = _("hazard drafts")
+        indexes = [models.Index(fields=["inspection", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} · {self.answer.item}"
+
+
 def hazard_code(year: int, number: int) -> str:
     """A hazard's code: YH-2024-000123, the year it was found and its number in that
     year. The one place the code's text is made; ``hazard_code_parts`` reads it back."""

@@ -12,6 +12,7 @@ app_name = "inspections"
 
 urlpatterns = [
     path("", overview_views.index, name="index"),
+    path("sw.js", inspection_views.service_worker, name="service-worker"),
     path("checklists/", task_views.checklist_list, name="checklist-list"),
     path("checklists/<int:pk>/", task_views.checklist_detail, name="checklist-detail"),
     path("tasks/", task_views.task_list, name="task-list"),
@@ -26,7 +27,25 @@ urlpatterns = [
         inspection_views.inspection_hazards,
         name="inspection-hazards",
     ),
+    path(
+        "inspections/<int:pk>/drafts/",
+        inspection_views.inspection_drafts,
+        name="inspection-drafts",
+    ),
+    path(
+        "drafts/<int:pk>/confirm/",
+        inspection_views.hazard_draft_decide,
+        {"decision": "confirm"},
+        name="hazard-draft-confirm",
+    ),
+    path(
+        "drafts/<int:pk>/discard/",
+        inspection_views.hazard_draft_decide,
+        {"decision": "discard"},
+        name="hazard-draft-discard",
+    ),
     path("answers/<int:pk>/hazard/", inspection_views.answer_hazard, name="answer-hazard"),
+    path("answer-photos/<int:pk>/", inspection_views.answer_photo_file, name="answer-photo-file"),
     path("answers/<int:pk>/photo/", inspection_views.answer_photo, name="answer-photo"),
     path("hazards/", hazard_views.hazard_list, name="hazard-list"),
     path("hazards/new/", hazard_views.hazard_create, name="hazard-create"),

@@ -3,11 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inspections.forms.fields import DATE, UserChoiceField, enterprise_choices, inspector_choices
+from inspections.forms.fields import DATE, MultipleFileField, UserChoiceField, inspector_choices
 from inspections.models import ChecklistTemplate, Inspection, InspectionAnswer, InspectionTask
+from inspections.selectors.inspections import inspectable_enterprises, inspection_enterprise_groups
 from safetyzone.core.forms import ListedModelChoiceField
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.scoping import scope_queryset, unit_choices_for
+
+ENTERPRISE_GROUP_LABELS = {
+    "tasks": _("Your open inspection tasks"),
+    "key_area": _("Enterprises of this key area"),
+    "other": _("Other enterprises your unit supervises"),
+}
 
 
 class InspectionForm(forms.Form):
@@ -41,7 +48,23 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.template = template
         self.items = list(template.items.order_by("order"))
-        self.fields["enterprise"].queryset = enterprise_choices(user, template.key_area)
+        # Any enterprise the user may inspect is accepted; the list offers them in
+        # groups, those of the user's open tasks first.
+        self.fields["enterprise"].queryset = inspectable_enterprises(user=user)
+        self.enterprise_groups = inspection_enterprise_groups(user=user, key_area=template.key_area)
+        self.fields["enterprise"].widget.choices = [
+            ("", "---------"),
+            *(
+                (
+                    ENTERPRISE_GROUP_LABELS[group.key],
+                    [
+                        (e.pk, self._enterprise_label(e, group.tasks.get(e.pk)))
+                        for e in group.enterprises
+                    ],
+                )
+                for group in self.enterprise_groups
+            ),
+        ]
         self.fields["inspectors"].queryset = inspector_choices(user)
         self.fields["task"].queryset = scope_queryset(
             InspectionTask.objects.filter(key_area=template.key_area), user
@@ -57,18 +80,27 @@ class InspectionForm(forms.Form):
             self.fields[f"note_{item.pk}"] = forms.CharField(
                 label=_("Note"), max_length=500, required=False
             )
-            self.fields[f"photo_{item.pk}"] = forms.FileField(
-                label=_("Photo"),
-                required=False,
-                widget=forms.ClearableFileInput(
-                    attrs={"accept": "image/*", "capture": "environment"}
-                ),
-            )
+            self.fields[f"photos_{item.pk}"] = MultipleFileField(label=_("Photos"))
+
+    def enterprise_options(self):
+        """(group label, [(value, label, selected)]) for the grouped, searchable list."""
+        chosen = str(self["enterprise"].value() or "")
+        return [
+            (label, [(str(value), text, str(value) == chosen) for value, text in options])
+            for label, options in self.fields["enterprise"].widget.choices[1:]
+        ]
+
+    @staticmethod
+    def _enterprise_label(enterprise, task) -> str:
+        label = f"{enterprise.name} · {enterprise.credit_code}"
+        if task is not None:
+            label += " · " + _("task due %(date)s") % {"date": task.deadline.isoformat()}
+        return label
 
     def item_rows(self):
-        """(item, result field, note field, photo field) for the template."""
+        """(item, result field, note field, photos field) for the template."""
         return [
-            (item, self[f"result_{item.pk}"], self[f"note_{item.pk}"], self[f"photo_{item.pk}"])
+            (item, self[f"result_{item.pk}"], self[f"note_{item.pk}"], self[f"photos_{item.pk}"])
             for item in self.items
         ]
 
@@ -94,7 +126,7 @@ class InspectionForm(forms.Form):
                 item=item,
                 result=self.cleaned_data[f"result_{item.pk}"],
                 note=self.cleaned_data.get(f"note_{item.pk}") or "",
-                photo=self.cleaned_data.get(f"photo_{item.pk}") or None,
+                photos=self.cleaned_data.get(f"photos_{item.pk}") or [],
             )
             for item in self.items
         ]

@@ -21,6 +21,7 @@ from inspections.models import (
     ChecklistItem,
     Hazard,
     HazardCodeSequence,
+    HazardDraft,
     HazardLevel,
     HazardPhoto,
     Inspection,
@@ -147,7 +148,7 @@ def hazard_create(
 def hazard_from_answer(*, actor: User, answer: InspectionAnswer, **overrides: Any) -> Hazard:
     """Turn a failed checklist answer into a hazard in one step, pre-filled from the
     item (question, legal basis, implied level) and the inspection (enterprise, date,
-    key area); ``overrides`` replace any of those. The answer's photo is copied."""
+    key area); ``overrides`` replace any of those. The answer's photos are copied."""
     require_record(actor, answer)
     if answer.result != InspectionAnswer.Result.FAIL:
         raise ValidationError(_("Only a failed checklist item becomes a hazard."))
@@ -171,13 +172,23 @@ def hazard_from_answer(*, actor: User, answer: InspectionAnswer, **overrides: An
     }
     values.update(overrides)
     hazard = hazard_create(actor=actor, **values)
-    if answer.photo and "photos" not in overrides:
-        with answer.photo.open("rb") as source:
-            content = ContentFile(source.read())
-        photo = HazardPhoto(hazard=hazard, uploaded_by=actor, caption=item.question[:200])
-        # The name given is the label: the uploader's, not the answer's stored name.
-        photo.image.save(answer.photo_name or answer.photo.name, content, save=False)
-        photo.save()
+    if "photos" not in overrides:
+        sources = [(answer.photo, answer.photo_name)] if answer.photo else []
+        sources += [(p.image, p.original_name) for p in answer.photos.all()]
+        for image, label in sources:
+            with image.open("rb") as source:
+                content = ContentFile(source.read())
+            photo = HazardPhoto(hazard=hazard, uploaded_by=actor, caption=item.question[:200])
+            # The name given is the label: the uploader's, not the answer's stored name.
+            photo.image.save(label or image.name, content, save=False)
+            photo.save()
+    # Registered through the full form, a waiting draft of the item is decided too.
+    HazardDraft.objects.filter(answer=answer, status=HazardDraft.Status.DRAFT).update(
+        status=HazardDraft.Status.CONFIRMED,
+        hazard=hazard,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
     return hazard
 
 

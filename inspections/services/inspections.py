@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import (
+    AnswerPhoto,
     ChecklistItem,
     ChecklistTemplate,
+    HazardDraft,
     Inspection,
     InspectionAnswer,
     InspectionTarget,
@@ -25,6 +27,7 @@ from inspections.services._common import (
     _require,
     _validate_files,
 )
+from inspections.services.hazard_drafts import hazard_drafts_create
 from safetyzone.core.uploads import IMAGE
 from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.scoping import can_act_on
@@ -34,12 +37,17 @@ from safetyzone.org.scoping import can_act_on
 
 @dataclass
 class AnswerInput:
-    """One checklist item as answered on site."""
+    """One checklist item as answered on site: ``photo`` is the answer's own (the API's
+    single photo), ``photos`` any number more (the phone's form)."""
 
     item: ChecklistItem
     result: str
     note: str = ""
     photo: UploadedFile | None = None
+    photos: list[UploadedFile] = field(default_factory=list)
+
+    def uploads(self) -> list[UploadedFile]:
+        return ([self.photo] if self.photo else []) + [p for p in self.photos if p]
 
 
 def _open_target(*, inspection: Inspection) -> InspectionTarget | None:
@@ -112,8 +120,7 @@ def inspection_record(
             errors.setdefault("answers", []).append(_("Answer every item: pass, fail or n/a."))
     if errors:
         raise ValidationError(errors)
-    photos = _validate_files([a.photo for a in answers if a.photo], (IMAGE,), "answers")
-    del photos  # checked; saved with their answers below
+    _validate_files([p for a in answers for p in a.uploads()], (IMAGE,), "answers")
     inspection = Inspection(
         enterprise=enterprise,
         unit=unit,
@@ -140,6 +147,11 @@ def inspection_record(
         if answer.photo:
             row.photo = answer.photo
         row.save()
+        # The further photos of the item (several from the phone), each under a
+        # server-chosen name.
+        for upload in answer.photos:
+            if upload:
+                AnswerPhoto.objects.create(answer=row, image=upload, uploaded_by=actor)
     target = _open_target(inspection=inspection)
     if target is not None:
         target.inspection = inspection
@@ -148,3 +160,13 @@ def inspection_record(
             inspection.task_id = target.task_id
             inspection.save(update_fields=["task"])
     return inspection
+
+
+@transaction.atomic
+def inspection_submit(**kwargs) -> tuple[Inspection, list[HazardDraft]]:
+    """Record an inspection (``inspection_record``'s arguments) and, in the same
+    transaction, turn each failed item into a draft hazard for the inspector to confirm
+    or discard: a failure is never lost because a second form was forgotten."""
+    inspection = inspection_record(**kwargs)
+    drafts = hazard_drafts_create(actor=kwargs["actor"], inspection=inspection)
+    return inspection, drafts

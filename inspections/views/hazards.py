@@ -1,6 +1,8 @@
 """Pages of the hazard ledger and a hazard's steps. Thin: each reads through a scoped
 selector, checks the shape of the input with a form and calls a service."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -30,6 +32,8 @@ from inspections.views._common import _page
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.scoping import can_act_on
+
+DUE_SOON_DAYS = 3
 
 # --- Hazards --------------------------------------------------------------------------
 
@@ -61,6 +65,9 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
             "filter_form": form,
             "query": query.urlencode(),
             "query_without_enterprise": without_enterprise.urlencode(),
+            # An open hazard's light turns yellow this close to its deadline (calendar
+            # days: the working calendar would cost the page a query).
+            "due_soon": timezone.localdate() + dt.timedelta(days=DUE_SOON_DAYS),
         },
     )
 

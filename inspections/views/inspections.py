@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from inspections.forms.drafts import HazardDraftForm
 from inspections.forms.hazards import HazardForm
 from inspections.forms.inspections import ImportForm, InspectionFilterForm, InspectionForm
 from inspections.models import ChecklistTemplate
 from inspections.selectors import inspections as inspection_selectors
 from inspections.selectors import tasks as task_selectors
+from inspections.services import hazard_drafts as draft_services
 from inspections.services import hazards as hazard_services
 from inspections.services import imports as import_services
 from inspections.services import inspections as inspection_services
@@ -59,7 +61,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            inspection = inspection_services.inspection_record(
+            inspection, drafts = inspection_services.inspection_submit(
                 actor=request.user,
                 enterprise=data["enterprise"],
                 key_area=template.key_area,
@@ -77,8 +79,54 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
             errors_to_form(form, exc)
         else:
             messages.success(request, _("The inspection was recorded."))
+            if drafts and request.user.has_perm("inspections.add_hazard"):
+                return redirect("inspections:inspection-drafts", inspection.pk)
             return redirect(inspection)
     return render(request, "inspections/inspection_form.html", {"form": form, "template": template})
+
+
+@login_required
+@permission_required("inspections.add_hazard", raise_exception=True)
+def inspection_drafts(request: HttpRequest, pk: int) -> HttpResponse:
+    """One screen: each failed item's prefilled hazard, to confirm or discard."""
+    inspection = inspection_selectors.inspection_get(user=request.user, pk=pk)
+    drafts = inspection_selectors.hazard_drafts_of(user=request.user, inspection=inspection)
+    forms = [HazardDraftForm(draft=draft) for draft in drafts]
+    return render(
+        request,
+        "inspections/inspection_drafts.html",
+        {"inspection": inspection, "forms": forms},
+    )
+
+
+@login_required
+@require_POST
+@permission_required("inspections.add_hazard", raise_exception=True)
+def hazard_draft_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    draft = inspection_selectors.hazard_draft_get(user=request.user, pk=pk)
+    form = HazardDraftForm(request.POST, draft=draft)
+    back = redirect("inspections:inspection-drafts", draft.inspection_id)
+    if not form.is_valid() and decision == "confirm":
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return back
+    data = form.cleaned_data
+    try:
+        if decision == "confirm":
+            hazard = draft_services.hazard_draft_confirm(
+                actor=request.user,
+                draft=draft,
+                description=data["description"],
+                level=data["level"],
+            )
+            messages.success(request, _("Hazard %(code)s was registered.") % {"code": hazard.code})
+        else:
+            draft_services.hazard_draft_discard(
+                actor=request.user, draft=draft, reason=data.get("reason", "")
+            )
+            messages.success(request, _("The draft was discarded; it stays on record."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return back
 
 
 @login_required
@@ -152,6 +200,25 @@ def answer_hazard(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_photo(request: HttpRequest, pk: int) -> FileResponse:
     answer = inspection_selectors.answer_photo_get(user=request.user, pk=pk)
     return protected_file_response(answer.photo, label=answer.photo_name)
+
+
+@login_required
+@require_GET
+def answer_photo_file(request: HttpRequest, pk: int) -> FileResponse:
+    photo = inspection_selectors.answer_photo_file_get(user=request.user, pk=pk)
+    return protected_file_response(photo.image, label=photo.original_name)
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The checklist form's offline worker (no data in it, so no login: a signed-out
+    phone must still be able to load it). Served here, not from static files, so that
+    its scope covers the inspections pages."""
+    response = render(
+        request, "inspections/service_worker.js", content_type="application/javascript"
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 # --- Import ---------------------------------------------------------------------------

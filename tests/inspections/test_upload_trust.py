@@ -127,19 +127,20 @@ def test_answer_photo_is_renamed_and_its_hazard_copy_keeps_the_label(
     }
     for item in items:
         data[f"result_{item.pk}"] = "fail" if item.order == 1 else "pass"
-    data[f"photo_{items[0].pk}"] = png_upload("exit.html")
+    data[f"photos_{items[0].pk}"] = png_upload("exit.html")
     client.force_login(inspector_a)
     client.post(reverse("inspections:inspection-create") + f"?template={template.pk}", data)
     answer = InspectionAnswer.objects.get(result="fail")
-    assert answer.photo.name.startswith("inspections/") and answer.photo.name.endswith(".png")
-    assert answer.photo_name == "exit.html"
-    response = client.get(reverse("inspections:answer-photo", args=[answer.pk]))
+    stored = answer.photos.get()
+    assert stored.image.name.startswith("inspections/") and stored.image.name.endswith(".png")
+    assert stored.original_name == "exit.html"
+    response = client.get(reverse("inspections:answer-photo-file", args=[stored.pk]))
     assert_served_as(response, "image/png", "exit.png")
 
     hazard = hazard_services.hazard_from_answer(actor=inspector_a, answer=answer)
     photo = hazard.photos.get()
     assert photo.image.name.startswith("hazards/") and photo.image.name.endswith(".png")
-    assert photo.image.name != answer.photo.name
+    assert photo.image.name != stored.image.name
     assert photo.original_name == "exit.html"
 
 

@@ -262,12 +262,12 @@ def test_staff_only_pages_are_forbidden_to_heads(client, alice):
 # --- The inspection form on a phone ---------------------------------------------------
 
 
-def test_inspection_form_takes_photos_from_the_camera(client, inspector_a, template):
+def test_inspection_form_takes_several_photos_per_item(client, inspector_a, template):
     client.force_login(inspector_a)
     body = client.get(
         reverse("inspections:inspection-create"), {"template": template.pk}
     ).content.decode()
-    assert 'accept="image/*"' in body and "capture=" in body
+    assert 'accept="image/*"' in body and "multiple" in body
     assert 'name="viewport"' in body
     assert body.count('type="file"') == template.items.count()
 
@@ -286,16 +286,17 @@ def test_inspector_records_a_failed_item_and_turns_it_into_a_hazard(
     for item in items:
         data[f"result_{item.pk}"] = "fail" if item.order == 1 else "pass"
     data[f"note_{items[0].pk}"] = "安全出口堆放纸箱"
-    data[f"photo_{items[0].pk}"] = png_upload()
+    data[f"photos_{items[0].pk}"] = png_upload()
     client.force_login(inspector_a)
     response = client.post(
         reverse("inspections:inspection-create") + f"?template={template.pk}", data
     )
     inspection = Inspection.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == inspection.get_absolute_url()
+    # The failed item waits as a draft hazard: the inspector is sent to confirm it.
+    assert response["Location"] == reverse("inspections:inspection-drafts", args=[inspection.pk])
     failed = inspection.answers.get(result=InspectionAnswer.Result.FAIL)
-    assert failed.photo
+    assert failed.photos.count() == 1
 
     form_page = client.get(reverse("inspections:answer-hazard", args=[failed.pk]))
     assert form_page.context["form"].initial["description"] == "疏散通道是否畅通：安全出口堆放纸箱"
@@ -309,6 +310,9 @@ def test_inspector_records_a_failed_item_and_turns_it_into_a_hazard(
     hazard = Hazard.objects.get()
     assert response["Location"] == hazard.get_absolute_url()
     assert hazard.answer == failed and hazard.photos.count() == 1
+    # Registered through the full form, the item's draft is decided with it.
+    failed.hazard_draft.refresh_from_db()
+    assert failed.hazard_draft.status == "confirmed" and failed.hazard_draft.hazard == hazard
 
 
 def test_enforcement_visit_with_one_inspector_shows_the_error_beside_the_field(
