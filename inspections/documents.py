@@ -1,5 +1,6 @@
-"""Document kinds of the inspections app: one PDF per hazard with its whole history
-and photos (一患一档), rendered by the documents worker."""
+"""Document kinds of the inspections app, made by the documents worker: one PDF per
+hazard with its whole history and photos (一患一档), and the exports of the ledger
+(Excel and PDF) and of the quarterly statistics table (``inspections.exports``)."""
 
 import base64
 import io
@@ -72,6 +73,45 @@ def register() -> None:
             context=hazard_dossier_context,
             filename=hazard_dossier_filename,
             permission="inspections.view_hazard",
+        )
+    )
+    from inspections import exports
+
+    common = {"model": "org.User", "permission": "inspections.view_hazard"}
+    register_document_kind(
+        DocumentKind(
+            code="ledger_xlsx",
+            label=_("Hazard ledger (Excel)"),
+            parameters=exports.ledger_parameters,
+            describe=exports.ledger_filters_described,
+            filename=exports.ledger_filename,
+            write=exports.write_ledger_xlsx_export,
+            extension="xlsx",
+            **common,
+        )
+    )
+    register_document_kind(
+        DocumentKind(
+            code="ledger_pdf",
+            label=_("Hazard ledger (PDF)"),
+            template="inspections/pdf/ledger.html",
+            parameters=exports.ledger_parameters,
+            describe=exports.ledger_filters_described,
+            filename=exports.ledger_filename,
+            write=exports.write_ledger_pdf_export,
+            **common,
+        )
+    )
+    register_document_kind(
+        DocumentKind(
+            code="quarterly_xlsx",
+            label=_("Quarterly statistics (Excel)"),
+            parameters=exports.quarterly_parameters,
+            describe=exports.quarterly_described,
+            filename=exports.quarterly_filename,
+            write=exports.write_quarterly_xlsx_export,
+            extension="xlsx",
+            **common,
         )
     )
 

@@ -1,15 +1,22 @@
-"""Exports of the ledger (台账) and the statistics: Excel written by XlsxWriter in
-constant-memory mode (one row in memory at a time, so 100,000 rows fit), and the
-ledger as a landscape PDF. The querysets come from scoped selectors."""
+"""Exports of the ledger (台账) and the statistics, made by the documents worker as jobs
+with progress (``safetyzone.documents``; the kinds are registered in
+``inspections.documents``): Excel written by XlsxWriter in constant-memory mode (one row
+in memory at a time, so 100,000 rows fit), and the ledger as a landscape PDF rendered a
+chunk of rows at a time. The rows come from the requester's scoped selector, narrowed
+by the ledger's own filter set (``HazardFilter``)."""
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
+from itertools import islice
+from types import SimpleNamespace
 from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +24,9 @@ from inspections.models import Hazard, HazardLevel
 from inspections.selectors import hazards as hazard_selectors
 from safetyzone.documents.spreadsheets import SafeWorkbook, new_workbook
 
-# Rows of the PDF ledger; beyond it the office uses the Excel export.
-PDF_LEDGER_LIMIT = 500
+# Rows of the PDF rendered at once: WeasyPrint lays out a whole document in memory, so
+# the ledger is rendered in pieces of this many rows and the pieces joined.
+PDF_CHUNK_ROWS = 1000
 
 
 def ledger_columns() -> list[tuple[str, int]]:
@@ -38,6 +46,12 @@ def ledger_columns() -> list[tuple[str, int]]:
         (_("Listed supervision"), 10),
         (_("Recurrence"), 8),
         (_("Closed at"), 18),
+        # The rectification plan's five implementations (五落实).
+        (_("Responsibility"), 18),
+        (_("Measures"), 36),
+        (_("Funds (yuan)"), 12),
+        (_("Time limit"), 12),
+        (_("Contingency plan"), 30),
     ]
 
 
@@ -72,6 +86,11 @@ def ledger_rows(hazards: QuerySet[Hazard], today: date | None = None) -> Iterato
         supervised,
         recurrence,
         closed_at,
+        responsibility,
+        measures,
+        funds,
+        time_limit,
+        contingency,
     ) in values:
         # The rule of Hazard.is_overdue, without building the instance.
         overdue = status in open_statuses and today > deadline
@@ -91,53 +110,59 @@ def ledger_rows(hazards: QuerySet[Hazard], today: date | None = None) -> Iterato
             yes if supervised else no,
             yes if recurrence else no,
             closed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if closed_at else "",
+            responsibility,
+            measures,
+            float(funds) if isinstance(funds, Decimal) else funds,
+            time_limit,
+            contingency,
         ]
-
-
-def _xlsx_response(path: str, filename: str) -> FileResponse:
-    handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-    os.unlink(path)  # the open handle keeps the data until the response is sent
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
 
 
 def _new_workbook() -> tuple[SafeWorkbook, str]:
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
-    workbook = new_workbook(
+    return _workbook_at(path), path
+
+
+def _workbook_at(path: str) -> SafeWorkbook:
+    return new_workbook(
         path,
         constant_memory=True,
         default_date_format="yyyy-mm-dd",
         tmpdir=tempfile.gettempdir(),
     )
-    return workbook, path
 
 
 def write_ledger_xlsx(
-    hazards: QuerySet[Hazard] | Iterable[Sequence[Any]], path: str | None = None
+    hazards: QuerySet[Hazard] | Iterable[Sequence[Any]],
+    path: str | None = None,
+    *,
+    progress: Any = None,
+    described: str = "",
 ) -> str:
     """Write the ledger to an .xlsx file and return its path. ``hazards`` is a queryset
     (its rows stream from the database in chunks, see ``ledger_rows``) or rows of cells
-    already made; either way they go to the file one at a time."""
-    if path is None:
+    already made; either way they go to the file one at a time. ``progress`` (a job's
+    ``Progress``) is told the rows done after each chunk; ``described`` (the filters in
+    words) goes in the title row."""
+    workbook = _workbook_at(path) if path else None
+    if workbook is None:
         workbook, path = _new_workbook()
-    else:
-        workbook = new_workbook(path, constant_memory=True, default_date_format="yyyy-mm-dd")
     sheet = workbook.add_worksheet(_("Hazard ledger")[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
     title = workbook.add_format({"bold": True, "font_size": 14})
+    money = workbook.add_format({"num_format": "#,##0.00"})
     columns = ledger_columns()
+    funds_column = len(columns) - 3
     for index, (_label, width) in enumerate(columns):
-        sheet.set_column(index, index, width)
+        sheet.set_column(index, index, width, money if index == funds_column else None)
     # Constant-memory mode writes row by row: the title row, the header, then the data.
     sheet.write(0, 0, _("Hazard ledger"), title)
     sheet.write(
         0, 5, _("Exported at %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
     )
+    if described:
+        sheet.write(0, 7, described)
     for index, (label, _width) in enumerate(columns):
         sheet.write(1, index, label, header)
     rows = ledger_rows(hazards) if isinstance(hazards, QuerySet) else hazards
@@ -145,48 +170,160 @@ def write_ledger_xlsx(
     for row in rows:
         sheet.write_row(row_number, 0, row)
         row_number += 1
+        if progress is not None and (row_number - 2) % LEDGER_CHUNK_SIZE == 0:
+            progress.advance(row_number - 2)
+    if progress is not None:
+        progress.advance(row_number - 2)
     sheet.freeze_panes(2, 1)
     sheet.autofilter(1, 0, max(row_number - 1, 1), len(columns) - 1)
     workbook.close()
     return path
 
 
-def ledger_xlsx_response(hazards: QuerySet[Hazard]) -> FileResponse:
-    path = write_ledger_xlsx(hazards)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return _xlsx_response(path, _("Hazard ledger") + f"-{stamp}.xlsx")
+# --- The ledger's filters, as an export's parameters ------------------------------------
 
 
-def ledger_pdf_response(hazards: QuerySet[Hazard], *, filters: dict[str, Any]) -> HttpResponse:
-    """The ledger as a landscape PDF table (the first PDF_LEDGER_LIMIT rows)."""
-    from safetyzone.documents.rendering import render_pdf
+def ledger_filterset(user, data: Mapping[str, Any] | None):
+    """The ledger page's own filter set (``HazardFilter``) over what ``user`` sees: its
+    choices scoped to them, as on the page."""
+    from inspections.filters import HazardFilter
 
+    return HazardFilter(
+        data or None,
+        queryset=hazard_selectors.hazard_list(user=user),
+        request=SimpleNamespace(user=user),
+    )
+
+
+def _checked(user, data: Mapping[str, Any] | None):
+    filterset = ledger_filterset(user, data)
+    if filterset.is_bound and not filterset.is_valid():
+        raise ValidationError(
+            {name: list(errors) for name, errors in filterset.form.errors.items()}
+        )
+    return filterset
+
+
+def ledger_parameters(user, query: Mapping[str, Any]) -> dict[str, str]:
+    """The ledger filters of ``query`` (the page's query string) that ``user`` may use,
+    as the strings given: what an export job keeps, checked again when it runs. A filter
+    the filter set refuses (another unit) is a ``ValidationError``."""
+    filterset = _checked(user, query)
+    return {
+        name: str(query.get(name))
+        for name in filterset.filters
+        if query.get(name) not in (None, "")
+    }
+
+
+def ledger_hazards(user, parameters: Mapping[str, Any]) -> QuerySet[Hazard]:
+    """The hazards of the ledger ``user`` sees, narrowed by ``parameters``."""
+    filterset = _checked(user, parameters)
+    return filterset.qs if filterset.is_bound else filterset.queryset
+
+
+def ledger_filters_described(user, parameters: Mapping[str, Any]) -> str:
+    """The ledger's filters in words, by the filter form's labels and the choices'
+    labels ("Level: Major hazard; Status: Rectifying"), not as a query string."""
+    try:
+        filterset = _checked(user, parameters)
+    except ValidationError:
+        return ""
+    if not filterset.is_bound:
+        return ""
+    form = filterset.form
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        if isinstance(value, bool):
+            text = _("Yes") if value else _("No")
+        elif isinstance(field, forms.ModelChoiceField):
+            text = str(value)
+        elif isinstance(field, forms.ChoiceField):
+            text = str(dict(field.choices).get(value, value))
+        elif isinstance(value, date):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        label = field.label or name
+        parts.append(_("%(label)s: %(value)s") % {"label": label, "value": text})
+    return _("; ").join(parts)
+
+
+def ledger_filename(user, parameters: Mapping[str, Any]) -> str:
+    return _("Hazard ledger") + f"-{timezone.localdate().strftime('%Y%m%d')}"
+
+
+# --- The export jobs' writers (run by the worker) ----------------------------------------
+
+
+def write_ledger_xlsx_export(user, parameters, progress, path: str) -> None:
+    hazards = ledger_hazards(user, parameters)
+    progress.start(hazards.count())
+    write_ledger_xlsx(
+        hazards,
+        path,
+        progress=progress,
+        described=ledger_filters_described(user, parameters),
+    )
+
+
+def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[list[list[Any]]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def write_ledger_pdf_export(user, parameters, progress, path: str) -> None:
+    """The ledger as a landscape PDF of every row asked for. WeasyPrint lays out a whole
+    document in memory, so it renders PDF_CHUNK_ROWS rows at a time to a file of its
+    own; pypdf then joins the pieces. Memory follows the chunk, not the ledger."""
+    from pypdf import PdfReader, PdfWriter
+
+    from safetyzone.documents.rendering import html_to_pdf, render_html
+
+    hazards = ledger_hazards(user, parameters)
     total = hazards.count()
-    today = timezone.localdate()
-    rows = [(hazard, hazard.is_overdue(today)) for hazard in hazards[:PDF_LEDGER_LIMIT]]
-    described = []
-    for key, value in filters.items():
-        if value not in (None, ""):
-            described.append(f"{key}={value}")
-    pdf = render_pdf(
-        "inspections/pdf/ledger.html",
-        {
-            "rows": rows,
-            "total": total,
-            "limit": PDF_LEDGER_LIMIT,
-            "truncated": total > PDF_LEDGER_LIMIT,
-            "filters": "; ".join(described),
-            "generated_at": timezone.localtime(),
-        },
-    )
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(
-        True, _("Hazard ledger") + f"-{stamp}.pdf"
-    )
-    return response
+    progress.start(total)
+    context = {
+        "total": total,
+        "filters": ledger_filters_described(user, parameters),
+        "generated_at": timezone.localtime(),
+        "yes": _("Yes"),
+        "major": str(HazardLevel.MAJOR.label),
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        parts: list[str] = []
+        done = pages = 0
+        chunks = _chunks(ledger_rows(hazards), PDF_CHUNK_ROWS) if total else iter([[]])
+        for chunk in chunks:
+            html = render_html(
+                "inspections/pdf/ledger.html",
+                {
+                    **context,
+                    "rows": chunk,
+                    "first_number": done + 1,
+                    "first_page": pages + 1,
+                    "is_first": not parts,
+                },
+            )
+            part = os.path.join(directory, f"{len(parts):05d}.pdf")
+            with open(part, "wb") as handle:
+                handle.write(html_to_pdf(html))
+            parts.append(part)
+            pages += len(PdfReader(part).pages)
+            done += len(chunk)
+            progress.advance(done)
+        if len(parts) == 1:
+            os.replace(parts[0], path)
+            return
+        writer = PdfWriter()
+        for part in parts:
+            writer.append(part)
+        with open(path, "wb") as handle:
+            writer.write(handle)
+        writer.close()
 
 
 def quarterly_columns() -> list[tuple[str, str]]:
@@ -204,8 +341,10 @@ def quarterly_columns() -> list[tuple[str, str]]:
     ]
 
 
-def write_quarterly_xlsx(table: dict[str, Any]) -> str:
-    workbook, path = _new_workbook()
+def write_quarterly_xlsx(table: dict[str, Any], path: str | None = None) -> str:
+    workbook = _workbook_at(path) if path else None
+    if workbook is None:
+        workbook, path = _new_workbook()
     sheet = workbook.add_worksheet(_("Quarterly statistics")[:31])
     bold = workbook.add_format({"bold": True})
     header = workbook.add_format(
@@ -257,7 +396,39 @@ def write_quarterly_xlsx(table: dict[str, Any]) -> str:
     return path
 
 
-def quarterly_xlsx_response(table: dict[str, Any]) -> FileResponse:
-    path = write_quarterly_xlsx(table)
-    name = _("Quarterly statistics") + f"-{table['year']}Q{table['quarter']}.xlsx"
-    return _xlsx_response(path, name)
+def quarterly_parameters(user, query: Mapping[str, Any]) -> dict[str, int]:
+    """The year and quarter of ``query``; the quarter just ended when it names none."""
+    from inspections.forms.statistics import QuarterForm
+
+    if not query.get("year") and not query.get("quarter"):
+        today = timezone.localdate()
+        previous = (today.month - 1) // 3
+        return (
+            {"year": today.year, "quarter": previous}
+            if previous
+            else {"year": today.year - 1, "quarter": 4}
+        )
+    form = QuarterForm(query)
+    if not form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    return {"year": form.cleaned_data["year"], "quarter": form.cleaned_data["quarter"]}
+
+
+def quarterly_described(user, parameters: Mapping[str, Any]) -> str:
+    return _("%(year)d Q%(quarter)d") % parameters
+
+
+def quarterly_filename(user, parameters: Mapping[str, Any]) -> str:
+    return _("Quarterly statistics") + f"-{parameters['year']}Q{parameters['quarter']}"
+
+
+def write_quarterly_xlsx_export(user, parameters, progress, path: str) -> None:
+    from inspections.selectors import statistics as statistics_selectors
+
+    table = statistics_selectors.quarterly_table(
+        user=user, year=int(parameters["year"]), quarter=int(parameters["quarter"])
+    )
+    rows = len(table["rows"])
+    progress.start(rows)
+    write_quarterly_xlsx(table, path)
+    progress.advance(rows)

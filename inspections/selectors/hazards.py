@@ -58,9 +58,10 @@ def overdue_q(today: dt.date | None = None) -> Q:
 # --- Hazards --------------------------------------------------------------------------
 
 
-# The columns of a ledger row, in the order of the ledger's export (``inspections.exports``
-# reads them as plain values)...
-LEDGER_COLUMNS = (
+# The columns of a ledger row as the ledger page and the API list read them, for
+# ``QuerySet.only()`` (with the API row's last change): not a hazard's plan, supervision
+# and history, nor the related records' other columns...
+_LEDGER_ROW = (
     "code",
     "enterprise__name",
     "place",
@@ -76,10 +77,18 @@ LEDGER_COLUMNS = (
     "is_recurrence",
     "closed_at",
 )
-# ...and, with the API row's last change, what the ledger page and the API list read, for
-# ``QuerySet.only()``: not a hazard's plan, supervision and history, nor the related
-# records' other columns.
-LEDGER_ROW_COLUMNS = (*LEDGER_COLUMNS, "updated_at")
+LEDGER_ROW_COLUMNS = (*_LEDGER_ROW, "updated_at")
+# ...and the columns of the ledger's export (``inspections.exports`` reads them as plain
+# values), in its order: the row, then the rectification plan's "five implementations"
+# (五落实: responsibility, measures, funds, time limit, contingency plan).
+LEDGER_COLUMNS = (
+    *_LEDGER_ROW,
+    "plan_responsibility",
+    "plan_measures",
+    "plan_funds",
+    "plan_time_limit",
+    "plan_contingency",
+)
 
 
 def hazard_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Hazard]:

@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inspections import exports
 from inspections.filters import HazardFilter
 from inspections.forms.hazards import (
     HazardChangeDecideForm,
@@ -284,18 +284,21 @@ def hazard_photo(request: HttpRequest, pk: int) -> FileResponse:
     return protected_file_response(photo.image, label=photo.original_name)
 
 
-@login_required
-@require_GET
-@permission_required("inspections.view_hazard", raise_exception=True)
-def ledger_xlsx(request: HttpRequest) -> FileResponse:
-    _form, hazards = _ledger(request)
-    return exports.ledger_xlsx_response(hazards)
+def _to_export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The old download links: an export is a document job now (its page shows the
+    filters and the button that queues it)."""
+    url = reverse("documents:export", args=[kind])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @login_required
 @require_GET
-@permission_required("inspections.view_hazard", raise_exception=True)
+def ledger_xlsx(request: HttpRequest) -> HttpResponse:
+    return _to_export(request, "ledger_xlsx")
+
+
+@login_required
+@require_GET
 def ledger_pdf(request: HttpRequest) -> HttpResponse:
-    form, hazards = _ledger(request)
-    given = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return exports.ledger_pdf_response(hazards, filters=given)
+    return _to_export(request, "ledger_pdf")

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inspections import exports
 from inspections.charts import statistics_charts
 from inspections.forms.statistics import QuarterForm
 from inspections.selectors import statistics as statistics_selectors
@@ -98,8 +97,8 @@ def quarterly_file(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@permission_required("inspections.view_hazard", raise_exception=True)
 def quarterly_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, year, quarter = _quarter(request)
-    table = statistics_selectors.quarterly_table(user=request.user, year=year, quarter=quarter)
-    return exports.quarterly_xlsx_response(table)
+    """The old download link: the table is a document job now."""
+    url = reverse("documents:export", args=["quarterly_xlsx"])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)

@@ -10,9 +10,12 @@ from .registry import get_document_kind
 
 class GeneratedDocument(models.Model):
     """A document the office asked the system to produce (a unit's profile sheet, a
-    meeting notice...) as a PDF: one job of the worker, its state and, once done, its
-    file. The file lives under MEDIA_ROOT and is only ever served by a view that checks
-    the reader's scope."""
+    meeting notice, an export of the ledger...) as a PDF or an Excel file: one job of
+    the worker, its state, its progress and, once done, its file. The file lives under
+    MEDIA_ROOT and is only ever served by a view that checks the reader's scope.
+
+    An export is made from its requester (the subject: their scope decides the rows)
+    and ``parameters`` (the filters, as the query string gave them)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -45,6 +48,11 @@ class GeneratedDocument(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # A digest of ``parameters``: one active job per subject and set of parameters.
+    parameters_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
     filename = models.CharField(_("file name"), max_length=200)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/", max_length=255, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -63,14 +71,19 @@ class GeneratedDocument(models.Model):
             # A second request while a job is queued or running gets that job: no code
             # path, however concurrent, can start a second one for the same subject.
             models.UniqueConstraint(
-                fields=["kind", "content_type", "object_id"],
+                fields=["kind", "content_type", "object_id", "parameters_key"],
                 condition=Q(status__in=["queued", "running"]),
-                name="documents_one_active_job_per_subject",
+                name="documents_one_active_job_per_request",
                 violation_error_message=_("This document is already being generated."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="done") | ~Q(file=""),
                 name="documents_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_total__isnull=True)
+                | Q(progress_done__lte=F("progress_total")),
+                name="documents_progress_within_total",
             ),
             models.CheckConstraint(
                 condition=Q(started_at__isnull=True)
@@ -101,6 +114,15 @@ class GeneratedDocument(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def percent(self) -> int | None:
+        """How far the job is, 0 to 100; None while the worker has not counted the rows."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.progress_total:
+            return None
+        return min(100, self.progress_done * 100 // self.progress_total)
 
     @property
     def is_downloadable(self) -> bool:

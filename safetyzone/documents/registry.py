@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.utils.functional import Promise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DocumentKind:
     """One kind of generated document.
 
@@ -31,19 +31,41 @@ class DocumentKind:
     request queues nothing.
     ``subject_related`` names the subject's relations that ``unit``, ``filename`` and
     ``refuse`` read: a request fetches them with the subject, in one query.
+
+    An export (a ledger, a statistics table) is made from its requester, whose scope
+    decides the rows (``model`` is "org.User"), and from parameters (the filters of the
+    page it was asked from). ``parameters(user, query)`` checks the query and returns
+    the parameters as JSON-able values (a ``ValidationError`` for a bad filter);
+    ``filename(user, parameters)`` names it, and ``write(user, parameters, progress,
+    path)`` writes the file at ``path`` in the worker, telling ``progress`` (see
+    ``services.Progress``) how far it is; ``describe(user, parameters)`` says the
+    parameters in words ("Level: Major hazard"). ``extension`` is the file's type
+    ("pdf", "xlsx").
     """
 
     code: str
     label: str | Promise
-    template: str
     model: str
-    context: Callable[[Any], dict[str, Any]]
+    template: str = ""
+    context: Callable[[Any], dict[str, Any]] | None = None
     filename: Callable[[Any], str]
     unit: Callable[[Any], Any] | None = None
     permission: str = ""
     read_permission: str = ""
     refuse: Callable[[Any], str | None] | None = None
     subject_related: tuple[str, ...] = ()
+    parameters: Callable[[Any, Any], dict[str, Any]] | None = None
+    write: Callable[[Any, dict[str, Any], Any, str], None] | None = None
+    describe: Callable[[Any, dict[str, Any]], str] | None = None
+    extension: str = "pdf"
+
+    @property
+    def is_export(self) -> bool:
+        return self.parameters is not None
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES.get(self.extension, "application/octet-stream")
 
     def get_model(self) -> type[Model]:
         return apps.get_model(self.model)
@@ -67,6 +89,11 @@ class DocumentKind:
             owner = getattr(owner, part)
         return owner
 
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 _KINDS: dict[str, DocumentKind] = {}
 

@@ -17,6 +17,11 @@ class GeneratedDocumentSerializer(ModelSerializer):
     subject_type = serializers.SerializerMethodField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     download_url = serializers.SerializerMethodField()
+    percent = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("How far the job is, 0 to 100; null until its rows are counted."),
+    )
 
     class Meta:
         model = GeneratedDocument
@@ -30,6 +35,10 @@ class GeneratedDocumentSerializer(ModelSerializer):
             "unit_name",
             "requested_by",
             "status",
+            "parameters",
+            "progress_done",
+            "progress_total",
+            "percent",
             "filename",
             "error",
             "duration",
@@ -86,3 +95,23 @@ class DocumentRequestSerializer(serializers.Serializer):
                     {"subject_type": _("Documents of this kind are made from %s.") % expected}
                 )
         return attrs
+
+
+class DocumentExportSerializer(serializers.Serializer):
+    """Shape only: the kind's filter form checks the parameters in the user's scope."""
+
+    kind = serializers.ChoiceField(choices=[])
+    parameters = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text=gettext_lazy(
+            "The export's filters by the names of the list they come from (the ledger's: "
+            "level, status, unit...; the quarterly table's: year, quarter)."
+        ),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["kind"].choices = [(k.code, str(k.label)) for k in document_kinds() if k.is_export]
+        return fields

@@ -1,27 +1,33 @@
 """Changes of state for generated documents: a request, and the rendering the worker
 does for it."""
 
+import hashlib
+import json
 import logging
+import os
 import re
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safetyzone.org.models import User
-from safetyzone.org.scoping import scope_queryset, sees_all_units
+from safetyzone.org.scoping import require_record, scope_queryset, sees_all_units
 
 from .models import GeneratedDocument
-from .registry import DocumentKind, get_document_kind
+from .registry import DocumentKind, document_kinds, get_document_kind
 
 logger = logging.getLogger(__name__)
 
@@ -31,19 +37,32 @@ logger = logging.getLogger(__name__)
 ACTIVE_JOB_ABANDONED_AFTER = timedelta(minutes=15)
 ERROR_MAX_LENGTH = 2000
 # The rendering task's hard time limit, in seconds (tasks.py): a claim older than this
-# (plus a margin) is a dead worker's.
+# (plus a margin) is a dead worker's. An export (the whole ledger: 100,000 rows, or a PDF
+# of thousands of pages) takes minutes: its task has the longest limit any task has.
 RENDER_TIME_LIMIT = 180
+EXPORT_TIME_LIMIT = 600
+# Progress is written at most this many times a job (each twentieth of the rows), not
+# per row nor per chunk: a writer may tell it as often as it likes.
+PROGRESS_STEPS = 20
 
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
-def _safe_filename(name: str) -> str:
-    name = _UNSAFE_FILENAME.sub("_", name).strip(" .") or "document.pdf"
-    if not name.lower().endswith(".pdf"):
-        name += ".pdf"
+def _safe_filename(name: str, extension: str = "pdf") -> str:
+    suffix = "." + extension
+    name = _UNSAFE_FILENAME.sub("_", name).strip(" .") or "document" + suffix
+    if not name.lower().endswith(suffix):
+        name += suffix
     if len(name) > 150:
-        name = name[:146] + ".pdf"
+        name = name[: 150 - len(suffix)] + suffix
     return name
+
+
+def _parameters_key(parameters: dict[str, Any]) -> str:
+    if not parameters:
+        return ""
+    text = json.dumps(parameters, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _subject_in_scope(*, user: User, kind: DocumentKind, subject: Model) -> bool:
@@ -55,12 +74,13 @@ def _subject_in_scope(*, user: User, kind: DocumentKind, subject: Model) -> bool
     return scope_queryset(model._default_manager.filter(pk=subject.pk), user).exists()
 
 
-def _active_job(*, kind: str, content_type: ContentType, object_id: int):
+def _active_job(*, kind: str, content_type: ContentType, object_id: int, parameters_key: str):
     return (
         GeneratedDocument.objects.filter(
             kind=kind,
             content_type=content_type,
             object_id=object_id,
+            parameters_key=parameters_key,
             status__in=GeneratedDocument.ACTIVE_STATUSES,
         )
         .order_by("-created_at", "-pk")
@@ -97,6 +117,9 @@ def document_request_get_or_create(
         doc_kind = get_document_kind(kind)
     except LookupError:
         raise ValidationError({"kind": _("Unknown document kind.")}) from None
+    if doc_kind.is_export:
+        # An export is made from its requester's own scope, never from a subject named.
+        raise ValidationError({"kind": _("Documents of this kind are exports.")})
     if not _subject_in_scope(user=user, kind=doc_kind, subject=subject):
         raise type(subject).DoesNotExist("The subject is not visible to this user.")
     if doc_kind.permission and not user.has_perm(doc_kind.permission):
@@ -104,14 +127,60 @@ def document_request_get_or_create(
     if doc_kind.refuse is not None and (reason := doc_kind.refuse(subject)):
         raise ValidationError(reason, code="refused")
 
+    return _queue(user=user, doc_kind=doc_kind, subject=subject)
+
+
+def document_export_request(*, user: User, kind: str, query: Any) -> tuple[GeneratedDocument, bool]:
+    """Queue an export of ``kind`` (a ledger, a statistics table) made from what ``user``
+    sees, narrowed by ``query`` (the page's query string, checked by the kind's filter
+    form), or return the same export already queued or running. Returns ``(document,
+    created)``. A bad filter is a ``ValidationError``; the worker reads the rows through
+    the requester's scope when it writes the file."""
+    try:
+        doc_kind = get_document_kind(kind)
+    except LookupError:
+        raise ValidationError({"kind": _("Unknown document kind.")}) from None
+    if not doc_kind.is_export:
+        raise ValidationError({"kind": _("Documents of this kind are not exports.")})
+    if doc_kind.permission and not user.has_perm(doc_kind.permission):
+        raise PermissionDenied
+    if user.unit_id is None:
+        raise ValidationError(_("Only a person of a unit can export."), code="no_unit")
+    parameters = doc_kind.parameters(user, query)
+    return _queue(user=user, doc_kind=doc_kind, subject=user, parameters=parameters)
+
+
+def _queue(
+    *,
+    user: User,
+    doc_kind: DocumentKind,
+    subject: Model,
+    parameters: dict[str, Any] | None = None,
+) -> tuple[GeneratedDocument, bool]:
+    """Insert the job and send its task once it commits; the job already active for the
+    same subject and parameters when there is one."""
+    kind = doc_kind.code
+    parameters = parameters or {}
     content_type = ContentType.objects.get_for_model(subject)
-    lookup = {"kind": kind, "content_type": content_type, "object_id": subject.pk}
+    lookup = {
+        "kind": kind,
+        "content_type": content_type,
+        "object_id": subject.pk,
+        "parameters_key": _parameters_key(parameters),
+    }
+    if doc_kind.is_export:
+        filename = doc_kind.filename(subject, parameters)
+        owner = {"unit_id": subject.unit_id}  # the requester's unit: no query
+    else:
+        filename = doc_kind.filename(subject)
+        owner = {"unit": doc_kind.unit_of(subject)}
     document = GeneratedDocument(
         **lookup,
-        unit=doc_kind.unit_of(subject),
+        **owner,
+        parameters=parameters,
         requested_by=user,
         status=GeneratedDocument.Status.QUEUED,
-        filename=_safe_filename(doc_kind.filename(subject)),
+        filename=_safe_filename(filename, doc_kind.extension),
     )
     # The related objects are rows just read: no query to check that they exist. The
     # partial unique constraint is checked by the database on insert.
@@ -140,11 +209,19 @@ def document_request_get_or_create(
     else:
         raise IntegrityError(f"No {kind} job could be queued for {subject!r}") from failure
 
-    from .tasks import render_document_task
-
     document_id = document.pk
-    transaction.on_commit(lambda: render_document_task.delay(document_id))
+    transaction.on_commit(lambda: _enqueue(document_id, export=doc_kind.is_export))
     return document, True
+
+
+def _enqueue(document_id: int, *, export: bool) -> None:
+    from .tasks import export_document_task, render_document_task
+
+    (export_document_task if export else render_document_task).delay(document_id)
+
+
+def _export_kinds() -> list[str]:
+    return [kind.code for kind in document_kinds() if kind.is_export]
 
 
 def document_request(*, user: User, kind: str, subject: Model) -> GeneratedDocument:
@@ -168,10 +245,19 @@ def _commit_without_waiting_for_the_disk() -> Iterator[None]:
         yield
 
 
-def _claim_stale_before(now: datetime) -> datetime:
+def _claim_stale_before(now: datetime, *, export: bool = False) -> datetime:
     """A running job claimed before this is a dead worker's: the task's hard time limit
     has stopped any live rendering by then."""
-    return now - timedelta(seconds=RENDER_TIME_LIMIT + settings.WORKER_RECLAIM_MARGIN_SECONDS)
+    limit = EXPORT_TIME_LIMIT if export else RENDER_TIME_LIMIT
+    return now - timedelta(seconds=limit + settings.WORKER_RECLAIM_MARGIN_SECONDS)
+
+
+def _stale_claim_q(now: datetime) -> Q:
+    """Running jobs whose claim is a dead worker's, each by its own task's limit."""
+    exports = _export_kinds()
+    return Q(kind__in=exports, started_at__lt=_claim_stale_before(now, export=True)) | (
+        ~Q(kind__in=exports) & Q(started_at__lt=_claim_stale_before(now))
+    )
 
 
 def _claim(document: GeneratedDocument, *, takeover: bool = False) -> bool:
@@ -180,9 +266,7 @@ def _claim(document: GeneratedDocument, *, takeover: bool = False) -> bool:
     time limit, or ``takeover``: the broker handed the message back after its worker
     died), never while another worker is rendering it."""
     now = timezone.now()
-    dead = (
-        Q() if takeover else Q(started_at__isnull=True) | Q(started_at__lt=_claim_stale_before(now))
-    )
+    dead = Q() if takeover else Q(started_at__isnull=True) | _stale_claim_q(now)
     claimable = Q(status=GeneratedDocument.Status.QUEUED) | (
         Q(status=GeneratedDocument.Status.RUNNING) & dead
     )
@@ -203,6 +287,51 @@ def _claim(document: GeneratedDocument, *, takeover: bool = False) -> bool:
     return bool(claimed)
 
 
+class Progress:
+    """How far a running job is, as its writer tells it (rows done of rows in all).
+
+    The writer calls ``start(total)`` once it has counted its rows and ``advance(done)``
+    as it goes (after each chunk, say); a write reaches the database only when another
+    twentieth is done (``PROGRESS_STEPS``), so a job writes its progress at most about
+    twenty times whatever its size. Only under the worker's own claim: a job handed to
+    another worker is left alone."""
+
+    def __init__(self, document: GeneratedDocument | None = None) -> None:
+        self.document = document
+        self.total: int | None = None
+        self.done = 0
+        self.writes = 0
+        self._step = -1
+
+    def start(self, total: int) -> None:
+        self.total = max(total, 0)
+        self.done = 0
+        self._write()
+
+    def advance(self, done: int) -> None:
+        if self.total is None:
+            return
+        self.done = min(done, self.total)
+        step = self.done * PROGRESS_STEPS // self.total if self.total else PROGRESS_STEPS
+        if step > self._step:
+            self._write()
+
+    def _write(self) -> None:
+        total = self.total or 0
+        self._step = self.done * PROGRESS_STEPS // total if total else PROGRESS_STEPS
+        document = self.document
+        if document is None or document.pk is None:
+            return
+        self.writes += 1
+        document.progress_done, document.progress_total = self.done, self.total
+        with _commit_without_waiting_for_the_disk():
+            GeneratedDocument.objects.filter(
+                pk=document.pk,
+                status=GeneratedDocument.Status.RUNNING,
+                started_at=document.started_at,
+            ).update(progress_done=self.done, progress_total=self.total)
+
+
 def document_file_render(*, kind: str, subject: Model) -> bytes:
     """The file of a document of ``kind`` made from ``subject``: its template with its
     context, through WeasyPrint. What the worker stores; it changes no state."""
@@ -213,22 +342,58 @@ def document_file_render(*, kind: str, subject: Model) -> bytes:
     return render_pdf(doc_kind.template, doc_kind.context(subject))
 
 
-def _render(document: GeneratedDocument) -> bytes:
+def document_export_write(
+    *,
+    kind: str,
+    user: User,
+    parameters: dict[str, Any],
+    path: str,
+    progress: Progress | None = None,
+) -> None:
+    """Write the export ``kind`` of what ``user`` sees, narrowed by ``parameters``, to
+    ``path`` (in the site's language, as a PDF is). It changes no state but the
+    progress."""
+    doc_kind = get_document_kind(kind)
+    with translation.override(settings.LANGUAGE_CODE):
+        doc_kind.write(user, parameters, progress or Progress(), path)
+
+
+def _render(document: GeneratedDocument, progress: Progress) -> File:
     subject = document.subject
     if subject is None:
         raise LookupError(_("The document's subject no longer exists."))
-    return document_file_render(kind=document.kind, subject=subject)
+    doc_kind = get_document_kind(document.kind)
+    if not doc_kind.is_export:
+        return ContentFile(document_file_render(kind=document.kind, subject=subject))
+    if not subject.is_active:
+        raise LookupError(_("The person who asked for this export can no longer sign in."))
+    fd, path = tempfile.mkstemp(suffix="." + doc_kind.extension)
+    os.close(fd)
+    try:
+        document_export_write(
+            kind=document.kind,
+            user=subject,
+            parameters=document.parameters,
+            path=path,
+            progress=progress,
+        )
+        # Opened, then unlinked: the open handle keeps the data until it is stored.
+        handle = open(path, "rb")  # noqa: SIM115 - closed once stored
+    finally:
+        os.unlink(path)
+    return File(handle)
 
 
 def document_render(*, document: GeneratedDocument, takeover: bool = False) -> GeneratedDocument:
-    """Render ``document`` and store the PDF: running, then done or failed.
+    """Render ``document`` and store its file: running, then done or failed.
 
-    Runs in the worker, outside any transaction: a rendering takes seconds and must not
-    hold locks. Whatever goes wrong (a template error, a missing subject, the soft time
-    limit) is recorded on the document, which is never lost. A document that is no
-    longer queued, or that another worker is rendering, is left as it is. The result is
-    recorded only under this worker's own claim: a worker that finishes after its job
-    was handed back and claimed again (or abandoned) discards its file.
+    Runs in the worker, outside any transaction: a rendering takes seconds (an export
+    minutes) and must not hold locks. Whatever goes wrong (a template error, a missing
+    subject, the soft time limit) is recorded on the document, which is never lost. A
+    document that is no longer queued, or that another worker is rendering, is left as
+    it is. The result is recorded only under this worker's own claim: a worker that
+    finishes after its job was handed back and claimed again (or abandoned) discards
+    its file.
     """
     if not _claim(document, takeover=takeover):
         logger.info("Document %s is %s; not rendering it again", document.pk, document.status)
@@ -237,8 +402,12 @@ def document_render(*, document: GeneratedDocument, takeover: bool = False) -> G
     claim = document.started_at
     started = time.monotonic()
     try:
-        pdf = _render(document)
-        document.file.save(f"{document.kind}-{document.pk}.pdf", ContentFile(pdf), save=False)
+        content = _render(document, Progress(document))
+        extension = os.path.splitext(document.filename)[1] or ".pdf"
+        try:
+            document.file.save(f"{document.kind}-{document.pk}{extension}", content, save=False)
+        finally:
+            content.close()
     except Exception as exc:
         logger.exception("Rendering document %s failed", document.pk)
         document.status = GeneratedDocument.Status.FAILED
@@ -246,6 +415,8 @@ def document_render(*, document: GeneratedDocument, takeover: bool = False) -> G
     else:
         document.status = GeneratedDocument.Status.DONE
         document.error = ""
+        if document.progress_total is not None:
+            document.progress_done = document.progress_total
     document.duration = timedelta(seconds=time.monotonic() - started)
     document.finished_at = timezone.now()
     recorded = GeneratedDocument.objects.filter(
@@ -256,6 +427,7 @@ def document_render(*, document: GeneratedDocument, takeover: bool = False) -> G
         error=document.error,
         duration=document.duration,
         finished_at=document.finished_at,
+        progress_done=document.progress_done,
     )
     if not recorded:
         logger.warning("Document %s was handed to another worker; result discarded", document.pk)
@@ -265,42 +437,55 @@ def document_render(*, document: GeneratedDocument, takeover: bool = False) -> G
     return document
 
 
+def document_delete(*, actor: User, document: GeneratedDocument) -> None:
+    """Delete ``document`` and its file. Only the person who asked for it, or committee
+    staff, may; never a document of a unit the actor may not act for (the write rule:
+    refused as not found). The file goes once the deletion commits, so a rolled-back
+    deletion keeps it; a worker still rendering the job finds its claim gone and
+    discards what it made."""
+    require_record(actor, document)
+    if document.requested_by_id != actor.pk and not sees_all_units(actor):
+        raise PermissionDenied(_("Only the person who asked for a document may delete it."))
+    name, storage = document.file.name, document.file.storage
+    with transaction.atomic():
+        document.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+
+
 def documents_reclaim_stale(*, now: datetime | None = None) -> list[int]:
     """The periodic sweep (every minute): a job still running although its claim is
     older than the task's time limit plus WORKER_RECLAIM_MARGIN_SECONDS belongs to a
     dead worker. It is handed back (queued, enqueued after commit), or failed for good
     when it was requested longer ago than ACTIVE_JOB_ABANDONED_AFTER (a job that kills
     its worker every time is not retried forever). Returns the ids handed back."""
-    from .tasks import render_document_task
-
     now = now or timezone.now()
+    exports = set(_export_kinds())
     with transaction.atomic():
         stuck = list(
             GeneratedDocument.objects.select_for_update(skip_locked=True)
-            .filter(
-                status=GeneratedDocument.Status.RUNNING, started_at__lt=_claim_stale_before(now)
-            )
-            .values_list("pk", "created_at")
+            .filter(_stale_claim_q(now), status=GeneratedDocument.Status.RUNNING)
+            .values_list("pk", "created_at", "kind")
         )
         too_old = now - ACTIVE_JOB_ABANDONED_AFTER
         GeneratedDocument.objects.filter(
-            pk__in=[pk for pk, created_at in stuck if created_at < too_old],
+            pk__in=[pk for pk, created_at, _kind in stuck if created_at < too_old],
             status=GeneratedDocument.Status.RUNNING,
         ).update(
             status=GeneratedDocument.Status.FAILED,
             error=_("The job did not finish in time and was abandoned."),
             finished_at=now,
         )
-        handed_back = [pk for pk, created_at in stuck if created_at >= too_old]
+        handed_back = [(pk, kind) for pk, created_at, kind in stuck if created_at >= too_old]
         # started_at stays: it is the dead worker's claim, which a late finish must match.
         GeneratedDocument.objects.filter(
-            pk__in=handed_back, status=GeneratedDocument.Status.RUNNING
+            pk__in=[pk for pk, _kind in handed_back], status=GeneratedDocument.Status.RUNNING
         ).update(status=GeneratedDocument.Status.QUEUED)
 
         def enqueue() -> None:
-            for document_id in handed_back:
-                render_document_task.delay(document_id)
+            for document_id, kind in handed_back:
+                _enqueue(document_id, export=kind in exports)
 
         if handed_back:
             transaction.on_commit(enqueue)
-    return handed_back
+    return [pk for pk, _kind in handed_back]

@@ -8,6 +8,16 @@ from .models import GeneratedDocument
 logger = logging.getLogger(__name__)
 
 
+def _render(task, document_id: int) -> None:
+    document = GeneratedDocument.objects.filter(pk=document_id).first()
+    if document is None:
+        logger.warning("Document %s no longer exists; nothing to render", document_id)
+        return
+    # Redis marks a message it hands back after its worker died.
+    takeover = bool((task.request.delivery_info or {}).get("redelivered"))
+    services.document_render(document=document, takeover=takeover)
+
+
 # A PDF takes seconds; the limits stop a runaway rendering. The soft limit raises inside
 # the rendering, which the service records as a failure.
 @shared_task(
@@ -18,13 +28,20 @@ logger = logging.getLogger(__name__)
     ignore_result=True,
 )
 def render_document_task(self, document_id: int) -> None:
-    document = GeneratedDocument.objects.filter(pk=document_id).first()
-    if document is None:
-        logger.warning("Document %s no longer exists; nothing to render", document_id)
-        return
-    # Redis marks a message it hands back after its worker died.
-    takeover = bool((self.request.delivery_info or {}).get("redelivered"))
-    services.document_render(document=document, takeover=takeover)
+    _render(self, document_id)
+
+
+# An export (the whole ledger as Excel or PDF) takes minutes: the same work under the
+# longest time limit any task has; its progress is written on the document as it goes.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    time_limit=services.EXPORT_TIME_LIMIT,
+    soft_time_limit=services.EXPORT_TIME_LIMIT - 30,
+    ignore_result=True,
+)
+def export_document_task(self, document_id: int) -> None:
+    _render(self, document_id)
 
 
 @shared_task(

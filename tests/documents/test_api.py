@@ -139,11 +139,11 @@ def test_anonymous_cannot_request(api_client, unit_a):
     assert not GeneratedDocument.objects.exists()
 
 
-def test_documents_are_read_only_apart_from_requests(api_client, staff, doc_a):
+def test_documents_are_read_only_apart_from_requests_and_deletion(api_client, staff, doc_a):
     api_client.force_authenticate(staff)
     url = f"{LIST_URL}{doc_a.pk}/"
     assert api_client.patch(url, {"status": "queued"}, format="json").status_code == 405
-    assert api_client.delete(url).status_code == 405
+    assert api_client.put(url, {"status": "queued"}, format="json").status_code == 405
 
 
 # --- downloads -----------------------------------------------------------------------

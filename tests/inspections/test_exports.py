@@ -7,6 +7,7 @@ import io
 import tracemalloc
 
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -18,6 +19,7 @@ from inspections.services import reports as report_services
 from safetyzone.documents.models import GeneratedDocument
 from tests.helpers import png_upload
 
+from ..documents.exports import export_response
 from .conftest import close_hazard, make_hazard
 from .factories import EnforcementActionFactory, ViolationFactory
 
@@ -35,7 +37,7 @@ def pdf_text(data: bytes) -> tuple[str, PdfReader]:
 
 def test_ledger_xlsx_holds_only_the_users_hazards(client, alice, hazard_a, hazard_b):
     client.force_login(alice)
-    response = client.get(reverse("inspections:ledger-xlsx"))
+    response = export_response(client, "ledger_xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = xlsx_rows(response)
@@ -49,7 +51,7 @@ def test_ledger_xlsx_follows_the_filters(client, staff, enterprise_a, enterprise
     major = make_hazard(staff, enterprise_b, level="major")
     make_hazard(staff, enterprise_a)
     client.force_login(staff)
-    rows = xlsx_rows(client.get(reverse("inspections:ledger-xlsx"), {"level": "major"}))
+    rows = xlsx_rows(export_response(client, "ledger_xlsx", {"level": "major"}))
     assert [row[0] for row in rows[2:]] == [major.code]
 
 
@@ -77,12 +79,15 @@ def test_ledger_xlsx_cells_read_as_the_model_says(client, staff, alice, enterpri
         staff, alice, make_hazard(staff, enterprise_a, found_on=dt.date(2024, 6, 4))
     )
     client.force_login(staff)
-    rows = xlsx_rows(client.get(reverse("inspections:ledger-xlsx")))
-    assert rows[1][0] == "Code"  # the inspections tests speak English (conftest)
+    rows = xlsx_rows(export_response(client, "ledger_xlsx"))
+    site = translation.override(settings.LANGUAGE_CODE)  # the worker writes in it
+    with site:
+        assert rows[1][0] == translation.gettext("Code")
+        yes, no = translation.gettext("Yes"), translation.gettext("No")
     by_code = {row[0]: row for row in rows[2:]}
     assert set(by_code) == {overdue.code, closed.code}
     overdue.refresh_from_db()
-    with translation.override("en"):
+    with site:
         for hazard in (overdue, closed):
             row = by_code[hazard.code]
             assert row[1:4] == (enterprise_a.name, hazard.place, hazard.key_area.name)
@@ -90,13 +95,14 @@ def test_ledger_xlsx_cells_read_as_the_model_says(client, staff, alice, enterpri
             assert row[7] == hazard.responsible_unit.name
             assert row[9].date() == hazard.deadline
             assert row[10] == hazard.get_status_display()
-    assert by_code[overdue.code][11:15] == ("Yes", "Yes", "No", None)
-    assert by_code[closed.code][11:13] == ("No", "No")
+    assert by_code[overdue.code][11:15] == (yes, yes, no, None)
+    assert by_code[closed.code][11:13] == (no, no)
     local_close = timezone.localtime(closed.closed_at).strftime("%Y-%m-%d %H:%M")
     assert by_code[closed.code][14] == local_close
 
 
-def test_ledger_xlsx_query_count_does_not_grow(client, staff, enterprise_a):
+def test_ledger_export_request_query_count_does_not_grow(client, staff, enterprise_a):
+    """Queuing the export reads no row: the same queries for 5 hazards as for 50."""
     from .test_views import assert_same_queries_for_5_and_50
 
     def add(n):
@@ -104,11 +110,30 @@ def test_ledger_xlsx_query_count_does_not_grow(client, staff, enterprise_a):
             make_hazard(staff, enterprise_a)
 
     client.force_login(staff)
-    assert_same_queries_for_5_and_50(client, reverse("inspections:ledger-xlsx"), add)
+    # The export's page (what the old download links lead to) counts nothing either.
+    assert_same_queries_for_5_and_50(client, reverse("documents:export", args=["ledger_xlsx"]), add)
 
 
-def test_ledger_xlsx_needs_login(client, db):
-    assert client.get(reverse("inspections:ledger-xlsx")).status_code == 302
+def test_ledger_export_needs_login(client, db):
+    url = reverse("documents:export", args=["ledger_xlsx"])
+    assert client.post(url).status_code == 302
+    assert not GeneratedDocument.objects.exists()
+
+
+def test_old_download_links_lead_to_the_export_job(client, staff):
+    client.force_login(staff)
+    for name, kind in (
+        ("inspections:ledger-xlsx", "ledger_xlsx"),
+        ("inspections:ledger-pdf", "ledger_pdf"),
+        ("inspections:quarterly-xlsx", "quarterly_xlsx"),
+    ):
+        response = client.get(reverse(name), {"level": "major"})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("documents:export", args=[kind]) + "?level=major"
+    page = client.get(reverse("documents:export", args=["ledger_xlsx"]), {"level": "major"})
+    assert page.status_code == 200
+    assert "Level: Major hazard" in page.content.decode()
+    assert not GeneratedDocument.objects.exists()  # a GET queues nothing
 
 
 def fake_row(n: int) -> list:
@@ -151,10 +176,9 @@ def test_ledger_writer_memory_does_not_grow_with_rows(tmp_path):
 
 def test_ledger_pdf_is_landscape_and_scoped(client, alice, hazard_a, hazard_b):
     client.force_login(alice)
-    response = client.get(reverse("inspections:ledger-pdf"))
-    assert response.status_code == 200
+    response = export_response(client, "ledger_pdf")
     assert response["Content-Type"] == "application/pdf"
-    text, reader = pdf_text(response.content)
+    text, reader = pdf_text(b"".join(response.streaming_content))
     box = reader.pages[0].mediabox
     assert box.width > box.height
     assert hazard_a.code in text and "硅谷商业综合体" in text
@@ -217,7 +241,7 @@ def test_quarterly_table_xlsx(client, staff, alice, unit_a, unit_b, enterprise_a
     EnforcementActionFactory(enterprise=enterprise_a, kind="fine", amount=5000)
     make_hazard(staff, enterprise_a, found_on=dt.date(2024, 7, 2), deadline=dt.date(2024, 7, 9))
     client.force_login(staff)
-    response = client.get(reverse("inspections:quarterly-xlsx"), {"year": 2024, "quarter": 2})
+    response = export_response(client, "quarterly_xlsx", {"year": 2024, "quarter": 2})
     rows = xlsx_rows(response)
     assert "2024" in rows[0][0] and "2024-07-15" in rows[1][0]
     by_unit = {row[0]: row for row in rows[3:]}

@@ -12,6 +12,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ..documents.exports import export_response
 from ..factories import EnterpriseFactory, UnitFactory
 from .conftest import make_hazard
 
@@ -40,7 +41,7 @@ def test_ledger_writes_what_a_user_typed_as_text(client, staff, unit_a, fire, ty
     enterprise.key_areas.set([fire])
     make_hazard(staff, enterprise, description=typed, place=typed, responsible_person=typed)
     client.force_login(staff)
-    sheet = sheet_of(client.get(reverse("inspections:ledger-xlsx")))
+    sheet = sheet_of(export_response(client, "ledger_xlsx"))
     row = list(sheet.iter_rows(min_row=3, max_row=3))[0]
     # enterprise, place, description, responsible person
     for index in (1, 2, 5, 8):
@@ -52,7 +53,7 @@ def test_ledger_writes_what_a_user_typed_as_text(client, staff, unit_a, fire, ty
 def test_ledger_keeps_its_dates_and_plain_text(client, staff, enterprise_a):
     hazard = make_hazard(staff, enterprise_a, description="http://example.com/ 通道堵塞")
     client.force_login(staff)
-    sheet = sheet_of(client.get(reverse("inspections:ledger-xlsx")))
+    sheet = sheet_of(export_response(client, "ledger_xlsx"))
     row = list(sheet.iter_rows(min_row=3, max_row=3))[0]
     assert row[0].value == hazard.code
     assert row[1].value == "硅谷商业综合体"
@@ -72,7 +73,7 @@ def test_quarterly_table_writes_a_unit_name_as_text(client, staff, fire, typed):
     enterprise.key_areas.set([fire])
     make_hazard(staff, enterprise)
     client.force_login(staff)
-    response = client.get(reverse("inspections:quarterly-xlsx"), {"year": 2024, "quarter": 2})
+    response = export_response(client, "quarterly_xlsx", {"year": 2024, "quarter": 2})
     sheet = sheet_of(response)
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=4)}
     row = rows["'" + typed]
