@@ -26,7 +26,6 @@ import zipfile
 from pathlib import Path
 
 from bench.core import Result, emit, peak_rss_mb, setup_django
-from inspections.selectors import hazards as hazard_selectors
 
 STAFF = "bench-staff"
 RSS_LIMIT_MB = 150
@@ -46,6 +45,7 @@ def product_export(path: str) -> dict:
     """The view ``inspections.views.ledger_xlsx`` for bench-staff with no filter, writing
     to ``path`` instead of a temporary file."""
     from inspections import exports
+    from inspections.selectors import hazards as hazard_selectors
 
     user = _staff()
     start = time.perf_counter()
@@ -63,6 +63,7 @@ def load_rows() -> list[list]:
     from django.utils.translation import gettext
 
     from inspections.models import Hazard, HazardLevel
+    from inspections.selectors import hazards as hazard_selectors
 
     yes, no = gettext("Yes"), gettext("No")
     levels = dict(HazardLevel.choices)
