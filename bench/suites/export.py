@@ -42,8 +42,8 @@ def _staff():
 
 
 def product_export(path: str) -> dict:
-    """The view ``inspections.views.ledger_xlsx`` for bench-staff with no filter, writing
-    to ``path`` instead of a temporary file."""
+    """The ledger export's writer (what the export job runs) for bench-staff with no
+    filter, writing to ``path``."""
     from inspections import exports
     from inspections.selectors import hazards as hazard_selectors
 
@@ -95,6 +95,11 @@ def load_rows() -> list[list]:
                 yes if values["is_supervised"] else no,
                 yes if values["is_recurrence"] else no,
                 timezone.localtime(closed).strftime("%Y-%m-%d %H:%M") if closed else "",
+                values["plan_responsibility"],
+                values["plan_measures"],
+                float(values["plan_funds"]) if values["plan_funds"] is not None else None,
+                values["plan_time_limit"],
+                values["plan_contingency"],
             ]
         )
     return rows
@@ -115,9 +120,11 @@ def baseline_write(rows: list[list], path: str) -> None:
     sheet = workbook.add_worksheet(title_text[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
     title = workbook.add_format({"bold": True, "font_size": 14})
+    money = workbook.add_format({"num_format": "#,##0.00"})
     columns = ledger_columns()
+    funds_column = len(columns) - 3
     for index, (_label, width) in enumerate(columns):
-        sheet.set_column(index, index, width)
+        sheet.set_column(index, index, width, money if index == funds_column else None)
     sheet.write(0, 0, title_text, title)
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     sheet.write(0, 5, gettext("Exported at %(time)s") % {"time": stamp})
