@@ -10,7 +10,7 @@ from ..models import (
     CalendarFeed,
     DutyRoster,
 )
-from .base import _require
+from ._common import _require
 
 # --- Calendar feeds -------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from ..models import (
     WeatherWarning,
 )
 from ..selectors.incidents import banner_warnings_forget
-from .base import _fail, _number, _require
+from ._common import _fail, _number, _require
 
 
 def _check_level(report: IncidentReport) -> None:

@@ -27,7 +27,7 @@ from ..models import (
     ShiftAssignment,
 )
 from ..selectors.log import handover_awaiting, incoming_leader, next_shift, open_matters_before
-from .base import _day, _fail, _require
+from ._common import _day, _fail, _require
 
 # --- Duty log and handover ------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from ..models import (
     StockMovement,
 )
 from ..times import shift_window
-from .base import _fail, _number, _require
+from ._common import _fail, _number, _require
 
 # --- Resources ------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..selectors.rosters import duty_days
 from ..times import shift_window
-from .base import _day, _fail, _require
+from ._common import _day, _fail, _require
 
 # --- Rosters ------------------------------------------------------------------------
 

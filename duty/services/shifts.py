@@ -24,7 +24,7 @@ from ..models import (
     Unavailability,
 )
 from ..times import shift_window
-from .base import _day, _fail, _require
+from ._common import _day, _fail, _require
 
 
 def _issue_field(issue: checks.CheckIssue, leader_id: int | None) -> str:

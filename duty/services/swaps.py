@@ -23,7 +23,7 @@ from ..models import (
     SwapRequest,
     Unavailability,
 )
-from .base import _day, _fail, _require
+from ._common import _day, _fail, _require
 from .shifts import _lock_published, _recheck
 
 # --- Swaps --------------------------------------------------------------------------

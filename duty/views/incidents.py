@@ -23,7 +23,7 @@ from ..models import IncidentReport, WeatherWarning
 from ..selectors import incidents as incidents_selectors
 from ..selectors import rosters as rosters_selectors
 from ..services import incidents as services
-from .base import _apply, _flash_errors
+from ._common import _apply, _flash_errors
 
 # --- Incident reports ----------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from ..forms import (
 from ..selectors import log as log_selectors
 from ..selectors import rosters as rosters_selectors
 from ..services import log as services
-from .base import _apply, _flash_errors
+from ._common import _apply, _flash_errors
 
 
 @login_required

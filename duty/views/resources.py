@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..selectors import resources as selectors
 from ..services import resources as services
-from .base import _apply
+from ._common import _apply
 
 # --- Resources and teams --------------------------------------------------------------
 

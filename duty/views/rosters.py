@@ -39,7 +39,7 @@ from ..selectors import incidents as incidents_selectors
 from ..selectors import rosters as rosters_selectors
 from ..services import rosters as rosters_services
 from ..services import shifts as shifts_services
-from .base import _apply, _flash_errors, _month
+from ._common import _apply, _flash_errors, _month
 
 # --- Overview and my shifts -----------------------------------------------------------
 

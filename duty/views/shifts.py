@@ -31,7 +31,7 @@ from ..selectors import log as log_selectors
 from ..selectors import rosters as rosters_selectors
 from ..services import shifts as shifts_services
 from ..services import swaps as swaps_services
-from .base import _apply, _flash_errors
+from ._common import _apply, _flash_errors
 
 # --- Shifts --------------------------------------------------------------------------
 
