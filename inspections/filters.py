@@ -1,11 +1,13 @@
 """One FilterSet per resource, for the page's filter form and the API alike: the same
-parameter names, checked by the same fields, applied by the same selector function, so
-that a page and the API asked the same query string list the same rows.
+parameter names, checked by the same fields, so that a page and the API asked the same
+query string list the same rows (a page reads its set through
+``safetyzone.core.filters.page_filter``).
 
-The names are those the API documented (``search``, ``found_from``/``found_until``,
-``is_supervised``, ``is_recurrence``); the ledger page said ``q``, ``date_from``/``date_to``,
-``supervised`` and ``recurrence``. ``status=open`` (every open status), which only the
-page knew, works on both.
+The names are those the API documented. Hazards (``search``, ``found_from``/``found_until``,
+``is_supervised``, ``is_recurrence``): the ledger page said ``q``, ``date_from``/``date_to``,
+``supervised`` and ``recurrence``; ``status=open`` (every open status), which only the
+page knew, works on both. ``search`` is the text search of every set (DRF's SearchFilter
+over the same fields before; the inspection list page said ``q``).
 """
 
 from django import forms
@@ -15,10 +17,25 @@ from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from campaigns.models import KeyPeriod
-from inspections.models import Hazard, HazardLevel, Inspection
+from campaigns.models import Campaign, KeyPeriod
+from inspections.models import (
+    ChecklistTemplate,
+    EnforcementAction,
+    Hazard,
+    HazardChangeRequest,
+    HazardLevel,
+    Inspection,
+    InspectionTask,
+    RectificationReport,
+    Violation,
+)
 from inspections.selectors import hazards as hazard_selectors
-from safetyzone.core.filters import FilterSet, ListedModelChoiceFilter, scope_choices
+from safetyzone.core.filters import (
+    FilterSet,
+    ListedModelChoiceFilter,
+    scope_choices,
+    text_search,
+)
 from safetyzone.org.models import Enterprise, KeyArea, Unit
 from safetyzone.org.scoping import unit_choices_for
 
@@ -31,6 +48,22 @@ class YesNoWidget(BooleanWidget):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def from_link(model, label) -> filters.ModelChoiceFilter:
+    """A record a link narrows the list to (an enterprise's page...), kept in a hidden
+    field, never listed: a select of every enterprise would be thousands of options."""
+    return filters.ModelChoiceFilter(
+        label=label, queryset=model._default_manager.all(), widget=forms.HiddenInput
+    )
+
+
+def on_or_after(field: str, label) -> filters.DateFilter:
+    return filters.DateFilter(label=label, field_name=field, lookup_expr="gte", widget=DATE)
+
+
+def on_or_before(field: str, label) -> filters.DateFilter:
+    return filters.DateFilter(label=label, field_name=field, lookup_expr="lte", widget=DATE)
 
 
 class LedgerForm(forms.Form):
@@ -69,14 +102,9 @@ class HazardFilter(FilterSet):
             label=_("Key period"), queryset=KeyPeriod.objects.order_by("-start_date")
         )
     )
-    # Kept from a link (an enterprise's page) and shown as a chip, never listed: a select
-    # of every enterprise would be thousands of options; the search box matches names.
-    enterprise = filters.ModelChoiceFilter(
-        label=_("Enterprise"), queryset=Enterprise.objects.all(), widget=forms.HiddenInput
-    )
-    inspection = filters.ModelChoiceFilter(
-        queryset=Inspection.objects.all(), widget=forms.HiddenInput
-    )
+    # Shown as a chip (the search box matches enterprises' names).
+    enterprise = from_link(Enterprise, _("Enterprise"))
+    inspection = from_link(Inspection, _("Inspection"))
     is_supervised = filters.BooleanFilter(label=_("Listed supervision"), widget=YesNoWidget)
     is_recurrence = filters.BooleanFilter(label=_("Recurrence"), widget=YesNoWidget)
 
@@ -96,3 +124,117 @@ class HazardFilter(FilterSet):
     def filter_queryset(self, queryset):
         given = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
         return hazard_selectors.hazard_filter(queryset, given)
+
+
+class HazardChangeRequestFilter(FilterSet):
+    class Meta:
+        model = HazardChangeRequest
+        fields = ["status", "hazard"]
+
+
+# --- Checklists and inspection tasks --------------------------------------------------
+
+
+class ChecklistTemplateFilter(FilterSet):
+    search = text_search("name")
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["key_area", "is_active"]
+
+
+class InspectionTaskFilter(FilterSet):
+    """The inspection task list's filters (page and API)."""
+
+    search = text_search("title")
+    key_area = ListedModelChoiceFilter(label=_("Key area"), queryset=KeyArea.objects.all())
+    key_period = ListedModelChoiceFilter(
+        label=_("Key period"), queryset=KeyPeriod.objects.order_by("-start_date")
+    )
+    campaign = ListedModelChoiceFilter(
+        label=_("Campaign"), queryset=Campaign.objects.order_by("-start_date", "pk")
+    )
+    unit = ListedModelChoiceFilter(
+        label=_("Unit"), field_name="assignments__unit", queryset=Unit.objects.all()
+    )
+
+    class Meta:
+        model = InspectionTask
+        fields: list[str] = []
+
+
+# --- Inspections ----------------------------------------------------------------------
+
+
+class InspectionFilter(FilterSet):
+    """The inspection list's filters (page and API)."""
+
+    search = text_search("enterprise__name", "conclusion")
+    key_area = ListedModelChoiceFilter(label=_("Key area"), queryset=KeyArea.objects.all())
+    unit = ListedModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
+    method = filters.ChoiceFilter(
+        label=_("Method"), choices=Inspection.Method.choices, empty_label=_("All methods")
+    )
+    is_enforcement = filters.BooleanFilter(label=_("Enforcement visit"), widget=YesNoWidget)
+    date_from = on_or_after("date", _("From"))
+    date_to = on_or_before("date", _("Until"))
+    enterprise = from_link(Enterprise, _("Enterprise"))
+    task = from_link(InspectionTask, _("Task"))
+
+    class Meta:
+        model = Inspection
+        fields: list[str] = []
+
+
+# --- Rectification reports ------------------------------------------------------------
+
+
+class RectificationReportFilter(FilterSet):
+    """The report list's filters (page and API). The page, asked no status, lists the
+    reports pending review (``status=`` lists them all)."""
+
+    search = text_search("hazard__code", "measures_taken")
+    status = filters.ChoiceFilter(
+        label=_("Status"),
+        choices=RectificationReport.Status.choices,
+        empty_label=_("All statuses"),
+    )
+    unit = ListedModelChoiceFilter(
+        label=_("Unit"), field_name="hazard__responsible_unit", queryset=Unit.objects.all()
+    )
+    hazard = from_link(Hazard, _("Hazard"))
+
+    class Meta:
+        model = RectificationReport
+        fields: list[str] = []
+
+
+# --- Violations and enforcement -------------------------------------------------------
+
+
+class ViolationFilter(FilterSet):
+    """The violation list's filters (page and API)."""
+
+    search = text_search("person", "description")
+    kind = filters.ChoiceFilter(
+        label=_("Kind"), choices=Violation.Kind.choices, empty_label=_("All kinds")
+    )
+    unit = ListedModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
+    date_from = on_or_after("date", _("From"))
+    date_to = on_or_before("date", _("Until"))
+    enterprise = from_link(Enterprise, _("Enterprise"))
+    inspection = from_link(Inspection, _("Inspection"))
+
+    class Meta:
+        model = Violation
+        fields: list[str] = []
+
+
+class EnforcementActionFilter(FilterSet):
+    """No page lists enforcement actions by filters: the API's set."""
+
+    search = text_search("decision_number", "legal_basis", "enterprise__name")
+
+    class Meta:
+        model = EnforcementAction
+        fields = ["kind", "enterprise", "unit", "inspection", "hazard", "violation"]

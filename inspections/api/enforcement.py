@@ -1,12 +1,15 @@
 """The violations and enforcement actions API."""
 
 from rest_framework import mixins, viewsets
+from rest_framework.filters import OrderingFilter
 
 from inspections.api._common import ScopedRelationsMixin
 from inspections.api.serializers.enforcement import EnforcementActionSerializer, ViolationSerializer
+from inspections.filters import EnforcementActionFilter, ViolationFilter
 from inspections.models import Hazard, Inspection, Violation
 from inspections.selectors import enforcement as enforcement_selectors
 from inspections.services import enforcement as enforcement_services
+from safetyzone.core.api import FilterBackend
 from safetyzone.org.api import ScopedModelPermissions
 from safetyzone.org.models import Enterprise, Unit
 
@@ -16,8 +19,8 @@ class ViolationViewSet(
 ):
     serializer_class = ViolationSerializer
     permission_classes = [ScopedModelPermissions]
-    filterset_fields = ["kind", "enterprise", "unit", "inspection"]
-    search_fields = ["person", "description"]
+    filterset_class = ViolationFilter
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["date", "created_at"]
     scoped_fields = {"enterprise": Enterprise, "unit": Unit, "inspection": Inspection}
 
@@ -35,8 +38,8 @@ class EnforcementActionViewSet(
 ):
     serializer_class = EnforcementActionSerializer
     permission_classes = [ScopedModelPermissions]
-    filterset_fields = ["kind", "enterprise", "unit", "inspection", "hazard", "violation"]
-    search_fields = ["decision_number", "legal_basis", "enterprise__name"]
+    filterset_class = EnforcementActionFilter
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["date", "created_at", "amount"]
     scoped_fields = {
         "enterprise": Enterprise,

@@ -21,7 +21,7 @@ from inspections.api.serializers.hazards import (
     SuperviseSerializer,
 )
 from inspections.api.serializers.reports import AcceptSerializer, ReturnSerializer, SubmitSerializer
-from inspections.filters import HazardFilter
+from inspections.filters import HazardChangeRequestFilter, HazardFilter
 from inspections.models import Hazard, Inspection
 from inspections.selectors import hazards as hazard_selectors
 from inspections.services import hazard_changes as change_services
@@ -171,7 +171,7 @@ class HazardChangeRequestViewSet(
 
     serializer_class = HazardChangeRequestSerializer
     permission_classes = [ScopedModelPermissions]
-    filterset_fields = ["status", "hazard"]
+    filterset_class = HazardChangeRequestFilter
     ordering_fields = ["requested_at", "decided_at"]
     scoped_fields = {"hazard": Hazard}
 

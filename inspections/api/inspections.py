@@ -1,24 +1,17 @@
 """The inspections API."""
 
-from django_filters import rest_framework as filters
 from rest_framework import mixins, viewsets
+from rest_framework.filters import OrderingFilter
 
 from inspections.api._common import ScopedRelationsMixin
 from inspections.api.serializers.inspections import InspectionListSerializer, InspectionSerializer
-from inspections.models import Inspection, InspectionTask
+from inspections.filters import InspectionFilter
+from inspections.models import InspectionTask
 from inspections.selectors import inspections as inspection_selectors
 from inspections.services import inspections as inspection_services
+from safetyzone.core.api import FilterBackend
 from safetyzone.org.api import ScopedModelPermissions
 from safetyzone.org.models import Enterprise, Unit, User
-
-
-class InspectionFilter(filters.FilterSet):
-    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
-
-    class Meta:
-        model = Inspection
-        fields = ["enterprise", "unit", "key_area", "task", "method", "is_enforcement"]
 
 
 class InspectionViewSet(
@@ -26,7 +19,7 @@ class InspectionViewSet(
 ):
     permission_classes = [ScopedModelPermissions]
     filterset_class = InspectionFilter
-    search_fields = ["enterprise__name", "conclusion"]
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["date", "created_at"]
     scoped_fields = {
         "enterprise": Enterprise,

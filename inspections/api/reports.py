@@ -5,14 +5,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 
 from inspections.api._common import ScopedRelationsMixin
 from inspections.api.serializers.reports import RectificationReportSerializer
+from inspections.filters import RectificationReportFilter
 from inspections.models import Hazard
 from inspections.selectors import reports as report_selectors
 from inspections.services import reports as report_services
+from safetyzone.core.api import FilterBackend
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions
 
@@ -24,8 +27,8 @@ class RectificationReportViewSet(
 
     serializer_class = RectificationReportSerializer
     permission_classes = [ScopedModelPermissions]
-    filterset_fields = ["status", "hazard"]
-    search_fields = ["hazard__code", "measures_taken"]
+    filterset_class = RectificationReportFilter
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["filed_at", "reviewed_at"]
     scoped_fields = {"hazard": Hazard}
     parser_classes = [JSONParser, MultiPartParser, FormParser]

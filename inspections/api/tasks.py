@@ -1,10 +1,10 @@
 """The checklists and inspection tasks API."""
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,9 +15,10 @@ from inspections.api.serializers.tasks import (
     InspectionTaskDetailSerializer,
     InspectionTaskSerializer,
 )
-from inspections.models import InspectionTask
+from inspections.filters import ChecklistTemplateFilter, InspectionTaskFilter
 from inspections.selectors import tasks as task_selectors
 from inspections.services import tasks as task_services
+from safetyzone.core.api import FilterBackend
 from safetyzone.org.api import ScopedModelPermissions
 from safetyzone.org.models import Enterprise, Unit
 
@@ -25,20 +26,12 @@ from safetyzone.org.models import Enterprise, Unit
 class ChecklistTemplateViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ChecklistTemplateSerializer
     permission_classes = [ScopedModelPermissions]
-    filterset_fields = ["key_area", "is_active"]
-    search_fields = ["name"]
+    filterset_class = ChecklistTemplateFilter
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["name"]
 
     def get_queryset(self):
         return task_selectors.checklist_template_list(filters={"active_only": False})
-
-
-class InspectionTaskFilter(filters.FilterSet):
-    unit = filters.ModelChoiceFilter(field_name="assignments__unit", queryset=Unit.objects.all())
-
-    class Meta:
-        model = InspectionTask
-        fields = ["key_area", "key_period", "campaign", "unit"]
 
 
 class InspectionTaskViewSet(
@@ -47,7 +40,7 @@ class InspectionTaskViewSet(
     serializer_class = InspectionTaskSerializer
     permission_classes = [ScopedModelPermissions]
     filterset_class = InspectionTaskFilter
-    search_fields = ["title"]
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["start_date", "deadline", "created_at"]
     scoped_fields = {"units": Unit, "enterprises": Enterprise}
     # ScopedRelationsMixin scopes the units of from-key-period too (same field name).

@@ -1,25 +1,11 @@
 """Forms of violations and enforcement actions."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from inspections.forms.fields import DATE, enterprise_choices
 from inspections.models import EnforcementAction, Hazard, Inspection, Violation
 from safetyzone.org.models import User
 from safetyzone.org.scoping import scope_queryset
-
-
-class ViolationFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Violation.Kind.choices], required=False
-    )
-    date_from = forms.DateField(label=_("From"), widget=DATE, required=False)
-    date_to = forms.DateField(label=_("Until"), widget=DATE, required=False)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class ViolationForm(forms.ModelForm):

@@ -1,4 +1,4 @@
-"""Forms of inspections, their filter and the imports."""
+"""Forms of inspections and the imports."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from inspections.forms.fields import DATE, MultipleFileField, UserChoiceField, inspector_choices
 from inspections.models import ChecklistTemplate, Inspection, InspectionAnswer, InspectionTask
 from inspections.selectors.inspections import inspectable_enterprises, inspection_enterprise_groups
-from safetyzone.core.forms import ListedModelChoiceField
-from safetyzone.org.models import Enterprise, KeyArea, Unit, User
-from safetyzone.org.scoping import scope_queryset, unit_choices_for
+from safetyzone.org.models import Enterprise, User
+from safetyzone.org.scoping import scope_queryset
 
 ENTERPRISE_GROUP_LABELS = {
     "tasks": _("Your open inspection tasks"),
@@ -130,30 +129,6 @@ class InspectionForm(forms.Form):
             )
             for item in self.items
         ]
-
-
-class InspectionFilterForm(forms.Form):
-    q = forms.CharField(label=_("Enterprise"), required=False)
-    key_area = ListedModelChoiceField(
-        label=_("Key area"), queryset=KeyArea.objects.all(), required=False
-    )
-    unit = ListedModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    method = forms.ChoiceField(
-        label=_("Method"),
-        choices=[("", _("All methods")), *Inspection.Method.choices],
-        required=False,
-    )
-    date_from = forms.DateField(label=_("From"), widget=DATE, required=False)
-    date_to = forms.DateField(label=_("Until"), widget=DATE, required=False)
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices_for(user)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class ImportForm(forms.Form):

@@ -22,9 +22,10 @@ from safetyzone.org.scoping import scope_queryset, sees_all_units
 # --- Inspections ----------------------------------------------------------------------
 
 
-def inspection_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet:
-    filters = filters or {}
-    qs = (
+def inspection_list(*, user: User) -> QuerySet:
+    """The inspections ``user`` sees, newest first (filtered by
+    ``inspections.filters.InspectionFilter``)."""
+    return (
         scope_queryset(Inspection.objects.all(), user)
         .select_related("enterprise", "unit", "key_area", "task")
         .annotate(
@@ -35,24 +36,8 @@ def inspection_list(*, user: User, filters: dict[str, Any] | None = None) -> Que
             ),
             hazard_count=_count(Hazard.objects.filter(inspection=OuterRef("pk"))),
         )
+        .order_by("-date", "-pk")
     )
-    if q := (filters.get("q") or "").strip():
-        qs = qs.filter(enterprise__name__icontains=q)
-    if area := filters.get("key_area"):
-        qs = qs.filter(key_area=area)
-    if unit := filters.get("unit"):
-        qs = qs.filter(unit=unit)
-    if enterprise := filters.get("enterprise"):
-        qs = qs.filter(enterprise=enterprise)
-    if task := filters.get("task"):
-        qs = qs.filter(task=task)
-    if method := filters.get("method"):
-        qs = qs.filter(method=method)
-    if date_from := filters.get("date_from"):
-        qs = qs.filter(date__gte=date_from)
-    if date_to := filters.get("date_to"):
-        qs = qs.filter(date__lte=date_to)
-    return qs.order_by("-date", "-pk")
 
 
 def inspection_get(*, user: User, pk: Any) -> Inspection:

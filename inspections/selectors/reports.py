@@ -36,16 +36,14 @@ def evidence_get(*, user: User, pk: Any, report: RectificationReport | None = No
 
 
 def report_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet:
+    """The reports ``user`` sees, newest first; ``filters`` may name a ``status`` (the
+    home panels'). The list's filters are ``inspections.filters.RectificationReportFilter``."""
     filters = filters or {}
     qs = scope_queryset(RectificationReport.objects.all(), user).select_related(
         "hazard__enterprise", "hazard__responsible_unit", "filed_by", "reviewed_by"
     )
     if status := filters.get("status"):
         qs = qs.filter(status=status)
-    if hazard := filters.get("hazard"):
-        qs = qs.filter(hazard=hazard)
-    if unit := filters.get("unit"):
-        qs = qs.filter(hazard__responsible_unit=unit)
     return qs.annotate(
         evidence_count=_count(ReportEvidence.objects.filter(report=OuterRef("pk")))
     ).order_by("-filed_at", "-pk")

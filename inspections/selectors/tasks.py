@@ -40,6 +40,9 @@ def checklist_template_get(*, pk: Any) -> ChecklistTemplate:
 
 
 def inspection_task_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet:
+    """The inspection tasks ``user`` sees, newest first; ``filters`` may ask for the
+    ``open_only`` (the overview's). The list's filters are
+    ``inspections.filters.InspectionTaskFilter``."""
     filters = filters or {}
     # A unit's head counts their own unit's targets; the office counts them all.
     mine = Q() if sees_all_units(user) else Q(targets__unit=getattr(user, "unit_id", None))
@@ -53,12 +56,6 @@ def inspection_task_list(*, user: User, filters: dict[str, Any] | None = None) -
             ),
         )
     )
-    if area := filters.get("key_area"):
-        qs = qs.filter(key_area=area)
-    if period := filters.get("key_period"):
-        qs = qs.filter(key_period=period)
-    if unit := filters.get("unit"):
-        qs = qs.filter(assignments__unit=unit)
     if filters.get("open_only"):
         qs = qs.filter(deadline__gte=timezone.localdate())
     return qs.order_by("-start_date", "-pk")

@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.forms.enforcement import EnforcementActionForm, ViolationFilterForm, ViolationForm
+from inspections.filters import ViolationFilter
+from inspections.forms.enforcement import EnforcementActionForm, ViolationForm
 from inspections.selectors import enforcement as enforcement_selectors
 from inspections.services import enforcement as enforcement_services
 from inspections.views._common import _page
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 
 # --- Violations and enforcement -------------------------------------------------------
@@ -20,15 +22,17 @@ from safetyzone.core.forms import errors_to_form
 @login_required
 @permission_required("inspections.view_violation", raise_exception=True)
 def violation_list(request: HttpRequest) -> HttpResponse:
-    form = ViolationFilterForm(request.GET or None)
+    form, violations = page_filter(
+        ViolationFilter,
+        request,
+        enforcement_selectors.violation_list(user=request.user),
+        staff_only=("unit",),
+    )
     return render(
         request,
         "inspections/violation_list.html",
         {
-            "page": _page(
-                request,
-                enforcement_selectors.violation_list(user=request.user, filters=form.filters()),
-            ),
+            "page": _page(request, violations),
             "filter_form": form,
             "actions": enforcement_selectors.enforcement_action_list(user=request.user)[:50],
         },

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from inspections.filters import InspectionFilter
 from inspections.forms.drafts import HazardDraftForm
 from inspections.forms.hazards import HazardForm
-from inspections.forms.inspections import ImportForm, InspectionFilterForm, InspectionForm
+from inspections.forms.inspections import ImportForm, InspectionForm
 from inspections.models import ChecklistTemplate
 from inspections.selectors import inspections as inspection_selectors
 from inspections.selectors import tasks as task_selectors
@@ -20,6 +21,7 @@ from inspections.services import hazards as hazard_services
 from inspections.services import imports as import_services
 from inspections.services import inspections as inspection_services
 from inspections.views._common import _page
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.uploads import protected_file_response
 
@@ -29,8 +31,12 @@ from safetyzone.core.uploads import protected_file_response
 @login_required
 @permission_required("inspections.view_inspection", raise_exception=True)
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    form = InspectionFilterForm(request.GET or None, user=request.user)
-    inspections = inspection_selectors.inspection_list(user=request.user, filters=form.filters())
+    form, inspections = page_filter(
+        InspectionFilter,
+        request,
+        inspection_selectors.inspection_list(user=request.user),
+        staff_only=("unit",),
+    )
     return render(
         request,
         "inspections/inspection_list.html",

@@ -1,5 +1,6 @@
 """Pages of rectification reports: filing, review, the list and the evidence files."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from inspections.filters import RectificationReportFilter
 from inspections.forms.reports import ReportForm, ReviewForm
 from inspections.models import RectificationReport
 from inspections.selectors import hazards as hazard_selectors
@@ -16,6 +18,7 @@ from inspections.selectors import reports as report_selectors
 from inspections.services import reports as report_services
 from inspections.views._common import _page
 from inspections.views.hazards import _service_redirect
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.uploads import protected_file_response
 
@@ -77,16 +80,24 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @permission_required("inspections.view_rectificationreport", raise_exception=True)
 def report_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", RectificationReport.Status.PENDING)
-    if status not in RectificationReport.Status.values:
-        status = ""
-    reports = report_selectors.report_list(user=request.user, filters={"status": status})
+    # Asked no status, the page lists the reports pending review (``status=``: all).
+    query = request.GET.copy()
+    query.setdefault("status", RectificationReport.Status.PENDING)
+    form, reports = page_filter(
+        RectificationReportFilter,
+        request,
+        report_selectors.report_list(user=request.user),
+        data=query,
+        staff_only=("unit",),
+    )
+    form.fields["status"].widget = forms.HiddenInput()  # the tabs choose it
     return render(
         request,
         "inspections/report_list.html",
         {
             "page": _page(request, reports),
-            "status": status,
-            "statuses": RectificationReport.Status.choices,
+            "filter_form": form,
+            "status": query["status"],
+            "statuses": [("", _("All")), *RectificationReport.Status.choices],
         },
     )

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections.filters import InspectionTaskFilter
 from inspections.forms.tasks import KeyPeriodTasksForm, TaskForm
 from inspections.models import ChecklistTemplate
 from inspections.selectors import tasks as task_selectors
 from inspections.services import tasks as task_services
 from inspections.views._common import _page
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 
 # --- Checklists -----------------------------------------------------------------------
@@ -43,12 +45,18 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("inspections.view_inspectiontask", raise_exception=True)
 def task_list(request: HttpRequest) -> HttpResponse:
-    tasks = task_selectors.inspection_task_list(user=request.user)
+    form, tasks = page_filter(
+        InspectionTaskFilter,
+        request,
+        task_selectors.inspection_task_list(user=request.user),
+        staff_only=("unit",),
+    )
     return render(
         request,
         "inspections/task_list.html",
         {
             "page": _page(request, tasks),
+            "filter_form": form,
             "coverage": task_selectors.coverage_by_unit(user=request.user),
         },
     )

@@ -506,7 +506,7 @@ def test_inspection_list_filters(client, staff, unit_a, unit_b, enterprise_a, en
     assert ids(unit=unit_b.pk) == {other.pk}
     assert ids(key_area=other.key_area_id) == {other.pk}
     assert ids(date_from="2024-06-01") == {mine.pk}
-    assert ids(q="硅谷") == {mine.pk}
+    assert ids(search="硅谷") == {mine.pk}
 
 
 def test_violation_list_filters_by_kind(client, staff, enterprise_a):
