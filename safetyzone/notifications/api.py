@@ -8,6 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safetyzone.core.filters import FilterSet
+
 from . import selectors, services
 from .models import Notification
 from .serializers import (
@@ -18,7 +20,7 @@ from .serializers import (
 )
 
 
-class NotificationFilter(filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = filters.BooleanFilter(method="filter_unread", label="unread")
 
     class Meta:

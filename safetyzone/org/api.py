@@ -2,6 +2,8 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import DjangoModelPermissions
 
+from safetyzone.core.filters import FilterSet
+
 from . import selectors, services
 from .models import Enterprise, KeyArea
 from .serializers import EnterpriseSerializer, KeyAreaSerializer, UnitSerializer
@@ -56,7 +58,7 @@ class KeyAreaViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class EnterpriseFilter(filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     key_area = filters.ModelChoiceFilter(field_name="key_areas", queryset=KeyArea.objects.all())
 
     class Meta:
