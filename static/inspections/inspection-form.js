@@ -15,6 +15,7 @@
   var THUMB_SIDE = 160;
   var DB_NAME = "safetyzone";
   var STORE = "inspection-drafts";
+  var PAGE_CACHE = "safetyzone-inspections-v1"; // the service worker's cache
 
   var form = document.querySelector("form[data-inspection-form]");
   if (!form) return;
@@ -311,5 +312,11 @@
   }).catch(function () {});
   if ("serviceWorker" in navigator && form.dataset.serviceWorker) {
     navigator.serviceWorker.register(form.dataset.serviceWorker).catch(function () {});
+    // Keep this page for the worker to answer with when a reload finds no network.
+    if (window.caches && navigator.onLine) {
+      caches.open(PAGE_CACHE).then(function (cache) {
+        return cache.add(location.href);
+      }).catch(function () {});
+    }
   }
 })();

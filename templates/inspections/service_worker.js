@@ -3,7 +3,7 @@
 // network does not. Only GET requests of the checklist form and of static files are
 // touched; everything else goes to the network as usual.
 "use strict";
-var CACHE = "safetyzone-inspections-v1";
+var CACHE = "safetyzone-inspections-v1"; // also named in inspection-form.js
 var STATIC_PREFIX = "{% get_static_prefix %}";
 var FORM_PATH = "{% url 'inspections:inspection-create' %}";
 
@@ -14,6 +14,8 @@ self.addEventListener("install", function (event) {
       return cache.addAll([
         "{% static 'vendor/bootstrap/css/bootstrap.min.css' %}",
         "{% static 'vendor/bootstrap/js/bootstrap.bundle.min.js' %}",
+        "{% static 'vendor/bootstrap-icons/bootstrap-icons.min.css' %}",
+        "{% static 'vendor/htmx/htmx.min.js' %}",
         "{% static 'css/safetyzone.css' %}",
         "{% static 'js/site.js' %}",
         "{% static 'inspections/inspection-form.js' %}"

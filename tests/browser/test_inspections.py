@@ -1,5 +1,5 @@
 """The life of a hazard in a real browser on phone-sized screens: the inspector records
-a failed checklist item with a photo and registers it as a hazard, the head of the unit
+a failed checklist item with a photo and confirms its draft hazard, the head of the unit
 files a rectification report with a photo, committee staff return it once and then
 accept it, and the hazard shows as closed."""
 
@@ -90,20 +90,19 @@ def test_failed_item_to_closed_hazard_on_phones(browser, live_server, screenshot
     page.get_by_test_id("note-1").fill("安全出口堆放纸箱")
     photo_input = page.get_by_test_id("photo-1")
     assert photo_input.get_attribute("accept") == "image/*"
-    assert photo_input.get_attribute("capture") is not None
+    assert photo_input.get_attribute("multiple") is not None
     photo_input.set_input_files([png("red")])
+    expect(page.get_by_test_id("previews-1").locator("img")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=screenshot_dir / "inspection-form-phone.png", full_page=True)
     page.get_by_test_id("save-inspection").tap()
-    expect(page.get_by_test_id("answer-1")).to_contain_text("疏散通道是否畅通")
 
-    # The failed item becomes a hazard, pre-filled, in one step.
-    page.get_by_test_id("to-hazard-1").tap()
-    expect(page.locator("textarea[name=description]")).to_have_value(
+    # The failed item waits as a draft hazard, pre-filled; one tap confirms it.
+    expect(page.get_by_test_id("draft-description-1")).to_have_value(
         "疏散通道是否畅通：安全出口堆放纸箱"
     )
-    page.get_by_test_id("save-hazard").tap()
-    expect(page.get_by_test_id("hazard-code")).to_contain_text("YH-")
+    page.get_by_test_id("confirm-1").tap()
+    expect(page.get_by_test_id("draft-hazard-1")).to_contain_text("YH-")
     hazard = Hazard.objects.get()
     assert hazard.photos.count() == 1
     assert errors == []
