@@ -29,6 +29,7 @@ from inspections.selectors import reports as report_selectors
 from inspections.services import hazard_changes as change_services
 from inspections.services import hazards as hazard_services
 from inspections.views._common import _page
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.scoping import can_act_on
@@ -41,11 +42,7 @@ DUE_SOON_DAYS = 3
 def _ledger(request: HttpRequest):
     """The ledger's filter form and its rows, filtered as the API filters them
     (``HazardFilter``); an invalid filter shows the rows unfiltered beside its error."""
-    hazards = hazard_selectors.hazard_list(user=request.user)
-    filterset = HazardFilter(request.GET or None, queryset=hazards, request=request)
-    if filterset.is_bound and filterset.is_valid():
-        hazards = filterset.qs
-    return filterset.form, hazards
+    return page_filter(HazardFilter, request, hazard_selectors.hazard_list(user=request.user))
 
 
 @login_required
