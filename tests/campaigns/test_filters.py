@@ -14,7 +14,7 @@ from ..factories import (
     KeyPeriodFactory,
     task_for_units,
 )
-from ..helpers import authenticate, listed_ids
+from ..helpers import assert_field_error, authenticate, listed_ids
 
 
 @pytest.fixture
@@ -96,3 +96,19 @@ def test_page_form_and_api_take_the_same_names(client, api_client, staff, unit_a
             page = client.get(reverse(f"campaigns:{page_name}"), bad).context["filter_form"]
             assert not page.is_valid()
             assert api_client.get(reverse(api_name), bad).status_code == 400
+
+
+def test_the_api_only_task_sets_refuse_a_bad_value_and_another_units_assignment(
+    api_client, alice, unit_a, unit_b
+):
+    """Extension requests, chasers and progress reports have no list page: their sets
+    (campaigns.filters) are the API's. Another unit's assignment is refused as a missing
+    id, so a head filtering by it gets nothing of that unit."""
+    mine = task_for_units(lead=unit_a, title="甲单位的任务").assignments.get()
+    theirs = task_for_units(lead=unit_b, title="乙单位的任务").assignments.get()
+    authenticate(api_client, alice)
+    for name in ("api:extensionrequest-list", "api:chaser-list", "api:progressreport-list"):
+        assert listed_ids(api_client.get(reverse(name), {"assignment": mine.pk})) == set()
+        assert_field_error(api_client.get(reverse(name), {"assignment": theirs.pk}), "assignment")
+    response = api_client.get(reverse("api:extensionrequest-list"), {"status": "bogus"})
+    assert_field_error(response, "status")

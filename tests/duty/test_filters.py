@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from duty.models import EmergencyResource, SwapRequest, WeatherWarning
-from tests.helpers import authenticate, listed_ids
+from tests.helpers import assert_field_error, authenticate, listed_ids
 from tests.records import incident
 
 from .factories import ResourceFactory as Resource
@@ -137,3 +137,19 @@ def test_swaps_page_and_api_list_the_same(both, roster_a, officer_a, leader_a):
     assert same_rows(client, api, url, "swap-requests/", "") == {asked.pk, declined.pk}
     assert same_rows(client, api, url, "swap-requests/", "status=declined") == {declined.pk}
     assert same_rows(client, api, url, "swap-requests/", f"shift={shifts[0].pk}") == {asked.pk}
+
+
+def test_shift_filters_on_the_api(api_client, staff, bob, roster_a):
+    """No page lists shifts: the API's set (duty.filters.ShiftFilter) filters them, refuses
+    a bad value with the field's error and another unit's roster as a missing id."""
+    shifts = list(roster_a.shifts.order_by("date"))
+    authenticate(api_client, staff)
+    assert listed_ids(api_client.get(f"{API}shifts/?date_from=2024-06-02")) == {
+        s.pk for s in shifts[1:]
+    }
+    assert listed_ids(api_client.get(f"{API}shifts/?roster={roster_a.pk}&date_to=2024-06-01")) == {
+        shifts[0].pk
+    }
+    assert_field_error(api_client.get(f"{API}shifts/?date_from=x"), "date_from")
+    authenticate(api_client, bob)
+    assert_field_error(api_client.get(f"{API}shifts/?roster={roster_a.pk}"), "roster")
