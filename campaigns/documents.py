@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy
 
 from safetyzone.documents.registry import DocumentKind, register_document_kind
@@ -91,6 +92,8 @@ def meeting_notice_context(meeting) -> dict[str, Any]:
         "recipients": unit_names,
         "sections": sections,
         "issued_at": meeting.issued_at,
+        # The imprint's copy line (抄送): the same recipients for every notice of the office.
+        "copied_to": settings.NOTICE_COPY_TO.strip(),
     }
 
 

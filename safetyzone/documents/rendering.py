@@ -4,8 +4,10 @@ WeasyPrint would happily fetch any URL a template names (http://, file:///etc/..
 Ours may only read the project's static files: ``StaticFilesURLFetcher`` answers
 ``{% static %}`` URLs from the staticfiles finders and refuses everything else, so a
 template (or data pasted into one) cannot make the worker reach the network or the disk.
-Fonts come from fontconfig (Noto Sans CJK SC, Debian's fonts-noto-cjk) and are subset by
-WeasyPrint, which keeps a Chinese PDF to a few hundred kilobytes.
+The one exception: the font files of official documents named by settings
+(``safetyzone.documents.fonts``), which templates declare by @font-face. Other fonts come
+from fontconfig (Noto Sans CJK SC, Debian's fonts-noto-cjk); WeasyPrint subsets them all,
+which keeps a Chinese PDF to a few hundred kilobytes.
 """
 
 import mimetypes
@@ -19,6 +21,8 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .fonts import official_font_faces, official_font_files
+
 # Relative URLs in our templates ("/static/...") resolve against this base; nothing is
 # ever read from it directly.
 BASE_URL = "file:///"
@@ -29,16 +33,22 @@ class URLRefused(ValueError):
 
 
 class StaticFilesURLFetcher(URLFetcher):
-    """Serves only files the staticfiles finders know; refuses any other URL."""
+    """Serves only files the staticfiles finders know and the configured font files;
+    refuses any other URL."""
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.static_prefix = urljoin(BASE_URL, settings.STATIC_URL)
+        self.font_files = official_font_files()
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             # Inline data (a small image in the template) is no fetch at all.
             return super().fetch(url, headers)
+        if url in self.font_files:
+            path = self.font_files[url]
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
         if not url.startswith(self.static_prefix):
             raise URLRefused(f"Only the project's static files may be used: {url}")
         relative = unquote(urlsplit(url[len(self.static_prefix) :]).path)
@@ -65,7 +75,12 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
     """
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
-            template_name, {"pdf_font_family": settings.PDF_FONT_FAMILY, **context}
+            template_name,
+            {
+                "pdf_font_family": settings.PDF_FONT_FAMILY,
+                "official_font_faces": official_font_faces(),
+                **context,
+            },
         )
 
 

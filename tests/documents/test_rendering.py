@@ -2,6 +2,7 @@ import socket
 
 import pytest
 
+from safetyzone.documents.fonts import official_font_faces
 from safetyzone.documents.kinds import unit_profile_context
 from safetyzone.documents.rendering import (
     StaticFilesURLFetcher,
@@ -77,6 +78,24 @@ def test_fetcher_refuses_the_real_path_of_a_static_file(settings):
     path = settings.BASE_DIR / "static" / "documents" / "print.css"
     with pytest.raises(URLRefused):
         StaticFilesURLFetcher().fetch(path.as_uri())
+
+
+def test_fetcher_serves_the_configured_font_files_only(settings, tmp_path):
+    """The official faces' files (PDF_*_FONT) are the one exception to static files; a
+    missing one is simply not declared, and any other file nearby stays refused."""
+    font = tmp_path / "MyFang.otf"
+    font.write_bytes(b"OTTO not really a font")
+    settings.PDF_FANGSONG_FONT = str(font)
+    settings.PDF_HEI_FONT = str(tmp_path / "missing.otf")
+
+    fetcher = StaticFilesURLFetcher()
+    assert fetcher.fetch(font.as_uri()).read() == b"OTTO not really a font"
+    (tmp_path / "other.otf").write_bytes(b"OTTO")
+    for refused in (tmp_path / "other.otf", tmp_path / "missing.otf"):
+        with pytest.raises(URLRefused):
+            fetcher.fetch(refused.as_uri())
+    families = [face["family"] for face in official_font_faces()]
+    assert "Official FangSong" in families and "Official Hei" not in families
 
 
 def test_rendering_never_opens_a_connection(monkeypatch):
