@@ -178,6 +178,40 @@ def test_volumes_keep_the_data():
     assert set(COMPOSE["volumes"]) >= {"postgres-data", "redis-data", "media"}
 
 
+def published_ports(service: dict) -> list[tuple[str, str]]:
+    """(host address, container port) of each published port, short or long syntax."""
+    found = []
+    for entry in service.get("ports", []):
+        if isinstance(entry, dict):
+            found.append((entry.get("host_ip", ""), str(entry["target"])))
+        else:
+            # "[host_ip:][host_port:]container_port"; ${WEB_PORT:-8000} holds a colon too.
+            parts = re.sub(r"\$\{[^}]*\}", "PORT", str(entry)).split(":")
+            found.append((parts[0] if len(parts) == 3 else "", parts[-1]))
+    return found
+
+
+def test_only_web_publishes_a_port_and_only_on_the_loopback_address():
+    """The reverse proxy on the host is the way in: the port is not open to the network."""
+    assert published_ports(SERVICES["web"]) == [("127.0.0.1", "8000")]
+    assert SERVICES["web"]["ports"] == ["127.0.0.1:${WEB_PORT:-8000}:8000"]
+    for name, service in SERVICES.items():
+        if name != "web":
+            assert not published_ports(service), f"{name} publishes a port"
+
+
+def test_mail_written_to_files_goes_to_a_named_volume(settings):
+    """Without EMAIL_URL, mail is written to $VAR_DIR/mail (/app/var/mail in the image):
+    a named volume there keeps it out of the container's own layer."""
+    assert settings.EMAIL_FILE_PATH == settings.VAR_DIR / "mail"
+    assert "/app/var/mail" in DOCKERFILE  # created, owned by the app's user
+    mounts = dict(volume.split(":", 1)[::-1] for volume in COMPOSE["x-django"]["volumes"])
+    assert mounts["/app/var/mail"] == "mail"
+    assert "mail" in COMPOSE["volumes"]  # named, not a path on the host
+    for name in DJANGO_SERVICES:  # through the anchor, not overridden
+        assert "mail:/app/var/mail" in SERVICES[name]["volumes"], name
+
+
 def test_dockerfile_installs_a_cjk_font_and_runs_as_a_user():
     assert re.search(r"^FROM python:3\.11-slim-bookworm\b", DOCKERFILE, re.M)
     install = re.search(r"apt-get install[^&]*", DOCKERFILE, re.S)
