@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from safetyzone.org.selectors import enterprise_list, unit_list
@@ -45,6 +46,14 @@ def _broker_ok() -> tuple[bool, str]:
     except Exception as exc:  # noqa: BLE001
         return False, type(exc).__name__
     return True, "ok"
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links: the
+    static file's URL (hashed in production, so the file itself is cached for good)."""
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 @never_cache
