@@ -2,12 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AnswerPhoto,
     ChecklistItem,
     ChecklistTemplate,
     EnforcementAction,
     Hazard,
     HazardChangeRequest,
     HazardCodeSequence,
+    HazardDraft,
     HazardPhoto,
     Inspection,
     InspectionAnswer,
@@ -99,6 +101,29 @@ class InspectionAnswerAdmin(admin.ModelAdmin):
     search_fields = ["note", "item__question", "inspection__enterprise__name"]
     list_select_related = ["inspection__enterprise", "item"]
     raw_id_fields = ["inspection", "item"]
+
+
+@admin.register(AnswerPhoto)
+class AnswerPhotoAdmin(admin.ModelAdmin):
+    list_display = ["answer", "original_name", "uploaded_at"]
+    list_filter = ["uploaded_at"]
+    search_fields = [
+        "original_name",
+        "answer__item__question",
+        "answer__inspection__enterprise__name",
+    ]
+    list_select_related = ["answer__item", "answer__inspection__enterprise"]
+    raw_id_fields = ["answer"]
+
+
+@admin.register(HazardDraft)
+class HazardDraftAdmin(admin.ModelAdmin):
+    list_display = ["inspection", "answer", "level", "status", "decided_by", "decided_at"]
+    list_filter = ["status", "level"]
+    search_fields = ["description", "reason", "inspection__enterprise__name"]
+    list_select_related = ["inspection__enterprise", "answer__item", "decided_by"]
+    raw_id_fields = ["inspection", "answer", "hazard"]
+    readonly_fields = ["decided_by", "decided_at"]
 
 
 @admin.register(HazardCodeSequence)

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -163,10 +164,10 @@ def inspection_record(
 
 
 @transaction.atomic
-def inspection_submit(**kwargs) -> tuple[Inspection, list[HazardDraft]]:
-    """Record an inspection (``inspection_record``'s arguments) and, in the same
+def inspection_submit(*, actor: User, **fields: Any) -> tuple[Inspection, list[HazardDraft]]:
+    """Record an inspection (``fields`` are ``inspection_record``'s) and, in the same
     transaction, turn each failed item into a draft hazard for the inspector to confirm
     or discard: a failure is never lost because a second form was forgotten."""
-    inspection = inspection_record(**kwargs)
-    drafts = hazard_drafts_create(actor=kwargs["actor"], inspection=inspection)
+    inspection = inspection_record(actor=actor, **fields)
+    drafts = hazard_drafts_create(actor=actor, inspection=inspection)
     return inspection, drafts

@@ -190,6 +190,7 @@ SERVICE_MODULES = (
     "campaigns.services.tasks",
     "inspections.services.enforcement",
     "inspections.services.hazard_changes",
+    "inspections.services.hazard_drafts",
     "inspections.services.hazards",
     "inspections.services.imports",
     "inspections.services.inspections",
@@ -295,6 +296,13 @@ class World:
         inspection = InspectionFactory(enterprise=self.enterprise, key_area=self.fire)
         im.InspectionAnswer.objects.create(inspection=inspection, item=item, result="fail")
         return inspection
+
+    @cached_property
+    def hazard_draft(self):
+        answer = self.inspection.answers.get()
+        return im.HazardDraft.objects.create(
+            inspection=self.inspection, answer=answer, description="隐患"
+        )
 
     # duty
     @cached_property
@@ -527,6 +535,22 @@ CASES: dict[str, Case] = {
             {"enterprise": w.enterprise, "key_area": w.fire, "inspectors": [w.bob]}
             | {"answers": [], "date": D}
         ),
+    ),
+    "inspections.services.inspections.inspection_submit": field(
+        "enterprise",
+        lambda w: (
+            {"enterprise": w.enterprise, "key_area": w.fire, "inspectors": [w.bob]}
+            | {"answers": [], "date": D}
+        ),
+    ),
+    "inspections.services.hazard_drafts.hazard_drafts_create": Case(
+        lambda w: {"inspection": w.inspection}
+    ),
+    "inspections.services.hazard_drafts.hazard_draft_confirm": Case(
+        lambda w: {"draft": w.hazard_draft}
+    ),
+    "inspections.services.hazard_drafts.hazard_draft_discard": Case(
+        lambda w: {"draft": w.hazard_draft}
     ),
     "inspections.services.tasks.inspection_task_create": field(
         "units",
