@@ -559,6 +559,7 @@ PAGES = [
     Page("campaigns:assignment-detail", "taskassignment"),
     Page("inspections:task-detail", "inspection-task"),
     Page("inspections:inspection-detail", "inspection"),
+    Page("inspections:inspection-drafts", "inspection"),
     Page("inspections:hazard-detail", "hazard"),
     Page("duty:roster-detail", "duty-roster"),
     Page("duty:shift-detail", "duty-shift"),

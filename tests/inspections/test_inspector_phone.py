@@ -278,3 +278,12 @@ def test_the_service_worker_is_served_as_javascript(client):
     response = client.get(reverse("inspections:service-worker"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
+
+
+def test_an_items_photo_is_served_to_its_unit_only(client, bob, alice, submitted):
+    photo = submitted.hazard_drafts.first().answer.photos.first()
+    url = reverse("inspections:answer-photo-file", args=[photo.pk])
+    client.force_login(alice)
+    assert client.get(url)["Content-Type"] == "image/png"
+    client.force_login(bob)
+    assert client.get(url).status_code == 404
