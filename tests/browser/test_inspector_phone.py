@@ -81,6 +81,16 @@ def test_inspector_journey_offline_and_back_on_a_phone(browser, live_server, scr
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=screenshot_dir / "issue15-form-phone.png", full_page=True)
 
+    # A refused submission (an enforcement visit needs two inspectors) comes back with
+    # the error beside the field, and the shrunk photo is still there.
+    page.locator("input[name=is_enforcement]").check()
+    page.get_by_test_id("save-inspection").tap()
+    expect(
+        page.locator("#div_id_inspectors .invalid-feedback, #div_id_inspectors .text-danger")
+    ).not_to_have_count(0)
+    expect(page.get_by_test_id("previews-1").locator("img")).to_have_count(1)
+    page.locator("input[name=is_enforcement]").uncheck()
+
     # 3. Offline: the submission is kept on the device.
     context.set_offline(True)
     page.get_by_test_id("save-inspection").tap()
@@ -99,6 +109,8 @@ def test_inspector_journey_offline_and_back_on_a_phone(browser, live_server, scr
     expect(page.locator("input[value=fail]").first).to_be_checked()
     expect(page.get_by_test_id("previews-1").locator("img")).to_have_count(1)
     expect(page.get_by_test_id("offline-banner")).to_be_visible()
+    # The page came from the form's service worker, not from the network.
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
 
     # 5. Online again: it is sent by itself, and the drafts screen follows.
     context.set_offline(False)
