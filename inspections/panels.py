@@ -23,16 +23,25 @@ from safetyzone.core.panels import (
 )
 
 
+def _hazard_statistics(request: HttpRequest) -> dict:
+    """The user's hazard statistics, read once per request: the summary panel and the
+    charts panel both show them."""
+    from inspections.selectors.statistics import hazard_statistics
+
+    if not hasattr(request, "_hazard_statistics"):
+        request._hazard_statistics = hazard_statistics(user=request.user)
+    return request._hazard_statistics
+
+
 def inspections_panel(request: HttpRequest) -> dict | None:
     from inspections.models import RectificationReport
     from inspections.selectors.hazards import hazard_list
     from inspections.selectors.reports import report_list
-    from inspections.selectors.statistics import hazard_statistics
 
     user = request.user
     if not user.has_perm("inspections.view_hazard"):
         return None
-    stats = hazard_statistics(user=user)
+    stats = _hazard_statistics(request)
     return {
         "stats": stats,
         # Heads are told here when a report of theirs came back.
@@ -60,18 +69,14 @@ def inspections_charts_panel(request: HttpRequest) -> dict | None:
     for staff (rate and overdue), by key area for a head (their unit only). A fixed
     number of queries."""
     from inspections.charts import area_chart, monthly_chart, unit_chart
-    from inspections.selectors.statistics import (
-        hazard_statistics,
-        hazards_by_month,
-        latest_data_day,
-    )
+    from inspections.selectors.statistics import hazards_by_month, latest_data_day
     from safetyzone.org.scoping import sees_all_units
 
     user = request.user
     if not user.has_perm("inspections.view_hazard"):
         return None
     last = latest_data_day(user=user) or timezone.localdate()
-    stats = hazard_statistics(user=user)
+    stats = _hazard_statistics(request)
     monthly = hazards_by_month(user=user, last=last)
     return {
         "key": "inspections-charts",
