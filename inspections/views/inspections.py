@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -86,8 +87,14 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The inspection was recorded."))
             if drafts and request.user.has_perm("inspections.add_hazard"):
-                return redirect("inspections:inspection-drafts", inspection.pk)
-            return redirect(inspection)
+                to = reverse("inspections:inspection-drafts", args=[inspection.pk])
+            else:
+                to = inspection.get_absolute_url()
+            if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+                # The phone's script sent it: it goes there itself, so that the page it
+                # opens (not the script's request) shows the message.
+                return JsonResponse({"location": to})
+            return redirect(to)
     return render(request, "inspections/inspection_form.html", {"form": form, "template": template})
 
 

@@ -265,6 +265,13 @@
       })
       .then(function (response) {
         var login = response.redirected && /\/accounts\/login\//.test(response.url);
+        var type = response.headers.get("Content-Type") || "";
+        if (response.ok && type.indexOf("application/json") === 0) {
+          // Recorded: the server names the page to open next.
+          return response.json().then(function (answer) {
+            return dropDraft().then(function () { location.assign(answer.location); });
+          });
+        }
         if (response.redirected && response.ok && !login) {
           return dropDraft().then(function () { location.assign(response.url); });
         }

@@ -115,6 +115,7 @@ def test_inspector_journey_offline_and_back_on_a_phone(browser, live_server, scr
     # 5. Online again: it is sent by itself, and the drafts screen follows.
     context.set_offline(False)
     page.wait_for_url("**/drafts/", timeout=30_000)
+    expect(page.locator(".alert-success")).to_be_visible()  # "the inspection was recorded"
     photo = AnswerPhoto.objects.get()
     assert photo.image.size < len(big) / 4, (photo.image.size, len(big))
     with Image.open(photo.image) as stored:

@@ -287,3 +287,18 @@ def test_an_items_photo_is_served_to_its_unit_only(client, bob, alice, submitted
     assert client.get(url)["Content-Type"] == "image/png"
     client.force_login(bob)
     assert client.get(url).status_code == 404
+
+
+def test_the_phones_script_is_told_where_to_go(client, inspector_a, enterprise_a, template):
+    """Sent by the script (fetch), the answer names the next page instead of redirecting,
+    so that the page the phone opens shows the message."""
+    client.force_login(inspector_a)
+    response = client.post(
+        _form_url(template),
+        _post_data(inspector_a, enterprise_a, template),
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+    inspection = Inspection.objects.get()
+    url = reverse("inspections:inspection-drafts", args=[inspection.pk])
+    assert response.json() == {"location": url}
+    assert "The inspection was recorded." in client.get(url).content.decode()
