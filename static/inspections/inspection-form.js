@@ -319,8 +319,9 @@
   }).catch(function () {});
   if ("serviceWorker" in navigator && form.dataset.serviceWorker) {
     navigator.serviceWorker.register(form.dataset.serviceWorker).catch(function () {});
-    // Keep this page for the worker to answer with when a reload finds no network.
-    if (window.caches && navigator.onLine) {
+    // Keep this page for the worker to answer with when a reload finds no network (once
+    // the worker controls the page, it keeps each copy it fetches itself).
+    if (window.caches && navigator.onLine && !navigator.serviceWorker.controller) {
       caches.open(PAGE_CACHE).then(function (cache) {
         return cache.add(location.href);
       }).catch(function () {});
