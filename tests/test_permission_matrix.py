@@ -208,9 +208,10 @@ RESOURCES = [
     # safetyzone.documents, safetyzone.notifications
     # Who may read a document depends on its kind: without it, the list is empty and
     # the document is not found.
+    # Its requester (or staff) may delete it: a head deleting another unit's is a 404.
     Resource(
         "document",
-        lambda side: GeneratedDocumentFactory(unit=side.unit),
+        lambda side: GeneratedDocumentFactory(unit=side.unit, requested_by=side.head),
         refused_list=200,
         refused_record=404,
     ),
