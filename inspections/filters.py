@@ -79,6 +79,9 @@ class LedgerForm(forms.Form):
 class HazardFilter(FilterSet):
     """The hazard ledger's filters: the page's form and the API's parameters."""
 
+    # hazard_filter narrows by what is given only (the API skips the set when nothing is).
+    narrows_only_what_is_asked = True
+
     search = filters.CharFilter(label=_("Search"))
     unit = ListedModelChoiceFilter(
         label=_("Unit"), field_name="responsible_unit", queryset=Unit.objects.all()

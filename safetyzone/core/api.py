@@ -216,7 +216,8 @@ class FilterBackend(DjangoFilterBackend):
 
     - A request that names none of the set's filters skips the set (its form and
       validation), as filtering by nothing returns the queryset as it is; a set with its
-      own ``filter_queryset`` or a required filter always runs.
+      own ``filter_queryset`` (unless it says ``narrows_only_what_is_asked``) or a
+      required filter always runs.
     - A view with ``filterset_fields`` gets its generated set (on
       :class:`safetyzone.core.filters.FilterSet`, whose form has no crispy layout) built
       once per view class, not on every request.
@@ -248,7 +249,9 @@ class FilterBackend(DjangoFilterBackend):
 
     @staticmethod
     def _nothing_asked(request, filterset_class) -> bool:
-        if filterset_class.filter_queryset is not django_filters.FilterSet.filter_queryset:
+        if filterset_class.filter_queryset is not django_filters.FilterSet.filter_queryset and (
+            not getattr(filterset_class, "narrows_only_what_is_asked", False)
+        ):
             return False
         names = filterset_class.base_filters
         if any(item.extra.get("required") for item in names.values()):

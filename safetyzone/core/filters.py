@@ -53,6 +53,11 @@ def lazy_labels(model, filters) -> None:
 class FilterSet(django_filters.FilterSet):
     FILTER_DEFAULTS = FILTER_FOR_DBFIELD_DEFAULTS
 
+    #: A set with its own ``filter_queryset`` sets this when, given none of its
+    #: parameters, it returns the queryset as it is (no default narrowing): the API's
+    #: backend then skips the set's form and validation on such a request.
+    narrows_only_what_is_asked = False
+
     @classmethod
     def get_filters(cls):
         filters = super().get_filters()

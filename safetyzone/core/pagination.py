@@ -40,12 +40,24 @@ _GENERATION_KEY = "pagination:capped:generation"
 
 
 def _capped_key(rows: QuerySet) -> str:
+    sql = f"{rows.db}:{rows.query}".encode()
+    return f"pagination:capped:{hashlib.sha256(sql).hexdigest()}"
+
+
+def _remembered_capped(key: str) -> bool:
+    """Whether the count of ``key`` reached the cap within the minute, in the current
+    generation (one round trip to the cache: the entry holds its generation)."""
+    found = cache.get_many([_GENERATION_KEY, key])
+    generation = found.get(_GENERATION_KEY)
+    return generation is not None and found.get(key) == generation
+
+
+def _remember_capped(key: str) -> None:
     generation = cache.get(_GENERATION_KEY)
     if generation is None:
         cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(_GENERATION_KEY)
-    sql = f"{rows.db}:{rows.query}".encode()
-    return f"pagination:capped:{generation}:{hashlib.sha256(sql).hexdigest()}"
+    cache.set(key, generation, CAPPED_COUNT_SECONDS)
 
 
 def forget_capped_counts() -> None:
@@ -103,11 +115,11 @@ class Paginator(DjangoPaginator):
             key = _capped_key(rows)
         except EmptyResultSet:  # a list that cannot have rows (``none()``, ``__in=[]``)
             return 0
-        if cache.get(key):
+        if _remembered_capped(key):
             return self.cap + 1
         counted = rows.count()
         if counted > self.cap:
-            cache.set(key, True, CAPPED_COUNT_SECONDS)
+            _remember_capped(key)
         return counted
 
     @property

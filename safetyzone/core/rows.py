@@ -18,8 +18,12 @@ from collections.abc import Iterable
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+_PLAIN = (str, int, bool, type(None))
+
 
 def json_value(value):
+    if type(value) in _PLAIN:  # most values: nothing to convert
+        return value
     if isinstance(value, dt.datetime):
         # As rest_framework.fields.DateTimeField: in the current time zone, ISO 8601.
         text = timezone.localtime(value).isoformat()

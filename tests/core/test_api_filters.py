@@ -82,3 +82,27 @@ def test_a_required_filter_is_still_asked_for(units):
 
 def test_a_set_with_its_own_filtering_runs_without_parameters(units):
     assert filtered(OwnFilterQueryset) == {"三"}
+
+
+class OwnFilteringOfWhatIsAsked(OwnFilterQueryset):
+    """As above, but saying that it narrows nothing when nothing is asked."""
+
+    narrows_only_what_is_asked = True
+
+
+def test_a_set_that_narrows_only_what_is_asked_is_skipped_without_parameters(units):
+    assert filtered(OwnFilteringOfWhatIsAsked) == {"一", "二", "三"}
+    assert filtered(OwnFilteringOfWhatIsAsked, "kind=department") == {"三"}
+
+
+def test_the_hazard_filter_narrows_nothing_when_nothing_is_asked(django_user_model):
+    """HazardFilter says narrows_only_what_is_asked: its filtering of an empty query
+    must then be the queryset as it is."""
+    from inspections.filters import HazardFilter
+    from inspections.models import Hazard
+
+    assert HazardFilter.narrows_only_what_is_asked
+    queryset = Hazard.objects.order_by("-found_on", "-pk")
+    filterset = HazardFilter({}, queryset=queryset)
+    assert filterset.is_valid()
+    assert str(filterset.qs.query) == str(queryset.query)
