@@ -304,6 +304,19 @@ class World:
             inspection=self.inspection, answer=answer, description="隐患"
         )
 
+    # documents
+    @cached_property
+    def document(self):
+        from safetyzone.documents.models import GeneratedDocument
+
+        return GeneratedDocument.objects.create(
+            kind="ledger_xlsx",
+            subject=self.alice,
+            unit=self.unit_a,
+            requested_by=self.alice,
+            filename="台账.xlsx",
+        )
+
     # duty
     @cached_property
     def leader_a(self):
@@ -697,6 +710,12 @@ CASES: dict[str, Case] = {
     "safetyzone.documents.services.document_request": Case(
         lambda w: {"kind": "unit_profile", "subject": w.unit_a}, ObjectDoesNotExist
     ),
+    # documents: an export of another unit's rows is a bad filter; another unit's
+    # document is refused as not found
+    "safetyzone.documents.services.document_export_request": field(
+        "unit", lambda w: {"kind": "ledger_xlsx", "query": {"unit": str(w.unit_a.pk)}}
+    ),
+    "safetyzone.documents.services.document_delete": Case(lambda w: {"document": w.document}),
 }
 
 NOT_UNIT_SCOPED: dict[str, str] = {
@@ -717,6 +736,8 @@ NOT_UNIT_SCOPED: dict[str, str] = {
     "safetyzone.notifications.services.notifications_mark_all_read": "the user's own "
     "notifications only",
     "safetyzone.notifications.services.channel_preferences_set": "the user's own preferences only",
+    "safetyzone.documents.services.document_export_write": "the worker's writing of a queued "
+    "export into a file: it reads through the requester's scope and changes no record",
 }
 
 
