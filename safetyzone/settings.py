@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "safetyzone.core.api.FilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "safetyzone.core.api.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "safetyzone.core.api_errors.AutoSchema",

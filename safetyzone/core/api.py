@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_filters import NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers
+from rest_framework import filters, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
@@ -292,3 +292,19 @@ class FieldsBuiltOnce:
             built = super().get_fields()
             type(self)._fields_built_once = built
         return copy.deepcopy(built)
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, for the views that name ``search_fields``. Every other view's search
+    is its filter set's ``search`` (or it has none): there DRF's filter would document a
+    ``search`` that narrows nothing, and refuse a value it does not read."""
+
+    def filter_queryset(self, request, queryset, view):
+        if not self.get_search_fields(view, request):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)

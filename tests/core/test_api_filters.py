@@ -106,3 +106,24 @@ def test_the_hazard_filter_narrows_nothing_when_nothing_is_asked(django_user_mod
     filterset = HazardFilter({}, queryset=queryset)
     assert filterset.is_valid()
     assert str(filterset.qs.query) == str(queryset.query)
+
+
+def test_search_is_documented_and_read_only_where_a_view_searches(api_client, staff):
+    """DRF's search reads the views that name search_fields; elsewhere ``search`` is not
+    offered, and a value it would have refused (a NUL) changes nothing."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.helpers import authenticate
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+    def names(path):
+        return [p["name"] for p in paths[path]["get"].get("parameters", [])]
+
+    assert "search" not in names("/api/v1/key-areas/")
+    assert names("/api/v1/units/").count("search") == 1
+    authenticate(api_client, staff)
+    assert api_client.get("/api/v1/key-areas/", {"search": "a\x00b"}).status_code == 200
+    UnitFactory(name="应急管理局")
+    found = api_client.get("/api/v1/units/", {"search": "应急"}).json()["results"]
+    assert [unit["name"] for unit in found] == ["应急管理局"]
