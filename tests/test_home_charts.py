@@ -61,12 +61,15 @@ def _tasks(unit, n: int, *, done: int = 0, overdue: int = 0) -> None:
 
 
 def _shifts(unit, people: list, n: int) -> None:
-    first = timezone.localdate().replace(day=1)
+    """``n`` shifts of this month, today's first: the few and the many alike hold a
+    shift on duty now, which the home's duty panel reads (with its people)."""
+    today = timezone.localdate()
+    span = min(today.day, 28)
     roster = None
     for i in range(n):
-        if i % 28 == 0:  # one shift a day on a roster
+        if i % span == 0:  # one shift a day on a roster
             roster = published(RosterFactory(unit=unit))
-        shift = ShiftFactory(roster=roster, date=first + dt.timedelta(days=i % 28))
+        shift = ShiftFactory(roster=roster, date=today - dt.timedelta(days=i % span))
         ShiftAssignment.objects.create(shift=shift, person=people[i % len(people)], role="officer")
 
 
