@@ -1,5 +1,6 @@
 """The hazards section of the weekly digest to committee staff: hazards open, overdue,
-major ones open and those recorded over the past seven days, and the rectification
+major ones open and those found over the past seven days (by the day found, so that a
+hazard entered late counts in its own week), and the rectification
 reports waiting for review. Two queries."""
 
 from datetime import datetime, timedelta
@@ -21,14 +22,14 @@ def hazard_digest(now: datetime) -> list[DigestLine]:
         open=Count("pk", filter=is_open),
         overdue=Count("pk", filter=is_open & Q(deadline__lt=today)),
         major=Count("pk", filter=is_open & Q(level=HazardLevel.MAJOR)),
-        new=Count("pk", filter=Q(created_at__gte=now - timedelta(days=7), created_at__lt=now)),
+        new=Count("pk", filter=Q(found_on__gte=today - timedelta(days=7), found_on__lt=today)),
     )
     waiting = RectificationReport.objects.filter(status=RectificationReport.Status.PENDING).count()
     return [
         DigestLine(_("Hazards open"), hazards["open"]),
         DigestLine(_("Hazards overdue"), hazards["overdue"]),
         DigestLine(_("Major hazards open"), hazards["major"]),
-        DigestLine(_("Hazards reported in the past 7 days"), hazards["new"]),
+        DigestLine(_("Hazards found in the past 7 days"), hazards["new"]),
         DigestLine(_("Rectification reports awaiting review"), waiting),
     ]
 

@@ -59,7 +59,14 @@ def assignment(unit, deadline: dt.date, status: str = TaskAssignment.Status.SIGN
     return TaskAssignmentFactory(task=task, unit=unit, status=status)
 
 
-def hazard(enterprise, deadline: dt.date, *, level=HazardLevel.GENERAL, recorded_days_ago=30):
+def hazard(
+    enterprise,
+    deadline: dt.date,
+    *,
+    level=HazardLevel.GENERAL,
+    found_days_ago=60,
+    recorded_days_ago=30,
+):
     found = Hazard.objects.create(
         code=f"YH-{Hazard.objects.count() + 1}",
         enterprise=enterprise,
@@ -68,7 +75,7 @@ def hazard(enterprise, deadline: dt.date, *, level=HazardLevel.GENERAL, recorded
         level=level,
         responsible_unit=enterprise.supervising_unit,
         deadline=deadline,
-        found_on=days(-60),
+        found_on=days(-found_days_ago),
     )
     Hazard.objects.filter(pk=found.pk).update(
         created_at=MONDAY - dt.timedelta(days=recorded_days_ago)
@@ -143,20 +150,24 @@ def test_hazards_section(alice, bob, staff):
     enterprise_a = EnterpriseFactory(supervising_unit=alice.unit)
     enterprise_b = EnterpriseFactory(supervising_unit=bob.unit)
     hazard(enterprise_a, days(-3))  # open, overdue
-    hazard(enterprise_b, days(20), level=HazardLevel.MAJOR, recorded_days_ago=2)
-    waiting = hazard(enterprise_a, days(10), recorded_days_ago=6)
+    hazard(enterprise_b, days(20), level=HazardLevel.MAJOR, found_days_ago=2, recorded_days_ago=2)
+    waiting = hazard(enterprise_a, days(10), found_days_ago=7, recorded_days_ago=6)
     report(waiting)
     reviewed = hazard(enterprise_b, days(10))
     report(reviewed, status=RectificationReport.Status.ACCEPTED)
     Hazard.objects.filter(pk=reviewed.pk).update(
         status=Hazard.Status.ACCEPTED, closed_at=MONDAY - dt.timedelta(days=1)
     )
-    hazard(enterprise_a, days(5), recorded_days_ago=8)  # recorded before the week
+    hazard(enterprise_a, days(5), found_days_ago=8, recorded_days_ago=8)  # before the week
+    # Entered this week, found weeks ago: it belongs to the week it was found in.
+    hazard(enterprise_b, days(30), found_days_ago=20, recorded_days_ago=1)
+    # Found this morning: next week's digest counts it.
+    hazard(enterprise_b, days(30), found_days_ago=0, recorded_days_ago=0)
     assert digest_of(staff)["[Hazards and rectification]"] == [
-        "Hazards open: 4",
+        "Hazards open: 6",
         "Hazards overdue: 1",
         "Major hazards open: 1",
-        "Hazards reported in the past 7 days: 2",
+        "Hazards found in the past 7 days: 2",
         "Rectification reports awaiting review: 1",
     ]
 
@@ -243,7 +254,7 @@ def test_empty_week(staff):
             "Hazards open: 0",
             "Hazards overdue: 0",
             "Major hazards open: 0",
-            "Hazards reported in the past 7 days: 0",
+            "Hazards found in the past 7 days: 0",
             "Rectification reports awaiting review: 0",
         ],
         "[Emergency duty]": [
