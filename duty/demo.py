@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ from .services.incidents import incident_report_create, incident_update_create, 
 from .services.log import handover_confirm, handover_create, log_entry_create
 from .services.resources import resource_create, standby_create, stock_move, team_create
 from .services.rosters import roster_create, roster_generate, roster_publish
-from .services.shifts import unavailability_create
+from .services.shifts import shift_update, unavailability_create
 from .times import shift_window
 
 OFFICE = "高新区安全生产委员会办公室"
@@ -372,11 +373,30 @@ def _current_roster(staff: User, office: Unit, leaders: list[User], officers: li
     first = today.replace(day=1)
     last = (first + timedelta(days=62)).replace(day=1) - timedelta(days=1)
     title = f"高新区安委会{first:%Y年%-m月}—{last:%-m月}应急值班表"
-    _published_roster(staff, office, title, first, last, leaders, officers)
+    officer = next(o for o in officers if o.username == "officer")
+    _published_roster(staff, office, title, first, last, leaders, officers, on_duty_now=officer)
 
 
-def _published_roster(staff, office, title, first, last, leaders, officers) -> DutyRoster:
-    """The roster of that title, created, generated and published once (idempotent)."""
+def _put_on_duty_now(roster: DutyRoster, staff: User, officer: User) -> None:
+    """The demo's ``officer`` keeps the shift on duty now, so that whoever signs in as
+    them can keep today's log at once (README's demo users say so). A shift the rules
+    refuse them for stays as generated."""
+    now = timezone.now()
+    shift = roster.shifts.filter(starts_at__lte=now, ends_at__gt=now).first()
+    if shift is None or shift.assignments.filter(person=officer).exists():
+        return
+    people = {a.role: a.person for a in shift.assignments.select_related("person")}
+    try:
+        shift_update(actor=staff, shift=shift, leader=people.get("leader"), officers=[officer])
+    except ValidationError:
+        return
+
+
+def _published_roster(
+    staff, office, title, first, last, leaders, officers, on_duty_now=None
+) -> DutyRoster:
+    """The roster of that title, created, generated and published once (idempotent);
+    ``on_duty_now``, an officer put on the shift on duty now before it is published."""
     roster = DutyRoster.objects.filter(title=title).first()
     if roster is None:
         roster = roster_create(
@@ -391,6 +411,8 @@ def _published_roster(staff, office, title, first, last, leaders, officers) -> D
         )
     if not roster.shifts.exists():
         roster_generate(roster=roster, actor=staff, leaders=leaders, officers=officers)
+    if not roster.is_published and on_duty_now is not None:
+        _put_on_duty_now(roster, staff, on_duty_now)
     if not roster.is_published:
         roster_publish(roster=roster, actor=staff)
     return roster

@@ -60,3 +60,24 @@ def test_demo_has_someone_on_duty_today():
     assert current.count() == 1 and current.get().is_published
     assert roster_check(roster=current.get()) == []
     assert shifts_current(user=User.objects.get(username="head"))["now"]
+
+
+@pytest.mark.django_db
+def test_the_demo_officer_is_on_the_shift_on_duty_now():
+    """README's demo users: ``officer`` can keep today's duty log the day the demo runs."""
+    from django.utils import timezone
+
+    from duty.models import Shift
+
+    org_demo.seed()
+    demo.seed()
+    now = timezone.now()
+    shift = Shift.objects.get(
+        starts_at__lte=now, ends_at__gt=now, roster__status=DutyRoster.Status.PUBLISHED
+    )
+    officers = set(
+        shift.assignments.filter(role=ShiftAssignment.Role.OFFICER).values_list(
+            "person__username", flat=True
+        )
+    )
+    assert "officer" in officers
