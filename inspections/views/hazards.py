@@ -110,8 +110,15 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     def may(step: str, perm: str) -> bool:
         return graph.allows(hazard.status, step) and acts and user.has_perm(perm)
 
+    # A relapse links to its earlier hazard, when the user may read that one too.
+    earlier = (
+        hazard_selectors.hazard_list(user=user).filter(pk=hazard.recurrence_of_id).first()
+        if hazard.recurrence_of_id
+        else None
+    )
     context = {
         "hazard": hazard,
+        "earlier": earlier,
         "reports": reports,
         "photos": list(hazard.photos.all()),
         "history": hazard_selectors.hazard_history(hazard=hazard),
