@@ -99,6 +99,41 @@ def roster_get(*, user: User, pk: Any) -> DutyRoster:
     return get_object_or_404(roster_list(user=user), pk=pk)
 
 
+def roster_previous_pools(*, user: User, roster: DutyRoster) -> dict[str, list[int]]:
+    """The pools the generator starts from for ``roster``: the leaders and the officers
+    who had shifts on the latest earlier roster of the same unit that ``user`` may read,
+    each in rotation order (by their first shift on it). Empty when there is none, so
+    nothing is preselected. Two queries."""
+    previous = (
+        _visible_rosters(user)
+        .filter(
+            unit=roster.unit_id,
+            start_date__lt=roster.start_date,
+            shifts__assignments__isnull=False,
+        )
+        .exclude(pk=roster.pk)
+        .order_by("-start_date", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    pools: dict[str, list[int]] = {"leaders": [], "officers": []}
+    if previous is None:
+        return pools
+    rows = (
+        ShiftAssignment.objects.filter(shift__roster=previous)
+        .order_by("shift__date", "pk")
+        .values_list("role", "person_id")
+    )
+    field = {ShiftAssignment.Role.LEADER: "leaders", ShiftAssignment.Role.OFFICER: "officers"}
+    for role, person_id in rows:
+        people = pools[field[role]]
+        if person_id not in people:
+            people.append(person_id)
+    # Someone moved between the roles by hand stays a leader: the pools may not overlap.
+    pools["officers"] = [p for p in pools["officers"] if p not in pools["leaders"]]
+    return pools
+
+
 def _with_people(qs: QuerySet[Shift]) -> QuerySet[Shift]:
     return qs.select_related("roster", "roster__unit").prefetch_related(
         Prefetch(

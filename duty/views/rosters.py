@@ -140,7 +140,9 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_publish": plans
         and DutyRoster.TRANSITIONS.allows(roster.status, DutyRoster.Status.PUBLISHED),
         "can_add_shift": user.has_perm("duty.add_shift") and can_act_on(user, roster),
-        "generate_form": GenerateForm()
+        "generate_form": GenerateForm(
+            initial=rosters_selectors.roster_previous_pools(user=user, roster=roster)
+        )
         if plans and roster.status in DutyRoster.TRANSITIONS.open
         else None,
         "feed_url": request.build_absolute_uri(
@@ -156,7 +158,13 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("duty.publish_dutyroster", raise_exception=True)
 def roster_generate(request: HttpRequest, pk: int) -> HttpResponse:
     roster = rosters_selectors.roster_get(user=request.user, pk=pk)
-    form = GenerateForm(request.POST or None)
+    if request.method == "POST":
+        form = GenerateForm(request.POST)
+    else:
+        # The next month starts from the people of the last one.
+        form = GenerateForm(
+            initial=rosters_selectors.roster_previous_pools(user=request.user, roster=roster)
+        )
     failures = []
     if request.method == "POST" and form.is_valid():
         try:
