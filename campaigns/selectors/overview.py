@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from safetyzone.org.models import User
 from safetyzone.org.scoping import scope_queryset, sees_all_units
@@ -73,7 +74,49 @@ class CalendarDay:
         return self.day == timezone.localdate()
 
 
-def month_events(*, user: User, year: int, month: int) -> list[list[CalendarDay]]:
+@dataclass(frozen=True)
+class CalendarBar:
+    """A multi-day event's piece in one week: one bar from ``start`` (0 = Monday) over
+    ``span`` days; ``before``/``after``: it goes on in the week before or after."""
+
+    event: CalendarEvent
+    start: int
+    span: int
+    before: bool
+    after: bool
+
+    @property
+    def rest(self) -> int:
+        return 7 - self.start - self.span
+
+
+class CalendarWeek(list):
+    """A week's seven CalendarDay, with its key periods drawn as bars across the days."""
+
+    def __init__(self, days, bars):
+        super().__init__(days)
+        self.bars = bars
+
+
+def _bars(week: list[date], periods: list[CalendarEvent]) -> list[CalendarBar]:
+    bars = []
+    for event in periods:
+        if event.end < week[0] or event.start > week[-1]:
+            continue
+        start, end = max(event.start, week[0]), min(event.end, week[-1])
+        bars.append(
+            CalendarBar(
+                event,
+                (start - week[0]).days,
+                (end - start).days + 1,
+                event.start < week[0],
+                event.end > week[-1],
+            )
+        )
+    return bars
+
+
+def month_events(*, user: User, year: int, month: int) -> list[CalendarWeek]:
     """The weeks of a month (Monday first), each day with the events the user may see.
     A fixed number of queries whatever the number of events."""
     cal = pycalendar.Calendar(firstweekday=0)
@@ -120,29 +163,50 @@ def month_events(*, user: User, year: int, month: int) -> list[list[CalendarDay]
         .filter(deadline__gte=first, deadline__lte=last)
         .exclude(status=TaskAssignment.Status.DONE)
         .select_related("task", "unit")
+        .order_by("deadline", "task_id", "unit__order", "unit_id")
     )
+    # A task's deadline once a day, however many of its units it waits for.
+    due: dict[tuple[int, date], list[TaskAssignment]] = {}
     for assignment in assignments:
+        due.setdefault((assignment.task_id, assignment.deadline), []).append(assignment)
+    for (_task_id, deadline), waiting in due.items():
+        task = waiting[0].task
+        if len(waiting) == 1:
+            unit = waiting[0].unit
+            who = unit.short_name or unit.name
+        else:
+            who = ngettext("%(count)d unit", "%(count)d units", len(waiting)) % {
+                "count": len(waiting)
+            }
         events.append(
             CalendarEvent(
                 "deadline",
-                f"{assignment.task.title} · {assignment.unit.short_name or assignment.unit.name}",
-                assignment.deadline,
-                assignment.deadline,
-                assignment.task.get_absolute_url(),
+                f"{task.title} · {who}",
+                deadline,
+                deadline,
+                task.get_absolute_url(),
                 "deadline",
             )
         )
+    periods = [e for e in events if e.kind == "key_period"]
     by_day: dict[date, list[CalendarEvent]] = {}
     for event in events:
+        if event.kind == "key_period":
+            continue  # drawn as bars across its days
         day = max(event.start, first)
         while day <= min(event.end, last):
             by_day.setdefault(day, []).append(event)
             day += timedelta(days=1)
     order = {"key_period": 0, "meeting": 1, "activity": 2, "deadline": 3}
     return [
-        [
-            CalendarDay(d, d.month == month, sorted(by_day.get(d, []), key=lambda e: order[e.kind]))
-            for d in week
-        ]
+        CalendarWeek(
+            [
+                CalendarDay(
+                    d, d.month == month, sorted(by_day.get(d, []), key=lambda e: order[e.kind])
+                )
+                for d in week
+            ],
+            _bars(week, periods),
+        )
         for week in weeks_dates
     ]

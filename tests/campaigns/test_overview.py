@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from campaigns.models import Meeting
+from campaigns.models import Meeting, TaskAssignment
 
 from ..factories import (
     ActivityFactory,
@@ -88,11 +88,36 @@ def test_staff_calendar_shows_everything_and_marks_drills_as_exercise(client, st
     assert [e.is_exercise for e in drill_day.events if e.kind == "activity"] == [True]
 
 
-def test_key_period_spans_every_day_of_its_range(client, staff, june):
+def test_a_key_period_is_one_bar_across_its_days(client, staff, june):
+    client.force_login(staff)
+    response = client.get(reverse("campaigns:calendar"), JUNE)
+    weeks = response.context["weeks"]
+    # 20 to 22 June 2024: Thursday to Saturday of one week, one bar of three days.
+    bars = [(week[0].day, b.start, b.span) for week in weeks for b in week.bars]
+    assert bars == [(dt.date(2024, 6, 17), 3, 3)]
+    assert not any(e.kind == "key_period" for week in weeks for d in week for e in d.events)
+    assert response.content.decode().count('data-testid="calendar-bar"') == 1
+
+
+def test_a_key_period_over_two_weeks_is_a_bar_in_each(client, staff):
+    KeyPeriodFactory(name="端午节", start_date=dt.date(2024, 6, 8), end_date=dt.date(2024, 6, 10))
     client.force_login(staff)
     weeks = client.get(reverse("campaigns:calendar"), JUNE).context["weeks"]
-    days_with_exam = {d.day for week in weeks for d in week for e in d.events if e.title == "中考"}
-    assert days_with_exam == {dt.date(2024, 6, 20), dt.date(2024, 6, 21), dt.date(2024, 6, 22)}
+    bars = [(week[0].day, b.start, b.span, b.before, b.after) for week in weeks for b in week.bars]
+    assert bars == [
+        (dt.date(2024, 6, 3), 5, 2, False, True),
+        (dt.date(2024, 6, 10), 0, 1, True, False),
+    ]
+
+
+def test_a_task_deadline_shows_once_for_all_its_units(client, staff, unit_a, unit_b):
+    task = TaskFactory(title="汛期排查", lead_unit=unit_a, deadline=dt.date(2024, 6, 25))
+    TaskAssignmentFactory(task=task, unit=unit_a)
+    TaskAssignmentFactory(task=task, unit=unit_b, role=TaskAssignment.Role.ASSIST)
+    client.force_login(staff)
+    weeks = client.get(reverse("campaigns:calendar"), JUNE).context["weeks"]
+    due = [e.title for week in weeks for d in week for e in d.events if e.kind == "deadline"]
+    assert due == ["汛期排查 · 2 units"]
 
 
 def test_bad_month_falls_back_to_this_month(client, alice):
