@@ -3,21 +3,17 @@ import services create record by record. Columns are found by their header, in C
 or English; each cell that cannot be read becomes an error of its row."""
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safetyzone.documents.spreadsheets import (
     SpreadsheetRefused,
-    new_workbook,
     uploaded_sheet_rows,
 )
 from safetyzone.org.models import Enterprise, KeyArea, User
@@ -196,8 +192,7 @@ def _read_rows(sheet_rows, *, kind: str, user: User) -> list[tuple[int, Row]]:
                 % {"cols": missing}
             }
         )
-    if not rows:
-        raise ValidationError({"file": _("The file has no data rows.")})
+    # No data rows (the template as downloaded) is no error: nothing is imported.
     return rows
 
 
@@ -338,20 +333,3 @@ class _Resolver:
                     % {"value": status_text},
                 )
         values["status"] = status or Hazard.Status.REPORTED
-
-
-def template_response(kind: str) -> FileResponse:
-    """An empty spreadsheet with the import's header row and one example row."""
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    workbook = new_workbook(path)
-    sheet = workbook.add_worksheet()
-    bold = workbook.add_format({"bold": True, "bg_color": "#DDDDDD"})
-    for index, (_key, label, required) in enumerate(columns_for(kind)):
-        sheet.write(0, index, f"{label}*" if required else str(label), bold)
-        sheet.set_column(index, index, 18)
-    workbook.close()
-    handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-    os.unlink(path)
-    name = _("Enterprises") if kind == "enterprises" else _("Existing hazards")
-    return FileResponse(handle, as_attachment=True, filename=f"{name}-{_('template')}.xlsx")

@@ -257,7 +257,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 result = import_services.enterprises_import(actor=user, rows=rows)
             else:
                 result = import_services.hazards_import(actor=user, rows=rows)
-            if result.ok:
+            if result.ok and not result.created:
+                messages.info(
+                    request,
+                    _(
+                        "The first sheet has no data rows: nothing was imported. "
+                        "The template's example sheet is never imported."
+                    ),
+                )
+            elif result.ok:
                 messages.success(request, _("%(n)d rows were imported.") % {"n": result.created})
                 return redirect(
                     "org:enterprise-list"
@@ -274,10 +282,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    from inspections import excel
+    from inspections import import_templates
 
     if kind not in (ImportForm.ENTERPRISES, ImportForm.HAZARDS):
         from django.http import Http404
 
         raise Http404
-    return excel.template_response(kind)
+    return import_templates.template_response(kind, request.user)

@@ -203,6 +203,129 @@ def test_templates_download(client, staff):
         assert response.status_code == 200
 
 
+# --- The templates (issue 15): an example sheet and the allowed values ----------------
+
+
+def download(client, kind):
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("inspections:import-template", args=[kind]))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    return content, load_workbook(io.BytesIO(content))
+
+
+def sheet_values(sheet) -> list[list]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def allowed_codes(workbook, column: str) -> set[str]:
+    rows = sheet_values(workbook.worksheets[2])
+    assert rows[0] == ["Column", "Value", "Code accepted"]
+    return {code for name, _value, code in rows[1:] if name == column}
+
+
+def with_example_on_first_sheet(workbook) -> SimpleUploadedFile:
+    main, example = workbook.worksheets[0], workbook.worksheets[1]
+    for index, cell in enumerate(example[2], start=1):
+        main.cell(row=2, column=index, value=cell.value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("import.xlsx", buffer.getvalue())
+
+
+def test_enterprise_template_has_an_example_and_the_allowed_values(
+    client, staff, unit_a, catalogues
+):
+    from safetyzone.org.models import KeyArea
+    from safetyzone.org.validators import validate_uscc
+
+    client.force_login(staff)
+    _content, workbook = download(client, "enterprises")
+    assert workbook.sheetnames == ["Enterprises", "Example", "Allowed values"]
+    main, example = workbook.worksheets[0], workbook.worksheets[1]
+    assert sheet_values(main) == [sheet_values(example)[0]]
+    header, row = sheet_values(example)[:2]
+    assert header[:3] == ["Name*", "Unified social credit code*", "Supervising unit*"]
+    values = dict(zip(header, row, strict=True))
+    validate_uscc(values["Unified social credit code*"])
+    assert values["Supervising unit*"] in {staff.unit.name, unit_a.name}
+    assert values["Risk grade"] == "High (orange)"
+    assert example.cell(row=2, column=1).font.i
+    assert "never imported" in example.cell(row=4, column=1).value
+    assert allowed_codes(workbook, "Key areas") == set(
+        KeyArea.objects.values_list("code", flat=True)
+    )
+    assert allowed_codes(workbook, "Risk grade") == set(Enterprise.RiskGrade.values)
+    assert {unit_a.short_name, staff.unit.short_name} <= allowed_codes(workbook, "Supervising unit")
+    # The single-valued coded columns offer the allowed values as a dropdown.
+    validations = main.data_validations.dataValidation
+    sources = {str(dv.sqref): dv.formula1 for dv in validations}
+    assert set(sources) == {"C2:C1001", "I2:I1001"}
+    assert all("'Allowed values'!$B$" in source for source in sources.values())
+
+
+def test_hazard_template_has_an_example_and_the_allowed_values(
+    client, staff, enterprise_a, catalogues
+):
+    from inspections.models import HazardLevel
+    from safetyzone.org.models import KeyArea
+
+    client.force_login(staff)
+    _content, workbook = download(client, "hazards")
+    assert workbook.sheetnames == ["Existing hazards", "Example", "Allowed values"]
+    header, row = sheet_values(workbook.worksheets[1])[:2]
+    values = dict(zip(header, row, strict=True))
+    assert values["Unified social credit code*"] == enterprise_a.credit_code
+    assert values["Key area*"] == "消防"
+    assert values["Level*"] == "General hazard"
+    assert values["Status"] == "Reported"
+    assert values["Found on*"].date() <= values["Deadline"].date()
+    assert allowed_codes(workbook, "Level") == set(HazardLevel.values)
+    assert allowed_codes(workbook, "Status") == {"reported", "rectifying"}
+    assert allowed_codes(workbook, "Key area") == set(
+        KeyArea.objects.values_list("code", flat=True)
+    )
+
+
+def test_enterprise_template_imports_nothing_unchanged_and_its_example_when_copied(
+    client, staff, unit_a, catalogues
+):
+    client.force_login(staff)
+    content, workbook = download(client, "enterprises")
+    response = post(client, "enterprises", SimpleUploadedFile("t.xlsx", content))
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert response.context["result"].ok and response.context["result"].created == 0
+    assert 'data-testid="import-errors"' not in response.content.decode()
+    assert "nothing was imported" in response.content.decode()
+    assert not Enterprise.objects.filter(name="吉林高新江城精细化工有限公司").exists()
+
+    response = post(client, "enterprises", with_example_on_first_sheet(workbook))
+    assert response.status_code == 302, response.context["result"].errors
+    imported = Enterprise.objects.get(name="吉林高新江城精细化工有限公司")
+    assert imported.risk_grade == Enterprise.RiskGrade.HIGH
+    assert imported.key_areas.count() == 2
+
+
+def test_hazard_template_imports_nothing_unchanged_and_its_example_when_copied(
+    client, staff, enterprise_a, catalogues
+):
+    client.force_login(staff)
+    content, workbook = download(client, "hazards")
+    response = post(client, "hazards", SimpleUploadedFile("t.xlsx", content))
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert response.context["result"].ok and response.context["result"].created == 0
+    assert not Hazard.objects.exists()
+
+    response = post(client, "hazards", with_example_on_first_sheet(workbook))
+    assert response.status_code == 302, response.context["result"].errors
+    hazard = Hazard.objects.get()
+    assert hazard.enterprise == enterprise_a and hazard.level == "general"
+    assert hazard.status == "reported" and hazard.plan_funds == 3000
+
+
 def test_duty_officer_cannot_import(client, roles, unit_a):
     from safetyzone.org.roles import Role
 
