@@ -98,6 +98,18 @@ class WorkingCalendar:
     def is_working_day(self, d: date) -> bool:
         return self._is_working_day(_check_date(d))
 
+    def day_mark(self, d: date) -> str | None:
+        """How a month view marks ``d``: ``"off"``, a day off that is no plain weekend
+        (a public holiday, a day moved off around it, a local day off); ``"workday"``, a
+        weekend made a working day (调休); else None."""
+        working = self._is_working_day(_check_date(d))
+        weekend = d.weekday() >= 5
+        if working:
+            return "workday" if weekend else None
+        if not weekend or d in _national_year(d.year)[0] or self._overrides.get(d) is False:
+            return "off"
+        return None
+
     def add_working_days(self, start: date, n: int) -> date:
         start = _check_date(start)
         if n == 0:

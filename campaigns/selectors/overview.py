@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from safetyzone.calendar import WorkingCalendar
 from safetyzone.org.models import User
 from safetyzone.org.scoping import scope_queryset, sees_all_units
 
@@ -68,6 +69,7 @@ class CalendarDay:
     day: date
     in_month: bool
     events: list[CalendarEvent]
+    mark: str | None = None  # "off" (a holiday) or "workday" (调休), as WorkingCalendar says
 
     @property
     def is_today(self) -> bool:
@@ -189,6 +191,7 @@ def month_events(*, user: User, year: int, month: int) -> list[CalendarWeek]:
             )
         )
     periods = [e for e in events if e.kind == "key_period"]
+    working = WorkingCalendar()
     by_day: dict[date, list[CalendarEvent]] = {}
     for event in events:
         if event.kind == "key_period":
@@ -202,7 +205,10 @@ def month_events(*, user: User, year: int, month: int) -> list[CalendarWeek]:
         CalendarWeek(
             [
                 CalendarDay(
-                    d, d.month == month, sorted(by_day.get(d, []), key=lambda e: order[e.kind])
+                    d,
+                    d.month == month,
+                    sorted(by_day.get(d, []), key=lambda e: order[e.kind]),
+                    working.day_mark(d),
                 )
                 for d in week
             ],

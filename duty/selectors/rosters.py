@@ -230,7 +230,8 @@ def month_days(year: int, month: int) -> tuple[date, date]:
 def month_calendar(
     *, user: User, year: int, month: int, roster: DutyRoster | None = None
 ) -> list[list[dict[str, Any]]]:
-    """Weeks (Monday first) of the month, each day with its visible shifts."""
+    """Weeks (Monday first) of the month, each day with its visible shifts and its
+    working-day mark (:meth:`safetyzone.calendar.WorkingCalendar.day_mark`)."""
     first, last = month_days(year, month)
     filters: dict[str, Any] = {"date_from": first, "date_to": last}
     if roster is not None:
@@ -241,12 +242,20 @@ def month_calendar(
     for shift in shift_list(user=user, filters=filters):
         by_day[shift.date].append(shift)
     start = first - timedelta(days=first.weekday())
+    working = WorkingCalendar()
     weeks = []
     day = start
     while day <= last or day.weekday() != 0:
         if day.weekday() == 0:
             weeks.append([])
-        weeks[-1].append({"date": day, "in_month": day.month == month, "shifts": by_day[day]})
+        weeks[-1].append(
+            {
+                "date": day,
+                "in_month": day.month == month,
+                "shifts": by_day[day],
+                "mark": working.day_mark(day),  # a holiday or a make-up working day
+            }
+        )
         day += timedelta(days=1)
     return weeks
 

@@ -137,8 +137,9 @@ def test_calendar_query_count_does_not_grow(client, staff, unit_a, rows, django_
     client.force_login(staff)
     client.get(reverse("campaigns:calendar"), JUNE)
     # session, user, user's unit, then one query each for key periods, meetings,
-    # activities and deadlines: 7 whatever the number of events (roles are cached)
-    with django_assert_num_queries(7):
+    # activities, deadlines and the local working-day overrides: 8 whatever the number
+    # of events (roles are cached)
+    with django_assert_num_queries(8):
         response = client.get(reverse("campaigns:calendar"), JUNE)
     events = [e for week in response.context["weeks"] for d in week for e in d.events]
     assert len({e.url for e in events if e.kind == "activity"}) == rows
@@ -208,3 +209,20 @@ def test_every_campaigns_page_in_the_subnav_opens_for_a_head(client, alice, name
     body = response.content.decode()
     assert 'data-testid="campaigns-subnav"' in body
     assert f'href="{reverse(f"campaigns:{name}")}"' in body
+
+
+def test_holidays_and_make_up_working_days_are_marked(client, staff):
+    """May 2024: Labour Day off (1 May, a Wednesday), 11 May (a Saturday) worked in
+    its place; plain weekends and weekdays carry no mark."""
+    from safetyzone.core.models import WorkdayOverride
+
+    WorkdayOverride.objects.create(date=dt.date(2024, 5, 21), kind="holiday", reason="防汛")
+    client.force_login(staff)
+    response = client.get(reverse("campaigns:calendar"), {"month": "2024-05"})
+    marks = {d.day: d.mark for week in response.context["weeks"] for d in week}
+    assert marks[dt.date(2024, 5, 1)] == "off"
+    assert marks[dt.date(2024, 5, 11)] == "workday"
+    assert marks[dt.date(2024, 5, 21)] == "off"  # a local day off
+    assert marks[dt.date(2024, 5, 18)] is None and marks[dt.date(2024, 5, 20)] is None
+    body = response.content.decode()
+    assert body.count('data-testid="make-up-workday"') == 1

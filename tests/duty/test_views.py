@@ -160,6 +160,17 @@ def test_month_calendar_queries_do_not_grow_with_shifts(client, staff, roles):
     assert count_queries(client, url) == five
 
 
+def test_month_calendar_marks_the_dragon_boat_festival_off(client, staff, roles):
+    """June 2024: the Dragon Boat Festival (10 June, a Monday) is a day off; the
+    duty month says so beside the day's shift."""
+    client.force_login(staff)
+    response = client.get(reverse("duty:calendar") + "?month=2024-06")
+    marks = {d["date"]: d["mark"] for week in response.context["weeks"] for d in week}
+    assert marks[date(2024, 6, 10)] == "off"
+    assert marks[date(2024, 6, 11)] is None and marks[date(2024, 6, 15)] is None
+    assert response.content.decode().count('data-testid="day-off"') == 1
+
+
 # --- Flows ---------------------------------------------------------------------------
 
 
