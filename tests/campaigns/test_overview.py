@@ -117,7 +117,7 @@ def test_a_task_deadline_shows_once_for_all_its_units(client, staff, unit_a, uni
     client.force_login(staff)
     weeks = client.get(reverse("campaigns:calendar"), JUNE).context["weeks"]
     due = [e.title for week in weeks for d in week for e in d.events if e.kind == "deadline"]
-    assert due == ["汛期排查 · 2 units"]
+    assert due == ["汛期排查 · 2个单位"]  # the UI speaks Chinese by default
 
 
 def test_bad_month_falls_back_to_this_month(client, alice):
