@@ -66,6 +66,16 @@ def phone(browser) -> Iterator:
 
 
 @pytest.fixture
+def desktop(browser) -> Iterator:
+    """A fresh page in a desk-sized context that accepts downloads."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS

@@ -19,18 +19,10 @@ from safetyzone.documents.models import GeneratedDocument
 from safetyzone.org.models import KeyArea
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, UnitFactory, UserFactory
+from tests.browser.pages import sign_in, watch
+from tests.factories import EnterpriseFactory, UnitFactory, UserFactory
 
 ROWS = 24
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -97,20 +89,8 @@ def test_staff_export_the_ledger_and_download_it(
     }
 
     page = desktop
-    page_errors: list[str] = []
-    failed: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    page.on(
-        "response",
-        lambda response: (
-            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
-        ),
-    )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill("staff")
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    problems = watch(page)
+    sign_in(page, live_server.url, "staff")
 
     page.goto(f"{live_server.url}/inspections/hazards/?level=general")
     page.get_by_test_id("export-ledger_xlsx-button").click()
@@ -141,5 +121,5 @@ def test_staff_export_the_ledger_and_download_it(
     # The job is on the documents list too.
     page.goto(f"{live_server.url}/documents/")
     expect(page.get_by_role("cell", name=document.filename, exact=True)).to_be_visible()
-    assert page_errors == [], page_errors
-    assert failed == [], failed
+    assert problems.page_errors == [], problems.page_errors
+    assert problems.failed == [], problems.failed

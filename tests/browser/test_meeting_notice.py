@@ -12,20 +12,12 @@ from pypdf import PdfReader
 from campaigns.models import Meeting
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
-from tests.factories import TEST_PASSWORD, UnitFactory, UserFactory
+from tests.browser.pages import sign_in, watch
+from tests.factories import UnitFactory, UserFactory
 from tests.helpers import flat
 
 TITLE = "近期安全生产工作部署会暨安全生产月启动会"
 REQUIREMENT = "严格落实24小时值班和领导带班制度"
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.mark.browser
@@ -43,21 +35,9 @@ def test_staff_create_issue_and_download_a_meeting_notice(
     ]
     UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])
     page = desktop
-    page_errors: list[str] = []
-    failed: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    page.on(
-        "response",
-        lambda response: (
-            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
-        ),
-    )
+    problems = watch(page)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill("staff")
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "staff")
 
     # The form: a draft with two attending units and requirements one per line.
     page.goto(f"{live_server.url}/campaigns/meetings/new/")
@@ -109,5 +89,5 @@ def test_staff_create_issue_and_download_a_meeting_notice(
     assert flat(meeting.document_number.text) in text
     assert TITLE in text
     assert REQUIREMENT in text
-    assert page_errors == [], page_errors
-    assert failed == [], failed
+    assert problems.page_errors == [], problems.page_errors
+    assert problems.failed == [], problems.failed
