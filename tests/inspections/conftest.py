@@ -4,6 +4,7 @@ sees every unit; each unit has an inspector and a fire-safety enterprise."""
 import datetime as dt
 
 import pytest
+import time_machine
 
 from inspections.models import Hazard, HazardLevel
 from inspections.services import hazards as hazard_services
@@ -119,6 +120,15 @@ def close_hazard(staff, head, hazard: Hazard, completed_on=dt.date(2024, 6, 15))
     report_services.report_accept(actor=staff, hazard=hazard)
     hazard.refresh_from_db()
     return hazard
+
+
+@pytest.fixture
+def closed_on_item(staff, alice, enterprise_a, template) -> Hazard:
+    """A hazard of enterprise A's fire-checklist item, closed on 16 June 2024: what a
+    like hazard found within a year after is a relapse of."""
+    closed = make_hazard(staff, enterprise_a, checklist_item=template.items.first())
+    with time_machine.travel("2024-06-16 10:00+08:00", tick=False):
+        return close_hazard(staff, alice, closed)
 
 
 @pytest.fixture

@@ -5,26 +5,22 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from inspections.models import Hazard
 
-from .conftest import close_hazard, make_hazard
+from .conftest import make_hazard
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def relapse(staff, alice, enterprise_a, template):
-    item = template.items.first()
-    earlier = make_hazard(staff, enterprise_a, checklist_item=item)
-    with time_machine.travel("2024-06-16 10:00+08:00", tick=False):
-        close_hazard(staff, alice, earlier)
+def relapse(staff, enterprise_a, closed_on_item):
+    earlier = closed_on_item
     again = make_hazard(
         staff,
         enterprise_a,
-        checklist_item=item,
+        checklist_item=earlier.checklist_item,
         found_on=dt.date(2024, 9, 1),
         deadline=dt.date(2024, 9, 10),
     )

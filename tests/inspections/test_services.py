@@ -5,7 +5,6 @@ recurrence, inspections with coverage, and key periods turned into tasks."""
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from inspections.models import (
@@ -333,16 +332,13 @@ def test_history_records_every_change_with_who_and_why(staff, alice, hazard_a):
 
 
 def test_new_hazard_like_one_closed_within_a_year_is_a_recurrence(
-    staff, alice, enterprise_a, template
+    staff, enterprise_a, template, closed_on_item
 ):
-    item = template.items.first()
-    closed = make_hazard(staff, enterprise_a, checklist_item=item)
-    with time_machine.travel("2024-06-16 10:00+08:00", tick=False):
-        close_hazard(staff, alice, closed)
+    closed = closed_on_item
     again = make_hazard(
         staff,
         enterprise_a,
-        checklist_item=item,
+        checklist_item=closed.checklist_item,
         found_on=dt.date(2024, 9, 1),
         deadline=dt.date(2024, 9, 10),
     )
@@ -357,15 +353,11 @@ def test_new_hazard_like_one_closed_within_a_year_is_a_recurrence(
     assert not other_item.is_recurrence
 
 
-def test_closed_more_than_a_year_ago_is_no_recurrence(staff, alice, enterprise_a, template):
-    item = template.items.first()
-    closed = make_hazard(staff, enterprise_a, checklist_item=item)
-    with time_machine.travel("2024-06-16 10:00+08:00", tick=False):
-        close_hazard(staff, alice, closed)
+def test_closed_more_than_a_year_ago_is_no_recurrence(staff, enterprise_a, closed_on_item):
     later = make_hazard(
         staff,
         enterprise_a,
-        checklist_item=item,
+        checklist_item=closed_on_item.checklist_item,
         found_on=dt.date(2025, 7, 1),
         deadline=dt.date(2025, 7, 20),
     )
