@@ -1,6 +1,7 @@
 """The statistics page and the quarterly table."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -59,6 +60,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "table": statistics_selectors.quarterly_table(
                 user=request.user, year=year, quarter=quarter
             ),
+            # The quarterly table's export asks for the quarter shown.
+            "quarterly_query": urlencode({"year": year, "quarter": quarter}),
             "key_areas": KeyArea.objects.all(),
         },
     )
