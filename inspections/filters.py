@@ -13,7 +13,6 @@ over the same fields before; the inspection list page said ``q``).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -33,6 +32,7 @@ from inspections.selectors import hazards as hazard_selectors
 from safetyzone.core.filters import (
     FilterSet,
     ListedModelChoiceFilter,
+    YesNoWidget,
     scope_choices,
     text_search,
 )
@@ -40,14 +40,6 @@ from safetyzone.org.models import Enterprise, KeyArea, Unit
 from safetyzone.org.scoping import unit_choices_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class YesNoWidget(BooleanWidget):
-    """A yes/no filter's select: all, yes or no (``true``/``false``, also ``1``/``0``)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
 def from_link(model, label) -> filters.ModelChoiceFilter:

@@ -14,9 +14,10 @@ public API: ``FILTER_DEFAULTS``, ``get_filters``, ``Filter.label`` and
 ``django_filters.utils.label_for_filter`` (pinned by tests/core/test_library_pins.py).
 
 Beside the base, the pieces every app's ``filters.py`` shares: :class:`ListedModelChoiceFilter`
-(a short list's select), :func:`text_search` (``search``), :func:`scope_choices` (the
-choices of records are the user's own, on the API and the pages alike) and
-:func:`page_filter` (a list page's form and rows from the API's set).
+(a short list's select), :class:`YesNoWidget` (a yes/no filter's select),
+:func:`text_search` (``search``), :func:`scope_choices` (the choices of records are the
+user's own, on the API and the pages alike) and :func:`page_filter` (a list page's form
+and rows from the API's set).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from django_filters.utils import label_for_filter
+from django_filters.widgets import BooleanWidget
 
 from safetyzone.org.scoping import scope_queryset, sees_all_units, unit_choices_for
 
@@ -63,6 +65,14 @@ class FilterSet(django_filters.FilterSet):
         filters = super().get_filters()
         lazy_labels(cls._meta.model, filters)
         return filters
+
+
+class YesNoWidget(BooleanWidget):
+    """A yes/no filter's select: all, yes or no (``true``/``false``, also ``1``/``0``)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):

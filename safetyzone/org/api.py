@@ -1,11 +1,12 @@
-from django_filters import rest_framework as filters
 from rest_framework import mixins, viewsets
+from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import DjangoModelPermissions
 
-from safetyzone.core.filters import FilterSet
+from safetyzone.core.api import FilterBackend
 
 from . import selectors, services
-from .models import Enterprise, KeyArea
+from .filters import EnterpriseFilter
+from .models import KeyArea
 from .serializers import EnterpriseSerializer, KeyAreaSerializer, UnitSerializer
 
 
@@ -58,14 +59,6 @@ class KeyAreaViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class EnterpriseFilter(FilterSet):
-    key_area = filters.ModelChoiceFilter(field_name="key_areas", queryset=KeyArea.objects.all())
-
-    class Meta:
-        model = Enterprise
-        fields = ["supervising_unit", "risk_grade", "is_active", "key_area"]
-
-
 class EnterpriseViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -74,7 +67,7 @@ class EnterpriseViewSet(
     serializer_class = EnterpriseSerializer
     permission_classes = [ScopedModelPermissions]
     filterset_class = EnterpriseFilter
-    search_fields = ["name", "credit_code"]
+    filter_backends = [FilterBackend, OrderingFilter]  # the set holds ``search``
     ordering_fields = ["name", "risk_grade", "created_at"]
 
     def get_queryset(self):

@@ -40,14 +40,3 @@ class EnterpriseForm(forms.ModelForm):
         # which reports its errors back beside the fields.
         return
 
-
-class EnterpriseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    key_area = forms.ModelChoiceField(
-        label=_("Key area"), queryset=KeyArea.objects.all(), required=False
-    )
-    risk_grade = forms.ChoiceField(
-        label=_("Risk grade"),
-        choices=[("", _("All grades")), *Enterprise.RiskGrade.choices],
-        required=False,
-    )

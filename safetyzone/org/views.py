@@ -5,11 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 
 from . import selectors, services
-from .forms import EnterpriseFilterForm, EnterpriseForm
+from .filters import EnterpriseFilter
+from .forms import EnterpriseForm
 
 
 @login_required
@@ -22,15 +24,18 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @permission_required("org.view_unit", raise_exception=True)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get(user=request.user, pk=pk)
-    enterprises = selectors.enterprise_list(user=request.user, filters={"supervising_unit": unit})
+    enterprises = selectors.enterprise_list(user=request.user).filter(supervising_unit=unit)
     return render(request, "org/unit_detail.html", {"unit": unit, "enterprises": enterprises[:50]})
 
 
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    form = EnterpriseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.enterprise_list(user=request.user, filters=filters)
+    form, qs = page_filter(
+        EnterpriseFilter,
+        request,
+        selectors.enterprise_list(user=request.user),
+        staff_only=("supervising_unit",),
+    )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "org/enterprise_list.html", {"page": page, "filter_form": form})
 
