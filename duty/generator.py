@@ -9,6 +9,16 @@ for what remains), so it finds a plan whenever one exists, in bounded work. Loca
 then even out the counts: total shifts first, then holidays, then weekends, each move
 keeping every rule.
 
+A roster that carries on from an earlier one passes ``history``: each person's last shift
+before the period and their count of shifts then. The rotation continues from it: on the
+first days, those who have gone longest since their last shift come first (someone on the
+previous roster's last day comes after someone who was last on duty ten days before), and
+whoever had one shift more than the least busy of their pool last time starts one
+ahead, so that the shifts left over by an uneven division fall on others next time and
+the counts even out over the months (at most one: shifts missed on leave are not paid
+back). ``history`` only orders and evens out; the day after a shift on another roster is
+ruled out through ``unavailable``, as any other day a person cannot be on duty.
+
 When no plan exists, ``CannotCover`` lists each day that fails and why.
 """
 
@@ -32,6 +42,15 @@ class Day:
     officers_needed: int
     rest_day: bool = False  # not a working day: a weekend or a public holiday
     holiday: bool = False  # a public holiday on a weekday (a day off the calendar gives)
+
+
+@dataclass(frozen=True)
+class Past:
+    """What a person did before the period: the date of their last shift, and how many
+    shifts they had on the roster it was on."""
+
+    last_shift: date
+    shifts: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,20 +84,31 @@ def plan_roster(
     unavailable: dict[PersonId, set[date]] | None = None,
     names: dict[PersonId, str] | None = None,
     seed: int = 0,
+    history: dict[PersonId, Past] | None = None,
 ) -> Plan:
     """One leader and ``day.officers_needed`` officers for every day, or CannotCover.
 
     ``unavailable`` holds, per person, the days they cannot be on duty (leave, trips,
-    and the days next to a shift they have on another roster).
+    and the days next to a shift they have on another roster). ``history`` holds, per
+    person, their last shift before the period (see the module docstring); people
+    without one come first, as if they had waited longest.
     """
     unavailable = unavailable or {}
     names = names or {}
+    history = history or {}
     leaders, officers = list(dict.fromkeys(leaders)), list(dict.fromkeys(officers))
     failures: list[DayFailure] = []
     leader_plan = officer_plan = None
     try:
         leader_plan = _plan_role(
-            days, [1] * len(days), leaders, unavailable, names, seed, _("leaders on duty")
+            days,
+            [1] * len(days),
+            leaders,
+            unavailable,
+            names,
+            seed,
+            _("leaders on duty"),
+            history,
         )
     except CannotCover as exc:
         failures += exc.failures
@@ -91,6 +121,7 @@ def plan_roster(
             names,
             seed + 1,
             _("duty officers"),
+            history,
         )
     except CannotCover as exc:
         failures += exc.failures
@@ -158,6 +189,7 @@ def _plan_role(
     names: dict[PersonId, str],
     seed: int,
     role: str,
+    history: dict[PersonId, Past],
 ) -> list[frozenset[PersonId]]:
     n = len(days)
     available = [{p for p in pool if d.date not in unavailable.get(p, ())} for d in days]
@@ -169,7 +201,7 @@ def _plan_role(
     tie = {p: rng.random() for p in pool}
     count = dict.fromkeys(pool, 0)
     rest = dict.fromkeys(pool, 0)
-    last = dict.fromkeys(pool, -2)
+    last, carried = _carried_over(days, pool, history)
     schedule: list[frozenset[PersonId]] = [frozenset()] * n
     hopeless: set[tuple[int, frozenset[PersonId]]] = set()
     furthest = [0]
@@ -215,8 +247,27 @@ def _plan_role(
             ]
         )
     teams = [set(t) for t in schedule]
-    _balance(teams, days, pool, available)
+    _balance(teams, days, pool, available, carried)
     return [frozenset(t) for t in teams]
+
+
+# Before anyone's last shift: those who never had one have waited longest.
+_NEVER = -(10**9)
+
+
+def _carried_over(
+    days: Sequence[Day], pool: list[PersonId], history: dict[PersonId, Past]
+) -> tuple[dict[PersonId, int], dict[PersonId, int]]:
+    """Each person's last shift as a day index (negative: before the period) and the one
+    shift they start ahead with, if they had more than the least busy of the pool."""
+    if not history or not days:
+        return dict.fromkeys(pool, -2), dict.fromkeys(pool, 0)
+    start = days[0].date
+    past = {p: history[p] for p in pool if p in history}
+    last = {p: min((past[p].last_shift - start).days, -1) if p in past else _NEVER for p in pool}
+    least = min((h.shifts for h in past.values()), default=0)
+    carried = {p: min(past[p].shifts - least, 1) if p in past else 0 for p in pool}
+    return last, carried
 
 
 def _can_work(p: PersonId, i: int, teams: list[set[PersonId]], available) -> bool:
@@ -227,21 +278,22 @@ def _can_work(p: PersonId, i: int, teams: list[set[PersonId]], available) -> boo
     return not (i + 1 < len(teams) and p in teams[i + 1])
 
 
-def _balance(teams: list[set[PersonId]], days: Sequence[Day], pool, available) -> None:
-    """Even out the counts by moves that keep every rule."""
+def _balance(teams: list[set[PersonId]], days: Sequence[Day], pool, available, carried) -> None:
+    """Even out the counts (with the shift carried over) by moves that keep every rule."""
     if len(pool) < 2:
         return
     # Total shifts: move a shift from the busiest to the least busy.
     for _round in range(len(days) * len(pool)):
-        counts = {p: sum(p in t for t in teams) for p in pool}
+        counts = {p: carried[p] + sum(p in t for t in teams) for p in pool}
         hi, lo = max(counts.values()), min(counts.values())
         if hi - lo <= 1:
             break
         moved = False
         for p in (q for q in pool if counts[q] == hi):
             for r in (q for q in pool if counts[q] == lo):
-                # Ordinary days first, so that the weekends stay as they were shared.
-                for i in sorted(range(len(teams)), key=lambda k: days[k].rest_day):
+                # Ordinary days first, so that the weekends stay as they were shared,
+                # and the latest first, so that the rotation's start stays as it runs on.
+                for i in sorted(range(len(teams)), key=lambda k: (days[k].rest_day, -k)):
                     team = teams[i]
                     if p in team:
                         team.discard(p)

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from safetyzone.org.models import Unit, User
 from safetyzone.org.scoping import scope_queryset, sees_all_units
 
 from .. import checks
-from ..generator import Day, period_days
+from ..generator import Day, Past, period_days
 from ..models import (
     DutyRoster,
     Shift,
@@ -99,23 +99,30 @@ def roster_get(*, user: User, pk: Any) -> DutyRoster:
     return get_object_or_404(roster_list(user=user), pk=pk)
 
 
-def roster_previous_pools(*, user: User, roster: DutyRoster) -> dict[str, list[int]]:
-    """The pools the generator starts from for ``roster``: the leaders and the officers
-    who had shifts on the latest earlier roster of the same unit that ``user`` may read,
-    each in rotation order (by their first shift on it). Empty when there is none, so
-    nothing is preselected. Two queries."""
-    previous = (
+def _previous_roster(user: User, roster: DutyRoster) -> int | None:
+    """The roster ``roster`` carries on from: of the same unit, readable by ``user``, with
+    people on it, ending before ``roster`` starts; the one ending the day before, else the
+    latest. Its pk, or None. One query."""
+    return (
         _visible_rosters(user)
         .filter(
             unit=roster.unit_id,
-            start_date__lt=roster.start_date,
+            end_date__lt=roster.start_date,
             shifts__assignments__isnull=False,
         )
         .exclude(pk=roster.pk)
-        .order_by("-start_date", "-pk")
+        .order_by("-end_date", "-start_date", "-pk")
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def roster_previous_pools(*, user: User, roster: DutyRoster) -> dict[str, list[int]]:
+    """The pools the generator starts from for ``roster``: the leaders and the officers
+    who had shifts on the roster it carries on from (:func:`_previous_roster`), each in
+    rotation order (by their first shift on it). Empty when there is none, so nothing is
+    preselected. Two queries."""
+    previous = _previous_roster(user, roster)
     pools: dict[str, list[int]] = {"leaders": [], "officers": []}
     if previous is None:
         return pools
@@ -132,6 +139,22 @@ def roster_previous_pools(*, user: User, roster: DutyRoster) -> dict[str, list[i
     # Someone moved between the roles by hand stays a leader: the pools may not overlap.
     pools["officers"] = [p for p in pools["officers"] if p not in pools["leaders"]]
     return pools
+
+
+def roster_history(*, user: User, roster: DutyRoster) -> dict[int, Past]:
+    """Per person on the roster ``roster`` carries on from, their last shift on it and
+    their number of shifts there: where the generator's rotation continues. Empty when
+    there is none. Two queries."""
+    previous = _previous_roster(user, roster)
+    if previous is None:
+        return {}
+    rows = (
+        ShiftAssignment.objects.filter(shift__roster=previous)
+        .values("person_id")
+        .annotate(last=Max("shift__date"), shifts=Count("shift", distinct=True))
+        .values_list("person_id", "last", "shifts")
+    )
+    return {person_id: Past(last, shifts) for person_id, last, shifts in rows}
 
 
 def _with_people(qs: QuerySet[Shift]) -> QuerySet[Shift]:

@@ -26,7 +26,7 @@ from ..models import (
     ShiftAssignment,
     Unavailability,
 )
-from ..selectors.rosters import duty_days
+from ..selectors.rosters import duty_days, roster_history
 from ..times import shift_window
 from ._common import _day, _fail, _require
 
@@ -114,8 +114,11 @@ def roster_generate(
     seed: int = 0,
 ) -> DutyRoster:
     """Fill the draft ``roster`` from the pools: one shift per day, each with one leader
-    and the officers the day calls for, counts balanced, nobody on two shifts in a row,
-    nobody on leave. Replaces the draft's shifts; saves nothing when the pools cannot
+    and the officers the day calls for, counts balanced, nobody on two shifts in a row
+    (nor on the first day after a shift on the last day of another roster), nobody on
+    leave. The rotation carries on from the roster before (``roster_history``): who has
+    gone longest since their last shift comes first, and the counts even out over the
+    months. Replaces the draft's shifts; saves nothing when the pools cannot
     cover the period (``RosterCannotBeCovered`` says which days fail and why)."""
     _require(actor, "duty.publish_dutyroster")
     roster = DutyRoster.objects.select_for_update().get(pk=roster.pk)
@@ -163,6 +166,7 @@ def roster_generate(
             unavailable=unavailable,
             names={u.pk: str(u) for u in people},
             seed=seed,
+            history=roster_history(user=actor, roster=roster),
         )
     except CannotCover as exc:
         raise RosterCannotBeCovered(exc.failures) from exc

@@ -1,16 +1,18 @@
 """Rosters that carry on (issue 15): the generate form of a roster starts from the people
 of its unit's latest earlier roster, in rotation order; the variant (seed) sits under a
-closed "Advanced"."""
+closed "Advanced"; generating continues the rotation across the month boundary."""
 
 import re
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from duty.models import DutyRoster
+from duty.models import DutyRoster, ShiftAssignment
+from duty.services.rosters import roster_create, roster_generate
 from tests.factories import head_of
 
 from .factories import RosterFactory, leader, officer, published, staff_shift
@@ -176,3 +178,82 @@ def test_the_form_still_shows_why_generating_failed(client, staff):
     assert gettext("The pools cannot cover the period; nothing was saved.") in too_small
     advanced = re.search(r'<details[^>]*data-testid="generate-advanced"[^>]*>', bad_seed)
     assert " open" in advanced.group(0)  # the variant's error is not hidden
+
+
+def first_shifts(roster, role):
+    """Each person's first shift date on ``roster`` in role ``role``."""
+    firsts: dict[int, date] = {}
+    for a in ShiftAssignment.objects.filter(shift__roster=roster, role=role).order_by(
+        "shift__date"
+    ):
+        firsts.setdefault(a.person_id, a.shift.date)
+    return firsts
+
+
+def last_shifts(roster, role):
+    return dict(
+        ShiftAssignment.objects.filter(shift__roster=roster, role=role)
+        .values("person_id")
+        .annotate(last=Max("shift__date"))
+        .values_list("person_id", "last")
+    )
+
+
+def test_next_month_carries_the_rotation_on_across_the_boundary(staff):
+    """June then July through the services: whoever was on 30 June is not on 1 July, the
+    rotation runs on in the order of everyone's last June shift, and the shifts left over
+    by an uneven division fall on others in July."""
+    unit = staff.unit
+    leaders = [leader(unit) for _ in range(4)]
+    officers = [officer(unit) for _ in range(7)]
+    june = roster_create(
+        actor=staff, title="6月", unit=unit, start_date=date(2024, 6, 1), end_date=date(2024, 6, 30)
+    )
+    roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers, seed=3)
+    july = roster_create(actor=staff, title="7月", unit=unit, start_date=JULY_1, end_date=JULY_31)
+
+    roster_generate(roster=july, actor=staff, leaders=leaders, officers=officers, seed=3)
+
+    june_30 = set(
+        ShiftAssignment.objects.filter(
+            shift__roster=june, shift__date=date(2024, 6, 30)
+        ).values_list("person_id", flat=True)
+    )
+    july_1 = set(
+        ShiftAssignment.objects.filter(shift__roster=july, shift__date=JULY_1).values_list(
+            "person_id", flat=True
+        )
+    )
+    assert len(june_30) == 2 and not june_30 & july_1
+    for role in ("leader", "officer"):
+        last, first = last_shifts(june, role), first_shifts(july, role)
+        assert sorted(first, key=first.get) == sorted(last, key=last.get)
+        # Two months as one: nobody has more than one shift more than anyone else.
+        totals = {p: ShiftAssignment.objects.filter(person_id=p, role=role).count() for p in last}
+        assert max(totals.values()) - min(totals.values()) <= 1, totals
+
+
+def test_the_previous_roster_is_the_one_ending_the_day_before(staff):
+    """An older roster that started later but ended earlier is not where July carries on
+    from; neither is another unit's."""
+    unit = staff.unit
+    leaders, officers = [leader(unit) for _ in range(2)], [officer(unit) for _ in range(2)]
+    june = RosterFactory(unit=unit, start_date=date(2024, 6, 1), end_date=date(2024, 6, 30))
+    # leaders[0]/officers[0] were last on 29 June, leaders[1]/officers[1] on 30 June.
+    staff_shift(june, date(2024, 6, 29), leaders[0], officers[0])
+    staff_shift(june, date(2024, 6, 30), leaders[1], officers[1])
+    short = RosterFactory(unit=unit, start_date=date(2024, 6, 10), end_date=date(2024, 6, 12))
+    staff_shift(short, date(2024, 6, 10), leaders[1], officers[1])
+    other_unit = RosterFactory(start_date=date(2024, 6, 20), end_date=date(2024, 6, 30))
+    staff_shift(other_unit, date(2024, 6, 25), leaders[0], officers[0])
+    july = RosterFactory(unit=unit, start_date=JULY_1, end_date=date(2024, 7, 4))
+
+    roster_generate(roster=july, actor=staff, leaders=leaders, officers=officers)
+
+    shifts = july.shifts.order_by("date")
+    people = [
+        {a.role: a.person_id for a in s.assignments.all()}
+        for s in shifts.prefetch_related("assignments")
+    ]
+    assert people[0] == {"leader": leaders[0].pk, "officer": officers[0].pk}
+    assert people[1] == {"leader": leaders[1].pk, "officer": officers[1].pk}
