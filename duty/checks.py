@@ -12,6 +12,8 @@ from django.db.models import Prefetch, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from safetyzone.calendar import holiday_blocks
+
 from .generator import period_days
 from .models import DutyRoster, Shift, ShiftAssignment, Unavailability, WeatherWarning
 from .times import changeover, duty_day_of, shift_window
@@ -32,13 +34,22 @@ def warning_extra_officers(level: str) -> int:
 
 
 def extra_needs(start: date, end: date) -> dict[date, DayNeed]:
-    """Extra officers each duty day of ``start``..``end`` calls for: the key periods
-    covering it (their ``extra_duty_officers``) and the orange or red warnings in force
-    during its shift; the largest of them counts. Two queries."""
+    """Extra officers each duty day of ``start``..``end`` calls for: the long holidays
+    (``settings.DUTY_LONG_HOLIDAYS``, each day of their block off work calls for
+    ``DUTY_LONG_HOLIDAY_EXTRA_OFFICERS``), the key periods covering it (their
+    ``extra_duty_officers``) and the orange or red warnings in force during its shift;
+    the largest of them counts. Two queries."""
     from campaigns.models import KeyPeriod
 
     extra: dict[date, int] = defaultdict(int)
     reasons: dict[date, list[str]] = defaultdict(list)
+    for year in range(start.year, end.year + 1):
+        for block in holiday_blocks(year):
+            if block.name_key not in settings.DUTY_LONG_HOLIDAYS:
+                continue
+            for d in period_days(max(start, block.first), min(end, block.last)):
+                reasons[d].append(block.name)
+                extra[d] = max(extra[d], settings.DUTY_LONG_HOLIDAY_EXTRA_OFFICERS)
     periods = KeyPeriod.objects.filter(start_date__lte=end, end_date__gte=start)
     for period in periods:
         for d in period_days(max(start, period.start_date), min(end, period.end_date)):

@@ -16,12 +16,19 @@ Conventions, the same everywhere:
   working day; a negative n counts backwards.
 - ``working_days_between(start, end)`` counts the working days after ``start`` up to and
   including ``end``, so that ``working_days_between(s, add_working_days(s, n)) == n``.
+
+The named holidays of a year come as blocks (``holiday_blocks(year)``): each public
+holiday with the days off around it, by the national calendar (a local override does not
+move a holiday), under a stable key (``HOLIDAYS``) that other records may name.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 # Days of overrides read in one query; a year covers every deadline we set.
 _WINDOW_DAYS = 400
@@ -172,3 +179,88 @@ def previous_working_day(d: date) -> date:
 def working_days_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
     return WorkingCalendar().working_days_between(start, end)
+
+
+# --- Named holidays -------------------------------------------------------------------
+
+# The public holidays by a stable key, in the order of the year, with their names.
+HOLIDAYS: dict[str, Promise] = {
+    "new_year": _("New Year's Day"),
+    "spring_festival": _("Spring Festival"),
+    "qingming": _("Qingming Festival"),
+    "labour_day": _("Labour Day"),
+    "dragon_boat": _("Dragon Boat Festival"),
+    "mid_autumn": _("Mid-Autumn Festival"),
+    "national_day": _("National Day"),
+}
+HOLIDAY_CHOICES = list(HOLIDAYS.items())
+
+# How ``holidays.China`` names each holiday in English (``get_named`` looks the name up
+# in the holiday's names, observed days and combined names included).
+_ENGLISH_NAMES = {
+    "new_year": "New Year's Day",
+    "spring_festival": "Chinese New Year",  # the eve and any extended days too
+    "qingming": "Tomb-Sweeping Day",
+    "labour_day": "Labor Day",
+    "dragon_boat": "Dragon Boat Festival",
+    "mid_autumn": "Mid-Autumn Festival",
+    "national_day": "National Day",
+}
+
+
+@dataclass(frozen=True)
+class HolidayBlock:
+    """A public holiday of one year and the days off around it: ``first``..``last``."""
+
+    name_key: str
+    first: date
+    last: date
+
+    @property
+    def name(self) -> str:
+        return str(HOLIDAYS[self.name_key])
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+def _days_off_around(d: date) -> tuple[date, date]:
+    """The run of consecutive national days off (weekends included) that holds ``d``."""
+    first = last = d
+    while not _national_is_working_day(first - timedelta(days=1)):
+        first -= timedelta(days=1)
+    while not _national_is_working_day(last + timedelta(days=1)):
+        last += timedelta(days=1)
+    return first, last
+
+
+@lru_cache(maxsize=64)
+def _holiday_blocks(year: int) -> tuple[HolidayBlock, ...]:
+    cn = holidays.China(years=year, language="en_US")
+    blocks = []
+    for key, english in _ENGLISH_NAMES.items():
+        named = sorted(d for d in cn.get_named(english, lookup="icontains") if d.year == year)
+        if not named:
+            continue
+        # The run that holds the holiday itself; days it spills over are in it already.
+        first, last = _days_off_around(named[0])
+        for d in named[1:]:
+            if d > last:
+                break
+            last = max(last, _days_off_around(d)[1])
+        blocks.append(HolidayBlock(key, first, last))
+    return tuple(sorted(blocks, key=lambda b: (b.first, list(HOLIDAYS).index(b.name_key))))
+
+
+def holiday_blocks(year: int) -> list[HolidayBlock]:
+    """The public holidays of ``year`` with the consecutive days off around each, in the
+    order of the year (e.g. the Spring Festival's 8 or 9 days, the National Day's 7 or 8).
+    Two holidays sharing their days off (the Mid-Autumn Festival falling in the National
+    Day's week) are two blocks with the same dates. By the national calendar alone: no
+    database."""
+    return list(_holiday_blocks(year))
+
+
+def holiday_block(name_key: str, year: int) -> HolidayBlock | None:
+    """The block of the holiday ``name_key`` in ``year``, or None."""
+    return next((b for b in _holiday_blocks(year) if b.name_key == name_key), None)

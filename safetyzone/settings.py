@@ -324,6 +324,10 @@ DUTY_REPORT_SERIOUS_PHONE_MINUTES = env.int("DUTY_REPORT_SERIOUS_PHONE_MINUTES",
 DUTY_REPORT_SERIOUS_WRITTEN_MINUTES = env.int("DUTY_REPORT_SERIOUS_WRITTEN_MINUTES", default=30)
 DUTY_WARNING_EXTRA_OFFICERS_ORANGE = env.int("DUTY_WARNING_EXTRA_OFFICERS_ORANGE", default=1)
 DUTY_WARNING_EXTRA_OFFICERS_RED = env.int("DUTY_WARNING_EXTRA_OFFICERS_RED", default=2)
+# The long holidays (keys of safetyzone.calendar.HOLIDAYS) whose days off call for extra
+# duty officers on each shift, and how many.
+DUTY_LONG_HOLIDAYS = env.list("DUTY_LONG_HOLIDAYS", default=["spring_festival", "national_day"])
+DUTY_LONG_HOLIDAY_EXTRA_OFFICERS = env.int("DUTY_LONG_HOLIDAY_EXTRA_OFFICERS", default=1)
 # Fonts WeasyPrint may use for Chinese PDFs: a folder of the project or the system's.
 PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="Noto Sans CJK SC")
 # The faces of official documents (the meeting notice, after GB/T 9704-2012) as font
