@@ -122,6 +122,8 @@ KEY_PERIODS = [
         "岁末年初，冬季供暖和燃气使用高峰。",
     ),
 ]
+# The key periods that go with a public holiday (a copy to another year follows it).
+KEY_PERIOD_HOLIDAYS = {"2024年端午节": "dragon_boat", "2027年元旦": "new_year"}
 
 # title, kind, unit, day (June 2024), place, participants, target / plan
 ACTIVITIES = [
@@ -255,6 +257,7 @@ def _seed_key_periods(staff: User, month: Campaign, carrier: Campaign) -> list[K
                 risk_level=risk,
                 duty_level=duty,
                 extra_duty_officers=extra,
+                holiday=KEY_PERIOD_HOLIDAYS.get(name, ""),
                 campaign=month if start.year == 2024 else carrier,
                 notes=notes,
                 key_areas=[areas[c] for c in codes if c in areas],

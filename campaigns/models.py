@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from safetyzone.calendar import HOLIDAY_CHOICES
 from safetyzone.core.models import DecidedRequest, YearlyCounter
 from safetyzone.core.states import StatusGraph
 from safetyzone.core.uploads import UploadField
@@ -164,6 +165,16 @@ class KeyPeriod(models.Model):
         _("extra duty officers"),
         default=0,
         help_text=_("Officers to add to each shift of the period, on top of the usual."),
+    )
+    holiday = models.CharField(
+        _("holiday"),
+        max_length=20,
+        choices=HOLIDAY_CHOICES,
+        blank=True,
+        help_text=_(
+            "The public holiday the period goes with: a copy in another year moves with "
+            "that year's days off of the holiday. Blank for a period on fixed dates."
+        ),
     )
     campaign = models.ForeignKey(
         Campaign,

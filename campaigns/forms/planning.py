@@ -130,6 +130,7 @@ class KeyPeriodForm(ShapeOnlyModelForm):
             "key_areas",
             "duty_level",
             "extra_duty_officers",
+            "holiday",
             "campaign",
             "notes",
         ]

@@ -3,7 +3,7 @@ forward to another year, and key periods."""
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -17,6 +17,7 @@ from campaigns.models import (
     RiskLevel,
     TaskAssignment,
 )
+from safetyzone.calendar import holiday_block
 from safetyzone.org.models import KeyArea, Unit, User
 from safetyzone.org.scoping import require_record, require_unit
 
@@ -38,6 +39,7 @@ KEY_PERIOD_FIELDS = (
     "risk_level",
     "duty_level",
     "extra_duty_officers",
+    "holiday",
     "campaign",
     "notes",
 )
@@ -94,6 +96,40 @@ def shift_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+# How far from its holiday's days off a period may lie and still be about the holiday.
+HOLIDAY_REACH_DAYS = 31
+
+
+def key_period_dates_in(period: KeyPeriod, years: int) -> tuple[date, date]:
+    """The dates of ``period`` ``years`` years later. A period that goes with a public
+    holiday keeps its place against the holiday's days off (from a day before them to
+    their last day stays so, however the holiday falls that year); a period on fixed
+    dates, or one too far from its holiday to be about it, moves by whole years."""
+    by_years = shift_years(period.start_date, years), shift_years(period.end_date, years)
+    if not period.holiday:
+        return by_years
+    # The holiday's block of the period's year, or of a year next to it (New Year's
+    # Day's block may begin in December), nearest to the period.
+    year = period.start_date.year
+    blocks = [
+        (y, block)
+        for y in (year - 1, year, year + 1)
+        if (block := holiday_block(period.holiday, y)) is not None
+    ]
+    if not blocks:
+        return by_years
+    source_year, source = min(blocks, key=lambda yb: abs((yb[1].first - period.start_date).days))
+    reach = timedelta(days=HOLIDAY_REACH_DAYS)
+    if period.end_date < source.first - reach or period.start_date > source.last + reach:
+        return by_years
+    target = holiday_block(period.holiday, source_year + years)
+    if target is None:
+        return by_years
+    start = target.first + (period.start_date - source.first)
+    end = target.last + (period.end_date - source.last)
+    return start, max(start, end)
 
 
 def shift_name(name: str, years: int) -> str:
@@ -280,7 +316,9 @@ def campaign_update(
 @transaction.atomic
 def campaign_copy_to_year(*, campaign: Campaign, year: int, actor: User) -> Campaign:
     """Create the same campaign in ``year``: its phases, key periods and tasks shifted by
-    the difference in years (29 February → 28 February), years in names moved too.
+    the difference in years (29 February → 28 February), years in names moved too; a key
+    period that goes with a public holiday moves with the holiday instead
+    (:func:`key_period_dates_in`).
     Each task is created anew through the tasks service, issued to the same units; like
     any new task, none may fall due in the past. All or nothing."""
     require_perm(actor, "campaigns.add_campaign")
@@ -332,13 +370,15 @@ def campaign_copy_to_year(*, campaign: Campaign, year: int, actor: User) -> Camp
         new_phase.save()
 
     for period in source.key_periods.prefetch_related("key_areas"):
+        start_date, end_date = key_period_dates_in(period, years)
         new_period = KeyPeriod(
             name=shift_name(period.name, years),
-            start_date=shift_years(period.start_date, years),
-            end_date=shift_years(period.end_date, years),
+            start_date=start_date,
+            end_date=end_date,
             risk_level=period.risk_level,
             duty_level=period.duty_level,
             extra_duty_officers=period.extra_duty_officers,
+            holiday=period.holiday,
             campaign=copy,
             notes=period.notes,
         )
@@ -399,6 +439,7 @@ def key_period_create(
     risk_level: str = RiskLevel.GENERAL,
     duty_level: str = KeyPeriod.DutyLevel.ENHANCED,
     extra_duty_officers: int = 0,
+    holiday: str = "",
     campaign: Campaign | None = None,
     notes: str = "",
     key_areas: Iterable[KeyArea] = (),
@@ -412,6 +453,7 @@ def key_period_create(
         risk_level=risk_level,
         duty_level=duty_level,
         extra_duty_officers=extra_duty_officers,
+        holiday=holiday,
         campaign=campaign,
         notes=notes,
     )

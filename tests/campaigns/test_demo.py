@@ -38,6 +38,9 @@ def test_campaigns_demo_follows_the_article_and_is_idempotent(db):
     names = " ".join(june.values_list("name", flat=True))
     for word in ("中考", "端午节", "吉马", "咨询日"):
         assert word in names
+    # The Dragon Boat Festival goes with its holiday: a copy follows the holiday's dates.
+    assert june.get(name="2024年端午节").holiday == "dragon_boat"
+    assert set(june.exclude(name="2024年端午节").values_list("holiday", flat=True)) == {""}
 
     meeting = Meeting.objects.get(starts_at__date="2024-06-04")
     assert meeting.status == Meeting.Status.ISSUED

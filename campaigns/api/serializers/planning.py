@@ -102,6 +102,7 @@ class KeyPeriodSerializer(ModelSerializer):
             "key_area_names",
             "duty_level",
             "extra_duty_officers",
+            "holiday",
             "campaign",
             "notes",
             "created_at",
