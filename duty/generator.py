@@ -3,21 +3,23 @@
 Each role (leaders, officers) is planned on its own: every day needs a number of people
 from the role's pool who are available that day, and nobody may be on two days in a row.
 A depth-first search fills the days in order, trying first the people with the fewest
-shifts so far (and, on weekends and holidays, the fewest such shifts); it remembers the
-states it has proved hopeless (a day and who worked the day before: nothing else matters
-for what remains), so it finds a plan whenever one exists, in bounded work. Local moves
-then even out the counts: total shifts first, then holidays, then weekends, each move
-keeping every rule.
+shifts so far (and, on weekends and holidays, the fewest such shifts), then those who
+have waited longest since their last shift; it remembers the states it has proved
+hopeless (a day and who worked the day before: nothing else matters for what remains),
+so it finds a plan whenever one exists, in bounded work. Local moves then even out the
+counts: total shifts first (moving the latest shifts first), then holidays, then
+weekends, each move keeping every rule.
 
 A roster that carries on from an earlier one passes ``history``: each person's last shift
 before the period and their count of shifts then. The rotation continues from it: on the
 first days, those who have gone longest since their last shift come first (someone on the
 previous roster's last day comes after someone who was last on duty ten days before), and
-whoever had one shift more than the least busy of their pool last time starts one
-ahead, so that the shifts left over by an uneven division fall on others next time and
-the counts even out over the months (at most one: shifts missed on leave are not paid
-back). ``history`` only orders and evens out; the day after a shift on another roster is
-ruled out through ``unavailable``, as any other day a person cannot be on duty.
+when the counts are evened out, whoever had a shift more than the least busy of their
+pool last time counts as one ahead, so that the shifts left over by an uneven division
+fall on others next time and the counts even out over the months (at most one: shifts
+missed on leave are not paid back). ``history`` only orders and evens out: the day after
+a shift on another roster (the previous roster's last day) is ruled out through
+``unavailable``, as any other day a person cannot be on duty.
 
 When no plan exists, ``CannotCover`` lists each day that fails and why.
 """
