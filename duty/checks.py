@@ -43,7 +43,8 @@ def extra_needs(start: date, end: date) -> dict[date, DayNeed]:
 
     extra: dict[date, int] = defaultdict(int)
     reasons: dict[date, list[str]] = defaultdict(list)
-    for year in range(start.year, end.year + 1):
+    # A year's New Year's Day may begin in the December before it.
+    for year in range(start.year, end.year + 2):
         for block in holiday_blocks(year):
             if block.name_key not in settings.DUTY_LONG_HOLIDAYS:
                 continue
