@@ -5,9 +5,14 @@ Database-free."""
 from collections import Counter
 from datetime import date, timedelta
 
-from duty.generator import Day, Past, Plan, plan_roster
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-JUNE_1 = date(2024, 6, 1)
+from duty.generator import CannotCover, Day, Past, Plan, plan_roster
+
+from .test_generator import START, assert_valid, feasible, make_days, problems
+
+JUNE_1 = START
 LEADERS = [101, 102, 103, 104]
 
 
@@ -128,3 +133,28 @@ def test_a_shift_missed_on_leave_is_not_paid_back_with_a_heap_of_shifts():
 
     counts = Counter(p for team in plan.officers.values() for p in team)
     assert max(counts.values()) - min(counts.values()) <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    problem=problems(),
+    lasts=st.dictionaries(
+        st.integers(1, 106), st.tuples(st.integers(1, 20), st.integers(0, 9)), max_size=10
+    ),
+)
+def test_with_any_history_the_pools_that_can_cover_still_get_a_plan(problem, lasts):
+    """The history orders and evens out; it never costs a plan or breaks a rule."""
+    needs, leaders, officers, away_idx = problem
+    days = make_days(needs)
+    away = {p: {START + timedelta(days=i) for i in idx} for p, idx in away_idx.items()}
+    history = {p: Past(START - timedelta(days=ago), shifts) for p, (ago, shifts) in lasts.items()}
+    can = feasible([1] * len(needs), leaders, away_idx) and feasible(needs, officers, away_idx)
+    try:
+        plan = plan_roster(
+            days, leaders=leaders, officers=officers, unavailable=away, history=history
+        )
+    except CannotCover:
+        assert not can
+        return
+    assert can
+    assert_valid(plan, days, leaders, officers, away)
