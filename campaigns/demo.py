@@ -300,6 +300,7 @@ def _seed_meeting(staff, admin, month, periods, directive) -> Meeting:
             notice_body="为贯彻落实上级关于近期安全防范工作的部署，安排部署中考、端午节、吉马赛事"
             "及安全生产月咨询日等重要节日和重要活动安全防范工作，经研究，定于2024年6月4日"
             "召开近期安全生产工作暨“安全生产月”启动部署会议。现将有关事项通知如下：",
+            copy_to="市安委办，区委办，区政府办",
             attending_units=members,
             agenda=AGENDA,
             requirements=REQUIREMENTS,

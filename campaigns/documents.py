@@ -92,8 +92,8 @@ def meeting_notice_context(meeting) -> dict[str, Any]:
         "recipients": unit_names,
         "sections": sections,
         "issued_at": meeting.issued_at,
-        # The imprint's copy line (抄送): the same recipients for every notice of the office.
-        "copied_to": settings.NOTICE_COPY_TO.strip(),
+        # The imprint's copy line (抄送): the meeting's own, else the office's usual one.
+        "copied_to": meeting.copy_to.strip() or settings.NOTICE_COPY_TO.strip(),
     }
 
 

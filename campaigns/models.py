@@ -361,6 +361,15 @@ class Meeting(models.Model):
     notice_body = models.TextField(
         _("notice text"), blank=True, help_text=_("The opening paragraph of the notice.")
     )
+    copy_to = models.CharField(
+        _("copy to"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The notice's copy line, e.g. 市安委办，区委办. Left empty, the office's "
+            "usual copy line is printed."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

@@ -90,6 +90,7 @@ class MeetingForm(_ShapeOnlyModelForm):
             "key_periods",
             "directives",
             "notice_body",
+            "copy_to",
         ]
         widgets = {
             "starts_at": forms.DateTimeInput(
@@ -111,6 +112,7 @@ class MeetingForm(_ShapeOnlyModelForm):
         "notice_body",
         "agenda",
         "requirements",
+        "copy_to",
         "campaign",
         "key_periods",
         "directives",

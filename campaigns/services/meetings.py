@@ -156,6 +156,7 @@ _MEETING_FIELDS = (
     "organiser",
     "campaign",
     "notice_body",
+    "copy_to",
 )
 
 
@@ -226,6 +227,7 @@ def meeting_create(
     kind: str = Meeting.Kind.WORK_ARRANGEMENT,
     campaign: Campaign | None = None,
     notice_body: str = "",
+    copy_to: str = "",
     attending_units: Iterable[Unit] = (),
     agenda: Iterable[str] = (),
     requirements: Iterable[str] = (),
@@ -247,6 +249,7 @@ def meeting_create(
         "organiser": organiser,
         "campaign": campaign,
         "notice_body": notice_body,
+        "copy_to": copy_to,
     }
     meeting = Meeting(created_by=actor, status=Meeting.Status.DRAFT)
     return _meeting_save(

@@ -182,6 +182,19 @@ def test_staff_patch_a_draft(api_client, staff, draft, unit_b):
     assert response.json()["requirements"] == ["严格落实24小时值班和领导带班制度"]
 
 
+def test_staff_set_a_drafts_copy_line_and_the_history_keeps_the_change(api_client, staff, draft):
+    authenticate(api_client, staff)
+    assert api_client.get(f"{MEETINGS}{draft.pk}/").json()["copy_to"] == ""
+
+    response = api_client.patch(f"{MEETINGS}{draft.pk}/", {"copy_to": " 市安委办，区委办 "})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["copy_to"] == "市安委办，区委办"
+    latest, before = draft.history.all()[:2]
+    assert (before.copy_to, latest.copy_to) == ("", "市安委办，区委办")
+    assert latest.history_user == staff
+
+
 def test_an_issued_notice_cannot_be_changed(api_client, staff, issued, unit_b):
     authenticate(api_client, staff)
     response = api_client.patch(

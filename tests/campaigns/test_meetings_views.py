@@ -189,6 +189,19 @@ def test_staff_create_a_meeting_through_the_form(client, staff, office, unit_a, 
     assert [i.text for i in agenda] == ["传达上级文件精神", "部署近期重点工作"]
 
 
+def test_staff_give_a_meeting_its_own_copy_line(client, staff, office, unit_a):
+    client.force_login(staff)
+    data = meeting_form(office, [unit_a], copy_to="市安委办，区委办")
+
+    client.post(url("meeting-create"), data)
+
+    meeting = Meeting.objects.get()
+    assert meeting.copy_to == "市安委办，区委办"
+    response = client.get(meeting.get_absolute_url())
+    assert 'data-testid="copy-to"' in response.content.decode()
+    assert "市安委办，区委办" in response.content.decode()
+
+
 def test_bad_input_shows_errors_beside_fields_and_saves_nothing(client, staff, office, unit_a):
     client.force_login(staff)
     data = meeting_form(office, [unit_a], title="", starts_at="明天上午", chair="")

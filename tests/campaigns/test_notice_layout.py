@@ -181,6 +181,26 @@ def test_page_numbers_are_outer_aligned_below_the_text_area(measured):
         assert middle == pytest.approx(TEXT_BOTTOM + 7 * MM, abs=1.5 * MM)  # 7 mm below
 
 
+@pytest.mark.parametrize(
+    ("own", "printed"), [("市安委办，区委办", "市安委办，区委办"), ("", COPY_TO)]
+)
+def test_the_copy_line_is_the_meetings_own_else_the_offices(
+    tools, staff, unit_a, settings, tmp_path, own, printed
+):
+    settings.NOTICE_COPY_TO = COPY_TO
+    meeting = draft_meeting(organiser=staff.unit, units=[unit_a], copy_to=own)
+    meeting = services.meeting_issue(meeting=meeting, actor=staff)
+
+    pdf = render_pdf("campaigns/pdf/meeting_notice.html", meeting_notice_context(meeting))
+
+    pages, lines = pdf_lines(pdf, tmp_path)
+    copy_lines = [line for line in lines if printed in line.text]
+    assert len(copy_lines) == 1, [line.text for line in lines]
+    assert copy_lines[0].page == pages  # in the imprint
+    if own:
+        assert not any("吉林市安委办" in line.text for line in lines)
+
+
 def test_the_imprint_stands_at_the_foot_of_the_last_page(measured, long_notice):
     _pdf, pages, lines = measured
     issuer = long_notice.organiser.name

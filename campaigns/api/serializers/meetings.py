@@ -126,6 +126,7 @@ class MeetingSerializer(ModelSerializer):
             "key_periods",
             "directives",
             "notice_body",
+            "copy_to",
             "agenda",
             "requirements",
             "status",
