@@ -14,6 +14,7 @@ from inspections.services import reports as report_services
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
 from tests.browser.conftest import PHONE
+from tests.browser.pages import sign_in, watch
 from tests.factories import TEST_PASSWORD, EnterpriseFactory, UnitFactory, UserFactory
 from tests.inspections.factories import key_area
 
@@ -125,3 +126,38 @@ def test_statistics_charts_draw_at_desk_and_phone_width(
             page.screenshot(path=screenshot_dir / "home-charts-desk.png", full_page=True)
             assert problems == [], (name, problems)
         context.close()
+
+
+def _panel_rows(page) -> tuple[float, list[float]]:
+    """The width of the home page's panel row, and the width its panels fill on each line."""
+    measured = page.get_by_test_id("home-panels").evaluate(
+        """(row) => {
+          const lines = {};
+          for (const panel of row.children) {
+            const box = panel.getBoundingClientRect();
+            const top = Math.round(box.top);
+            lines[top] = (lines[top] || 0) + box.width;
+          }
+          return {width: row.getBoundingClientRect().width, lines: Object.values(lines)};
+        }"""
+    )
+    return measured["width"], measured["lines"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_home_panels_leave_no_empty_cell_at_a_desk(
+    live_server, desktop, hazards, screenshot_dir
+):
+    """Three quarter panels and a half-width chart panel do not fit one line: the chart
+    goes down and the line's panels widen, instead of leaving a quarter empty."""
+    page = desktop
+    problems = watch(page)
+    sign_in(page, live_server.url, "staff")
+    _assert_drawn(page, ("hazards-by-month", "rectification-by-unit"))
+    width, lines = _panel_rows(page)
+    assert len(lines) >= 2
+    for filled in lines:
+        assert filled == pytest.approx(width, abs=2), (width, lines)
+    page.screenshot(path=screenshot_dir / "issue15-home-panels-desk.png", full_page=True)
+    assert problems.page_errors == [] and problems.failed == [], problems
