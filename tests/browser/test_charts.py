@@ -13,13 +13,11 @@ from inspections.services import hazards as hazard_services
 from inspections.services import reports as report_services
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
-from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in, watch
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, UnitFactory, UserFactory
+from tests.factories import EnterpriseFactory, UnitFactory, UserFactory
 from tests.inspections.factories import key_area
 
 CHARTS = ("hazards-by-month", "rectification-by-unit", "hazards-by-level", "hazards-by-area")
-DESK = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
@@ -55,23 +53,17 @@ def hazards(db):
     return staff
 
 
-def _open_statistics(browser, live_server, options: dict):
-    context = browser.new_context(**options)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
+def _open_statistics(page, live_server) -> list[str]:
+    """Sign in as staff and open the statistics; the script errors and the console's CSP
+    reports from then on."""
+    problems = watch(page).page_errors
     page.on(
         "console",
         lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill("staff")
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "staff")
     page.goto(f"{live_server.url}/inspections/statistics/")
-    return context, page, problems
+    return problems
 
 
 def _assert_drawn(page, charts=CHARTS) -> None:
@@ -97,14 +89,14 @@ def _assert_drawn(page, charts=CHARTS) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_statistics_charts_draw_at_desk_and_phone_width(
-    browser, live_server, hazards, screenshot_dir
+    live_server, desktop, phone, hazards, screenshot_dir
 ):
     from playwright.sync_api import expect
 
-    for name, options in (("desk", DESK), ("phone", PHONE)):
-        context, page, problems = _open_statistics(browser, live_server, options)
+    for name, page in (("desk", desktop), ("phone", phone)):
+        problems = _open_statistics(page, live_server)
         _assert_drawn(page)
-        width = options["viewport"]["width"]
+        width = page.viewport_size["width"]
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         page.screenshot(path=screenshot_dir / f"statistics-{name}.png", full_page=True)
 
@@ -125,7 +117,6 @@ def test_statistics_charts_draw_at_desk_and_phone_width(
             _assert_drawn(page, ("hazards-by-month", "rectification-by-unit"))
             page.screenshot(path=screenshot_dir / "home-charts-desk.png", full_page=True)
             assert problems == [], (name, problems)
-        context.close()
 
 
 def _panel_rows(page) -> tuple[float, list[float]]:

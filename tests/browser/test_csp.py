@@ -6,6 +6,7 @@ import pytest
 
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
+from tests.browser.pages import sign_in, watch
 from tests.factories import TEST_PASSWORD, EnterpriseFactory, UnitFactory, UserFactory
 
 PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -25,13 +26,12 @@ WATCH = """() => {
 
 
 class Watched:
-    """A page that records script errors and the console's CSP reports."""
+    """A page that records script errors (pages.watch) and the console's CSP reports."""
 
     def __init__(self, page):
         self.page = page
-        self.errors: list[str] = []
+        self.errors = watch(page).page_errors
         self.csp: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on(
             "console",
             lambda message: (
@@ -39,13 +39,6 @@ class Watched:
             ),
         )
         page.add_init_script(f"({WATCH})()")
-
-    def log_in(self, base: str, username: str) -> None:
-        self.page.goto(f"{base}/accounts/login/")
-        self.page.locator("input[name=username]").fill(username)
-        self.page.locator("input[name=password]").fill(TEST_PASSWORD)
-        self.page.locator("main form button[type=submit]").click()
-        self.page.wait_for_url(f"{base}/")
 
 
 @pytest.fixture
@@ -64,7 +57,7 @@ def test_stored_and_injected_scripts_do_nothing(live_server, phone, people):
     from playwright.sync_api import expect
 
     watched = Watched(phone)
-    watched.log_in(live_server.url, "head")
+    sign_in(phone, live_server.url, "head")
     phone.goto(f"{live_server.url}/org/enterprises/")
     expect(phone.locator("main")).to_contain_text("硅谷燃气站<img src=x onerror=")
 
@@ -82,7 +75,7 @@ def test_language_switcher_still_switches(live_server, phone, people):
     from playwright.sync_api import expect
 
     watched = Watched(phone)
-    watched.log_in(live_server.url, "head")
+    sign_in(phone, live_server.url, "head")
     expect(phone.locator("html")).to_have_attribute("lang", "zh-hans")
     # At phone width the switcher sits in the folded navigation.
     phone.locator(".navbar-toggler").click()
@@ -99,35 +92,31 @@ def test_language_switcher_still_switches(live_server, phone, people):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_admin_browsable_api_and_swagger_ui_work_under_the_policy(browser, live_server, people):
+def test_admin_browsable_api_and_swagger_ui_work_under_the_policy(live_server, desktop, people):
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = desktop
     watched = Watched(page)
-    try:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.locator("input[name=username]").fill("root")
-        page.locator("input[name=password]").fill(TEST_PASSWORD)
-        page.locator("input[type=submit]").click()
-        page.wait_for_url(f"{live_server.url}/admin/")
-        # A change form with the admin's own scripts (select filters, date pickers...).
-        page.goto(f"{live_server.url}/admin/org/user/add/")
-        expect(page.locator("#user_form")).to_be_visible()
+    # The admin signs in through the admin's own login form, not the site's.
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("input[name=username]").fill("root")
+    page.locator("input[name=password]").fill(TEST_PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    # A change form with the admin's own scripts (select filters, date pickers...).
+    page.goto(f"{live_server.url}/admin/org/user/add/")
+    expect(page.locator("#user_form")).to_be_visible()
 
-        page.goto(f"{live_server.url}/api/v1/units/")
-        expect(page.locator(".response-info")).to_contain_text("应急管理局")
+    page.goto(f"{live_server.url}/api/v1/units/")
+    expect(page.locator(".response-info")).to_contain_text("应急管理局")
 
-        page.goto(f"{live_server.url}/api/docs/")
-        # The schema takes a few seconds to generate.
-        expect(page.locator(".swagger-ui .info .title")).to_contain_text(
-            "SafetyZone API", timeout=60_000
-        )
-        expect(page.locator(".opblock").first).to_be_visible()
+    page.goto(f"{live_server.url}/api/docs/")
+    # The schema takes a few seconds to generate.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "SafetyZone API", timeout=60_000
+    )
+    expect(page.locator(".opblock").first).to_be_visible()
 
-        assert page.evaluate("window.__violations") == []
-        assert watched.csp == [], watched.csp
-        assert watched.errors == [], watched.errors
-    finally:
-        context.close()
+    assert page.evaluate("window.__violations") == []
+    assert watched.csp == [], watched.csp
+    assert watched.errors == [], watched.errors

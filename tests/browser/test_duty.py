@@ -9,16 +9,9 @@ import pytest
 from duty.models import DutyLogEntry, DutyRoster, Handover, ShiftAssignment
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
+from tests.browser.pages import sign_in, watch
 from tests.duty.factories import empty_duty_log
-from tests.factories import TEST_PASSWORD, UnitFactory, UserFactory
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{base}/")
+from tests.factories import UnitFactory, UserFactory
 
 
 @pytest.fixture
@@ -32,7 +25,7 @@ def log_emptied_after(live_server):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
-    live_server, browser, phone, screenshot_dir, log_emptied_after
+    live_server, desktop, phone, screenshot_dir, log_emptied_after
 ):
     from playwright.sync_api import expect
 
@@ -54,14 +47,11 @@ def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
         )
         for i in range(3)
     ]
-    errors: list[str] = []
     base = live_server.url
 
-    desk = browser.new_context(viewport={"width": 1280, "height": 900})
-    desk.set_default_timeout(15_000)
-    page = desk.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, base, "staff")
+    page = desktop
+    at_desk = watch(page)
+    sign_in(page, base, "staff")
     page.goto(f"{base}/duty/rosters/new/")
     page.locator("input[name=title]").fill("2024年6月值班表")
     page.locator("select[name=unit]").select_option(str(office.pk))
@@ -88,13 +78,12 @@ def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
     roster.refresh_from_db()
     assert roster.is_published and roster.shifts.count() == 30
     page.screenshot(path=screenshot_dir / "duty-roster-published.png", full_page=True)
-    desk.close()
 
     # The officer on duty on 1 June, on a phone.
     first = roster.shifts.get(date=date(2024, 6, 1))
     on_duty = first.assignments.get(role=ShiftAssignment.Role.OFFICER).person
-    phone.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(phone, base, on_duty.username)
+    on_phone = watch(phone)
+    sign_in(phone, base, on_duty.username)
     phone.goto(f"{base}{first.get_absolute_url()}")
     log_form = phone.get_by_test_id("log-form")
     log_form.locator("select[name=kind]").select_option("call")
@@ -116,4 +105,5 @@ def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
     assert handover.shift == first
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=screenshot_dir / "duty-handover-phone.png", full_page=True)
+    errors = at_desk.page_errors + on_phone.page_errors
     assert errors == [], errors

@@ -13,7 +13,8 @@ from safetyzone.org.models import KeyArea
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
 from tests.browser.conftest import PHONE
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, UnitFactory, UserFactory
+from tests.browser.pages import sign_in, watch
+from tests.factories import EnterpriseFactory, UnitFactory, UserFactory
 
 
 def png(colour: str) -> dict:
@@ -26,13 +27,8 @@ def phone_as(browser, live_server, username: str):
     context = browser.new_context(**PHONE)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").tap()
-    page.wait_for_url(f"{live_server.url}/")
+    errors = watch(page).page_errors
+    sign_in(page, live_server.url, username)
     return context, page, errors
 
 

@@ -16,8 +16,9 @@ from inspections.services import hazards as hazard_services
 from safetyzone.org.models import KeyArea
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
+from tests.browser.pages import sign_in, watch
 from tests.browser.test_inspections import file_report, review
-from tests.factories import TEST_PASSWORD, EnterpriseFactory, UnitFactory, UserFactory
+from tests.factories import EnterpriseFactory, UnitFactory, UserFactory
 
 TITLE = "端午节前危化品企业专项检查"
 
@@ -27,13 +28,8 @@ def desktop_as(browser, live_server, username: str):
     context.set_default_timeout(15_000)
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    errors = watch(page).page_errors
+    sign_in(page, live_server.url, username)
     return context, page, errors
 
 

@@ -12,7 +12,8 @@ from django.utils import translation
 
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
-from tests.factories import TEST_PASSWORD, UnitFactory, UserFactory
+from tests.browser.pages import sign_in, watch
+from tests.factories import UnitFactory, UserFactory
 
 ZH_CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -31,21 +32,9 @@ def test_head_logs_in_on_a_phone_and_sees_the_chinese_home(live_server, phone, s
     roles_sync()
     unit = UnitFactory(name="应急管理局", short_name="应急局")
     UserFactory(username="head", unit=unit, roles=[Role.DEPARTMENT_HEAD])
-    page_errors: list[str] = []
-    failed: list[str] = []
-    phone.on("pageerror", lambda error: page_errors.append(str(error)))
-    phone.on(
-        "response",
-        lambda response: (
-            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
-        ),
-    )
+    problems = watch(phone)
 
-    phone.goto(f"{live_server.url}/accounts/login/")
-    phone.locator("input[name=username]").fill("head")
-    phone.locator("input[name=password]").fill(TEST_PASSWORD)
-    phone.locator("main form button[type=submit]").tap()
-    phone.wait_for_url(f"{live_server.url}/")
+    sign_in(phone, live_server.url, "head")
 
     expect(phone.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(phone.locator("main")).to_contain_text("应急管理局")
@@ -69,5 +58,5 @@ def test_head_logs_in_on_a_phone_and_sees_the_chinese_home(live_server, phone, s
         expect(nav).to_contain_text(campaigns)
     phone.screenshot(path=screenshot_dir / "home-phone-menu.png", full_page=True)
 
-    assert page_errors == [], page_errors
-    assert failed == [], failed
+    assert problems.page_errors == [], problems.page_errors
+    assert problems.failed == [], problems.failed
