@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_document_number_sequence_yearly_counter'),
+        ('campaigns', '0006_keyperiod_holiday'),
     ]
 
     operations = [
