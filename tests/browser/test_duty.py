@@ -107,3 +107,79 @@ def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
     phone.screenshot(path=screenshot_dir / "duty-handover-phone.png", full_page=True)
     errors = at_desk.page_errors + on_phone.page_errors
     assert errors == [], errors
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_next_months_roster_starts_from_the_last_ones_people_and_rotation(
+    live_server, desktop, screenshot_dir
+):
+    """July's generate form comes ticked with June's people; generating it without
+    ticking anything continues June's rotation: nobody of 30 June is on 1 July."""
+    from playwright.sync_api import expect
+
+    from duty.services.rosters import roster_create, roster_generate, roster_publish
+
+    roles_sync()
+    office = UnitFactory(name="高新区安全生产委员会办公室", membership="office")
+    staff = UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])
+    leaders = [
+        UserFactory(
+            username=f"leader{i}", display_name=f"带班{i}", unit=office, roles=[Role.DUTY_LEADER]
+        )
+        for i in range(3)
+    ]
+    officers = [
+        UserFactory(
+            username=f"officer{i}",
+            display_name=f"值班员{i}",
+            unit=office,
+            roles=[Role.DUTY_OFFICER],
+        )
+        for i in range(4)
+    ]
+    june = roster_create(
+        actor=staff,
+        title="2024年6月值班表",
+        unit=office,
+        start_date=date(2024, 6, 1),
+        end_date=date(2024, 6, 30),
+    )
+    roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
+    roster_publish(roster=june, actor=staff)
+    base = live_server.url
+
+    page = desktop
+    seen = watch(page)
+    sign_in(page, base, "staff")
+    page.goto(f"{base}/duty/rosters/new/")
+    page.locator("input[name=title]").fill("2024年7月值班表")
+    page.locator("select[name=unit]").select_option(str(office.pk))
+    page.locator("input[name=start_date]").fill("2024-07-01")
+    page.locator("input[name=end_date]").fill("2024-07-31")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_test_id("roster-status")).to_be_visible()
+    july = DutyRoster.objects.get(start_date=date(2024, 7, 1))
+
+    form = page.get_by_test_id("generate-form")
+    # Nobody re-ticks the names: June's people come ticked, and the seed stays folded.
+    for person in leaders:
+        expect(form.locator(f"input[name=leaders][value='{person.pk}']")).to_be_checked()
+    for person in officers:
+        expect(form.locator(f"input[name=officers][value='{person.pk}']")).to_be_checked()
+    expect(page.get_by_test_id("generate-advanced")).not_to_have_attribute("open", "")
+    expect(form.locator("input[name=seed]")).not_to_be_visible()
+    page.get_by_test_id("generate").click()
+    page.wait_for_url(re.compile(rf".*/duty/rosters/{july.pk}/$"))
+    expect(page.get_by_test_id("failing-day")).to_have_count(0)
+    page.screenshot(path=screenshot_dir / "duty-roster-next-month.png", full_page=True)
+
+    on = lambda roster, day: set(  # noqa: E731
+        ShiftAssignment.objects.filter(shift__roster=roster, shift__date=day).values_list(
+            "person", flat=True
+        )
+    )
+    assert on(july, date(2024, 7, 1))
+    assert not on(june, date(2024, 6, 30)) & on(july, date(2024, 7, 1))
+    assert july.shifts.count() == 31
+    assert seen.page_errors == []
