@@ -323,7 +323,9 @@ def _seed_meeting(staff, admin, month, periods, directive) -> Meeting:
             actor=staff,
             minutes="6月4日，王立副主任主持召开近期安全生产工作暨“安全生产月”启动部署会议。"
             "会议通报了近期安全生产形势，部署了中考、端午节、吉马赛事和安全生产月咨询日等"
-            "重要节点的安全防范工作。会议要求：" + "；".join(REQUIREMENTS[:3]) + "。",
+            "重要节点的安全防范工作。会议要求："
+            + "；".join(r.rstrip("。") for r in REQUIREMENTS[:3])
+            + "。",
         )
     return meeting
 

@@ -69,3 +69,7 @@ def test_demo_heads_signed_for_the_notice_and_minutes_are_recorded(db):
     signed = meeting.attendances.filter(signed_at__isnull=False)
     assert set(signed.values_list("signed_by__username", flat=True)) == {"head", "head2"}
     assert "王立" in meeting.minutes
+    # The requirements quoted in the minutes read as one sentence: no "。；" nor "。。".
+    assert "。；" not in meeting.minutes
+    assert "。。" not in meeting.minutes
+    assert meeting.minutes.endswith("。")
