@@ -12,6 +12,7 @@ ALL_MODELS = (
     "shiftassignment",
     "shiftchange",
     "unavailability",
+    "leaverequest",
     "swaprequest",
     "dutylogentry",
     "handover",
@@ -68,6 +69,10 @@ class DutyConfig(AppConfig):
             "duty.change_swaprequest",
             # Approving and rejecting are POSTs on the swap-requests resource.
             "duty.add_swaprequest",
+            # Granting and refusing leave are POSTs on the leave-requests resource.
+            "duty.add_leaverequest",
+            "duty.decide_leaverequest",
+            "duty.request_for_unit_leaverequest",
         ]
         register_role_permissions(Role.COMMITTEE_STAFF, staff)
         register_role_permissions(Role.ADMIN, staff)
@@ -83,11 +88,22 @@ class DutyConfig(AppConfig):
             "duty.change_handover",
             # The duty office issues stock at night (the service checks they are on duty).
             "duty.add_stockmovement",
+            # Their own leave, asked of committee staff (the service checks it is theirs).
+            "duty.add_leaverequest",
         ]
         register_role_permissions(Role.DUTY_OFFICER, on_duty)
         register_role_permissions(Role.DUTY_LEADER, on_duty)
         for role in (Role.DEPARTMENT_HEAD, Role.INSPECTOR):
             register_role_permissions(role, _perms("view", *PUBLIC_MODELS))
+        # A head asks leave for their unit's people and reads their unit's leave.
+        register_role_permissions(
+            Role.DEPARTMENT_HEAD,
+            [
+                *_perms("view", "unavailability", "leaverequest"),
+                "duty.add_leaverequest",
+                "duty.request_for_unit_leaverequest",
+            ],
+        )
 
         # The duty office: who is on duty now reads every unit's resources and teams.
         from safetyzone.org.scoping import register_office

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from safetyzone.core.models import DecidedRequest
 from safetyzone.core.states import StatusGraph
 from safetyzone.org.models import Unit
 
@@ -335,6 +336,79 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_kind_display()} {self.start_date}–{self.end_date}"
+
+
+class LeaveRequest(DecidedRequest):
+    """A request for leave (请假), a business trip or training, asked by a duty officer
+    or leader on duty for themself or by a department head for their unit's people;
+    committee staff grant it, which records the days as the person's unavailability
+    (the one record the generator, the checks and swaps read), or refuse it with a
+    reason. The request and its decision stay on record either way."""
+
+    person = models.ForeignKey(
+        USER, verbose_name=_("person"), on_delete=models.CASCADE, related_name="leave_requests"
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Unavailability.Kind.choices,
+        default=Unavailability.Kind.LEAVE,
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # The leave recorded when the request was granted.
+    leave = models.OneToOneField(
+        Unavailability,
+        verbose_name=_("recorded leave"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="request",
+    )
+
+    scope_unit_field = "person__unit"
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("leave request")
+        verbose_name_plural = _("leave requests")
+        permissions = [
+            ("decide_leaverequest", _("Can grant or refuse leave requests")),
+            ("request_for_unit_leaverequest", _("Can request leave for the unit's people")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="duty_leave_request_end_after_start",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="duty_leave_request_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_note=""),
+                name="duty_leave_request_refused_has_reason",
+                violation_error_message=_("Say why the leave is refused."),
+            ),
+            # Granted is recorded leave; nothing else is.
+            models.CheckConstraint(
+                condition=Q(status="granted", leave__isnull=False)
+                | (~Q(status="granted") & Q(leave__isnull=True)),
+                name="duty_leave_request_granted_is_recorded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "start_date", "end_date"]),
+            models.Index(fields=["status", "-requested_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_kind_display()} {self.start_date}–{self.end_date}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty:unavailability-list") + f"#leave-request-{self.pk}"
 
 
 class SwapRequest(models.Model):

@@ -1,5 +1,6 @@
 """Who is told at once when duty work reaches them, and what they read: swaps asked,
-accepted and decided, rosters published or changed, warnings that raise staffing.
+accepted and decided, leave asked and decided, rosters published or changed, warnings
+that raise staffing.
 
 Each function is called by a service inside its transaction and goes through
 ``notify`` (the outbox: in the app, by mail, by the unit's robot), so a change rolled
@@ -16,7 +17,7 @@ from safetyzone.notifications.models import Notification
 from safetyzone.notifications.recipients import committee_staff_ids
 from safetyzone.notifications.services import notify
 
-from .models import DutyRoster, Shift, ShiftAssignment, SwapRequest, WeatherWarning
+from .models import DutyRoster, LeaveRequest, Shift, ShiftAssignment, SwapRequest, WeatherWarning
 
 
 def _day(shift: Shift) -> str:
@@ -192,5 +193,60 @@ def staffing_raised(warning: WeatherWarning, *, extra: int, actor) -> None:
             "staff up the rosters flagged."
         )
         % {"warning": warning, "extra": extra},
+        exclude_id=actor.pk,
+    )
+
+
+def _leave_values(request: LeaveRequest) -> dict[str, object]:
+    return {
+        "person": request.person,
+        "kind": request.get_kind_display(),
+        "start": date_format(request.start_date, "Y-m-d"),
+        "end": date_format(request.end_date, "Y-m-d"),
+        "reason": request.reason,
+        "note": request.decision_note,
+    }
+
+
+def _leave_label(request: LeaveRequest) -> str:
+    return _("Leave of %(person)s") % {"person": request.person}
+
+
+def leave_requested(request: LeaveRequest, *, clashes: Iterable[ShiftAssignment]) -> None:
+    """To committee staff, who decide: the request, and the shifts on published rosters
+    it overlaps (they decide knowing them)."""
+    values = _leave_values(request)
+    message = _("Leave asked for %(person)s (%(kind)s, %(start)s to %(end)s): %(reason)s") % values
+    days = [date_format(a.shift.date, "Y-m-d") for a in clashes]
+    if days:
+        message += " " + _("It overlaps their shifts on published rosters: %(days)s.") % {
+            "days": "、".join(days)
+        }
+    notify(
+        recipient_ids=committee_staff_ids(),
+        kind=Notification.Kind.LEAVE,
+        reason=Notification.Reason.LEAVE_REQUESTED,
+        subject=request,
+        subject_label=_leave_label(request),
+        message=message,
+        exclude_id=request.requested_by_id,
+    )
+
+
+def leave_decided(request: LeaveRequest, *, actor) -> None:
+    """To whoever asked, and to the person the leave is for."""
+    if request.status == LeaveRequest.Status.GRANTED:
+        message = _("The leave of %(person)s (%(kind)s, %(start)s to %(end)s) was granted.")
+    else:
+        message = _(
+            "The leave of %(person)s (%(kind)s, %(start)s to %(end)s) was refused: %(note)s"
+        )
+    notify(
+        recipient_ids=[p for p in (request.requested_by_id, request.person_id) if p],
+        kind=Notification.Kind.LEAVE,
+        reason=Notification.Reason.LEAVE_DECIDED,
+        subject=request,
+        subject_label=_leave_label(request),
+        message=message % _leave_values(request),
         exclude_id=actor.pk,
     )

@@ -239,6 +239,34 @@ def shift_update(
 # --- Unavailability -------------------------------------------------------------------
 
 
+def _days_errors(start_date: date | None, end_date: date | None) -> dict[str, list[str]]:
+    """The days of leave, each error beside its field."""
+    if start_date and end_date and end_date < start_date:
+        return {"end_date": [_("The last day cannot be before the first day.")]}
+    return {}
+
+
+def _record_unavailability(
+    *, person: User, kind: str, start_date: date, end_date: date, note: str, recorded_by: User
+) -> Unavailability:
+    """Save the days ``person`` cannot be on duty (the one record the generator, the
+    checks and swaps read), checked first."""
+    errors = _days_errors(start_date, end_date)
+    if errors:
+        raise ValidationError(errors)
+    absence = Unavailability(
+        person=person,
+        start_date=start_date,
+        end_date=end_date,
+        kind=kind,
+        note=note,
+        created_by=recorded_by,
+    )
+    absence.full_clean()
+    absence.save()
+    return absence
+
+
 @transaction.atomic
 def unavailability_create(
     *,
@@ -249,16 +277,14 @@ def unavailability_create(
     kind: str = Unavailability.Kind.LEAVE,
     note: str = "",
 ) -> Unavailability:
+    """Committee staff record leave, a trip or training directly (no request)."""
     _require(actor, "duty.add_unavailability")
     require_record(actor, person)
-    absence = Unavailability(
+    return _record_unavailability(
         person=person,
+        kind=kind,
         start_date=start_date,
         end_date=end_date,
-        kind=kind,
         note=note,
-        created_by=actor,
+        recorded_by=actor,
     )
-    absence.full_clean()
-    absence.save()
-    return absence

@@ -19,6 +19,7 @@ class Notification(models.Model):
         MEETING = "meeting", _("Meeting notice")
         ROSTER = "roster", _("Duty roster")
         SWAP = "swap", _("Shift swap")
+        LEAVE = "leave", _("Leave request")
         DIGEST = "digest", _("Weekly digest")
 
     class Reason(models.TextChoices):
@@ -46,6 +47,8 @@ class Notification(models.Model):
         SWAP_REQUESTED = "swap_requested", _("Swap requested")
         SWAP_ACCEPTED = "swap_accepted", _("Swap accepted")
         SWAP_DECIDED = "swap_decided", _("Swap decided")
+        LEAVE_REQUESTED = "leave_requested", _("Leave requested")
+        LEAVE_DECIDED = "leave_decided", _("Leave decided")
         PUBLISHED = "published", _("Published")
         CHANGED = "changed", _("Changed")
         STAFFING_RAISED = "staffing_raised", _("Staffing raised")
