@@ -2,12 +2,14 @@
 
 from rest_framework.routers import DefaultRouter
 
-from .api import incidents, log, resources, rosters, shifts
+from .api import incidents, leave, log, resources, rosters, shifts
 
 router = DefaultRouter(trailing_slash=True)
 router.register("rosters", rosters.RosterViewSet, basename="duty-roster")
 router.register("shifts", shifts.ShiftViewSet, basename="duty-shift")
 router.register("swap-requests", rosters.SwapRequestViewSet, basename="duty-swap-request")
+router.register("unavailabilities", leave.UnavailabilityViewSet, basename="duty-unavailability")
+router.register("leave-requests", leave.LeaveRequestViewSet, basename="duty-leave-request")
 router.register("duty-logs", log.DutyLogViewSet, basename="duty-log")
 router.register("handovers", log.HandoverViewSet, basename="duty-handover")
 router.register(

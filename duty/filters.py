@@ -20,11 +20,13 @@ from .models import (
     EmergencyResource,
     Handover,
     IncidentReport,
+    LeaveRequest,
     RescueTeam,
     Shift,
     StandbyAssignment,
     StockMovement,
     SwapRequest,
+    Unavailability,
     WeatherWarning,
 )
 from .selectors.incidents import active_warnings
@@ -48,6 +50,29 @@ class SwapRequestFilter(FilterSet):
     class Meta:
         model = SwapRequest
         fields = ["status", "shift"]
+
+
+# --- Leave ---------------------------------------------------------------------------
+
+
+class UnavailabilityFilter(FilterSet):
+    # The leave over a period: what ends on or after ``date_from`` and starts on or
+    # before ``date_to``.
+    date_from = filters.DateFilter(field_name="end_date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Unavailability
+        fields = ["person", "kind"]
+
+
+class LeaveRequestFilter(FilterSet):
+    date_from = filters.DateFilter(field_name="end_date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["status", "person", "kind"]
 
 
 # --- Shifts ---------------------------------------------------------------------------

@@ -278,6 +278,8 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": f"{_ERRORS}.ErrorCode500Enum.choices",
         "ShiftRoleEnum": "duty.models.ShiftAssignment.Role",
         "ReportMethodEnum": "duty.models.IncidentUpdate.Method",
+        # Recorded leave and leave requests share the kinds of absence.
+        "UnavailabilityKindEnum": "duty.models.Unavailability.Kind",
         # Task sets shown in several components (assignment, summary, history). A nested
         # class is named through a module-level alias: import paths stop at module level.
         "TaskAssignmentStatusEnum": "campaigns.api.serializers.tasks.AssignmentStatus",
