@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import KeyPeriod
 from safetyzone.org.models import User
 from safetyzone.org.roles import Role
-from safetyzone.org.scoping import unit_choices_for
+from safetyzone.org.scoping import scope_queryset, unit_choices_for
 
 from .models import (
     DutyLogEntry,
@@ -17,11 +17,13 @@ from .models import (
     EmergencyResource,
     IncidentReport,
     IncidentUpdate,
+    LeaveRequest,
     RescueTeam,
     StockMovement,
     Unavailability,
     WeatherWarning,
 )
+from .selectors.leave import may_request_for_unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -33,6 +35,18 @@ def people_with(role: str):
         User.objects.filter(groups__name=role, is_active=True)
         .select_related("unit")
         .order_by("unit__order", "display_name", "username")
+        .distinct()
+    )
+
+
+def on_duty_people():
+    """The active leaders on duty and duty officers: the people rosters are made of."""
+    return (
+        User.objects.filter(
+            Q(groups__name=Role.DUTY_LEADER) | Q(groups__name=Role.DUTY_OFFICER),
+            is_active=True,
+        )
+        .select_related("unit")
         .distinct()
     )
 
@@ -332,14 +346,30 @@ class UnavailabilityForm(NoModelCleanMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            User.objects.filter(
-                Q(groups__name=Role.DUTY_LEADER) | Q(groups__name=Role.DUTY_OFFICER),
-                is_active=True,
-            )
-            .select_related("unit")
-            .distinct()
-        )
+        self.fields["person"].queryset = on_duty_people()
+
+
+class LeaveRequestForm(NoModelCleanMixin, forms.ModelForm):
+    """Leave asked of committee staff: a head chooses one of their unit's people on
+    duty; anyone else asks for themself (no person to choose)."""
+
+    person = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["person", "kind", "start_date", "end_date", "reason"]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_request_for_unit(user):
+            self.fields["person"].queryset = scope_queryset(on_duty_people(), user)
+        else:
+            del self.fields["person"]
 
 
 class PeriodForm(forms.Form):

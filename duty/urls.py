@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feeds, incidents, log, resources, rosters, shifts
+from .views import feeds, incidents, leave, log, resources, rosters, shifts
 
 app_name = "duty"
 
@@ -41,6 +41,12 @@ urlpatterns = [
     path("teams/new/", resources.team_create, name="team-create"),
     path("teams/<int:pk>/", resources.team_detail, name="team-detail"),
     path("standby/new/", resources.standby_create, name="standby-create"),
-    path("unavailability/", rosters.unavailability_list, name="unavailability-list"),
+    path("unavailability/", leave.unavailability_list, name="unavailability-list"),
+    path("unavailability/ask/", leave.leave_request_create, name="leave-request-create"),
+    path(
+        "unavailability/requests/<int:pk>/decide/",
+        leave.leave_request_decide,
+        name="leave-request-decide",
+    ),
     path("fairness/", rosters.fairness, name="fairness"),
 ]

@@ -22,9 +22,11 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import models as cm
 from duty import models as dm
+from duty.services.leave import leave_request_create, leave_request_decide
 from duty.services.resources import team_create
 from duty.times import shift_window
 from inspections import models as im
@@ -107,7 +109,7 @@ PAGES = [
     ("duty:warning-list", "warnings"),
     ("duty:resource-list", "resources"),
     ("duty:team-list", "teams"),
-    ("duty:unavailability-list", "unavailability"),
+    ("duty:unavailability-list", "leave"),
 ]
 ENDPOINTS = [
     ("api:unit-list", "units"),
@@ -145,6 +147,8 @@ ENDPOINTS = [
     ("api:duty-stock-movement-list", "stock-movements"),
     ("api:duty-rescue-team-list", "teams"),
     ("api:duty-standby-list", "standby"),
+    ("api:duty-unavailability-list", "unavailability"),
+    ("api:duty-leave-request-list", "leave"),
 ]
 LISTS = PAGES + ENDPOINTS
 
@@ -153,7 +157,6 @@ LISTS = PAGES + ENDPOINTS
 HEAD_REFUSED = {
     "api:document-number-list",
     "duty:incident-list",
-    "duty:unavailability-list",
     "api:duty-swap-request-list",
     "api:duty-log-list",
     "api:duty-handover-list",
@@ -441,6 +444,18 @@ def _unavailability(world: World, n: int) -> None:
         )
 
 
+def _leave(world: World, n: int) -> None:
+    """Leave requests of the unit's officers, every other one granted (recorded)."""
+    for i in range(n):
+        day = timezone.localdate() + dt.timedelta(days=1 + next(world.counter))
+        person = _person(world, Role.DUTY_OFFICER)
+        request = leave_request_create(
+            actor=person, person=person, start_date=day, end_date=day, reason="事假"
+        )
+        if i % 2:
+            leave_request_decide(actor=world.staff, request=request, grant=True)
+
+
 FILL: dict[str, Callable[[World, int], None]] = {
     "units": _units,
     "key-areas": _key_areas,
@@ -472,6 +487,7 @@ FILL: dict[str, Callable[[World, int], None]] = {
     "teams": _teams,
     "standby": _standby,
     "unavailability": _unavailability,
+    "leave": _leave,
 }
 
 

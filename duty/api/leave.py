@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safetyzone.core.api import GrantOrRefuseSerializer
 from safetyzone.core.api_errors import CONFLICT
 
 from ..filters import LeaveRequestFilter, UnavailabilityFilter
@@ -16,11 +17,7 @@ from ..selectors import leave as selectors
 from ..services import leave as leave_services
 from ..services import shifts as shifts_services
 from ._common import DutyViewSet
-from .serializers.leave import (
-    LeaveDecideSerializer,
-    LeaveRequestSerializer,
-    UnavailabilitySerializer,
-)
+from .serializers.leave import LeaveRequestSerializer, UnavailabilitySerializer
 
 
 class UnavailabilityViewSet(
@@ -65,14 +62,14 @@ class LeaveRequestViewSet(
         serializer.instance = self.get_queryset().get(pk=request.pk)
 
     @extend_schema(
-        request=LeaveDecideSerializer, responses={200: LeaveRequestSerializer, 409: CONFLICT}
+        request=GrantOrRefuseSerializer, responses={200: LeaveRequestSerializer, 409: CONFLICT}
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """Grant (the leave is recorded) or refuse (with a note saying why) a pending
         request; a decided request is not decided again (409)."""
         leave_request = self.get_object()
-        params = LeaveDecideSerializer(data=request.data)
+        params = GrantOrRefuseSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         leave_services.leave_request_decide(
             actor=request.user,

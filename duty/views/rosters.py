@@ -1,5 +1,5 @@
 """Pages of the duty overview, rosters (making, generating, publishing), the month
-calendar, unavailability and fairness. Thin: read through selectors, change through
+calendar and fairness (the leave page is in leave.py). Thin: read through selectors, change through
 services.
 """
 
@@ -27,18 +27,15 @@ from ..forms import (
     GenerateForm,
     PeriodForm,
     RosterForm,
-    UnavailabilityForm,
 )
 from ..models import (
     CalendarFeed,
     DutyRoster,
     SwapRequest,
-    Unavailability,
 )
 from ..selectors import incidents as incidents_selectors
 from ..selectors import rosters as rosters_selectors
 from ..services import rosters as rosters_services
-from ..services import shifts as shifts_services
 from ._common import _apply, _flash_errors, _month
 
 # --- Overview and my shifts -----------------------------------------------------------
@@ -222,27 +219,7 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "duty/calendar.html", context)
 
 
-# --- Staff: leave, fairness -----------------------------------------------------------
-
-
-@login_required
-@permission_required("duty.add_unavailability", raise_exception=True)
-def unavailability_list(request: HttpRequest) -> HttpResponse:
-    form = UnavailabilityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        absence = _apply(
-            form,
-            lambda: shifts_services.unavailability_create(actor=request.user, **form.cleaned_data),
-        )
-        if absence is not None:
-            messages.success(request, _("Recorded: %s.") % absence)
-            return redirect("duty:unavailability-list")
-    absences = Unavailability.objects.filter(
-        end_date__gte=timezone.localdate() - timedelta(days=31)
-    ).select_related("person", "person__unit")
-    return render(
-        request, "duty/unavailability_list.html", {"form": form, "absences": absences[:200]}
-    )
+# --- Staff: fairness -----------------------------------------------------------------
 
 
 @login_required

@@ -86,6 +86,15 @@ class ModelSerializer(serializers.ModelSerializer):
     }
 
 
+# Staff's decision on a request (core.models.DecidedRequest): the body of a ``decide``
+# action; the service requires a note for a refusal.
+class GrantOrRefuseSerializer(serializers.Serializer):
+    grant = serializers.BooleanField(help_text="true grants the request, false refuses it.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required when refusing."
+    )
+
+
 class Keyset(CursorPagination):
     """Keyset pages (DRF's cursor pagination), newest first by id, the one order whose
     position is unique: each page reads ``WHERE id < last seen LIMIT n`` through the

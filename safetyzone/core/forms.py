@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 
 class ListedModelChoiceIterator(ModelChoiceIterator):
@@ -53,3 +54,21 @@ def errors_to_form(form: forms.Form, exc: ValidationError, *, rows=None) -> None
             else:
                 name = key
         target.add_error(name if name in target.fields else None, errors)
+
+
+class DecisionForm(forms.Form):
+    """Staff's decision on a request (``core.models.DecidedRequest``): grant or refuse,
+    with a note (the service requires one for a refusal). A page may draw ``decision``
+    as two submit buttons named ``decision``."""
+
+    GRANT = "grant"
+    REFUSE = "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(GRANT, _("Grant")), (REFUSE, _("Refuse"))]
+    )
+    note = forms.CharField(label=_("Note (a refusal says why)"), required=False)
+
+    @property
+    def grants(self) -> bool:
+        return self.cleaned_data["decision"] == self.GRANT

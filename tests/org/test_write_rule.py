@@ -199,6 +199,7 @@ SERVICE_MODULES = (
     "inspections.services.tasks",
     "duty.services.feeds",
     "duty.services.incidents",
+    "duty.services.leave",
     "duty.services.log",
     "duty.services.resources",
     "duty.services.rosters",
@@ -615,6 +616,19 @@ CASES: dict[str, Case] = {
     ),
     "duty.services.shifts.unavailability_create": Case(
         lambda w: {"person": w.alice, "start_date": D, "end_date": D}
+    ),
+    # A head asks leave for their unit's people: unit A's leader is not bob's.
+    "duty.services.leave.leave_request_create": field(
+        "person",
+        lambda w: {"person": w.leader_a, "start_date": D, "end_date": D, "reason": "年休假"},
+    ),
+    "duty.services.leave.leave_request_decide": staff_only(
+        lambda w: {
+            "request": dm.LeaveRequest.objects.create(
+                person=w.leader_a, start_date=D, end_date=D, reason="年休假"
+            ),
+            "grant": True,
+        }
     ),
     # The people on a shift write its log, hand it over, record and swap it: bob is not.
     "duty.services.swaps.swap_request_create": field(

@@ -96,10 +96,3 @@ class LeaveRequestSerializer(ModelSerializer):
         if not hasattr(request, "clashes"):
             attach_clashes([request])
         return ClashSerializer(request.clashes, many=True).data
-
-
-class LeaveDecideSerializer(serializers.Serializer):
-    grant = serializers.BooleanField(help_text="true grants the leave, false refuses it.")
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="A refusal says why."
-    )
