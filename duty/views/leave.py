@@ -54,7 +54,6 @@ def _page(
         "absences": absences,
         "form": record_form,
         "ask_form": ask_form,
-        "decision_form": DecisionForm() if deciding else None,
     }
     return render(request, "duty/unavailability_list.html", context)
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -40,3 +41,29 @@ def shift_a(roster_a):
 
 def days(n: int, start: date = date(2024, 6, 1)) -> list[date]:
     return [start + timedelta(days=i) for i in range(n)]
+
+
+@pytest.fixture
+def leave_requests_a(officer_a, alice, unit_a):
+    """Two pending leave requests of unit A, asked in May 2024: officer_a's own for 2-4
+    June (on duty on the 3rd on roster_a, if published), and one alice asked for a
+    colleague of officer_a for 10-11 June."""
+    from duty.services.leave import leave_request_create
+
+    colleague = officer(unit_a, username="colleague_a")
+    with time_machine.travel("2024-05-20 10:00:00+08:00", tick=False):
+        own = leave_request_create(
+            actor=officer_a,
+            person=officer_a,
+            start_date=date(2024, 6, 2),
+            end_date=date(2024, 6, 4),
+            reason="年休假",
+        )
+        asked = leave_request_create(
+            actor=alice,
+            person=colleague,
+            start_date=date(2024, 6, 10),
+            end_date=date(2024, 6, 11),
+            reason="探亲",
+        )
+    return own, asked

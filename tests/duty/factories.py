@@ -114,3 +114,21 @@ def empty_duty_log() -> None:
         migration.drop_trigger(None, editor)
         editor.execute("DELETE FROM duty_dutylogentry")
         migration.create_trigger(None, editor)
+
+
+def leave_asked_on_duty_days(staff, unit, n: int, offset: int = 0, *, grant_every: int = 1):
+    """``n`` leave requests of new duty officers of ``unit``, each for one day of July
+    2024 (from ``offset`` on) on which the officer is on a published shift; every
+    ``grant_every``-th is granted by ``staff`` (1: all)."""
+    from duty.services.leave import leave_request_create, leave_request_decide
+
+    for i in range(offset, offset + n):
+        person = officer(unit)
+        day = _dt.date(2024, 7, 1) + _dt.timedelta(days=i)
+        roster = published(RosterFactory(unit=unit, start_date=day, end_date=day))
+        staff_shift(roster, day, leader(unit), person)
+        request = leave_request_create(
+            actor=person, person=person, start_date=day, end_date=day, reason="事假"
+        )
+        if i % grant_every == 0:
+            leave_request_decide(actor=staff, request=request, grant=True)

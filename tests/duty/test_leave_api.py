@@ -2,7 +2,7 @@
 asks what, staff's decision (409 the second time), bad days as field errors, the
 published shifts a request overlaps, and list queries that do not grow with rows."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ from safetyzone.notifications.models import Notification
 from tests.factories import UnitFactory
 from tests.helpers import assert_field_error, authenticate, listed_ids
 
-from .factories import RosterFactory, leader, officer, published, staff_shift
+from .factories import leader, leave_asked_on_duty_days, officer
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"
@@ -39,32 +39,11 @@ def body(person, first="2024-06-03", last="2024-06-05", **extra):
     return {"person": person.pk, "start_date": first, "end_date": last, "reason": "年休假"} | extra
 
 
-@pytest.fixture
-def requests_a(officer_a, alice, unit_a):
-    """officer_a's own request, and one alice asked for a colleague of unit A."""
-    colleague = officer(unit_a, username="colleague_a")
-    own = leave_request_create(
-        actor=officer_a,
-        person=officer_a,
-        start_date=date(2024, 6, 3),
-        end_date=date(2024, 6, 5),
-        reason="年休假",
-    )
-    asked = leave_request_create(
-        actor=alice,
-        person=colleague,
-        start_date=date(2024, 6, 10),
-        end_date=date(2024, 6, 11),
-        reason="探亲",
-    )
-    return own, asked
-
-
 # --- Reading: the permission matrix ----------------------------------------------------
 
 
-def test_staff_read_every_request_and_heads_their_units(api, staff, alice, bob, requests_a):
-    own, asked = requests_a
+def test_staff_read_every_request_and_heads_their_units(api, staff, alice, bob, leave_requests_a):
+    own, asked = leave_requests_a
     assert listed_ids(authenticate(api, staff).get(REQUESTS)) == {own.pk, asked.pk}
     assert listed_ids(authenticate(api, alice).get(REQUESTS)) == {own.pk, asked.pk}
     assert authenticate(api, alice).get(f"{REQUESTS}{asked.pk}/").status_code == 200
@@ -72,15 +51,15 @@ def test_staff_read_every_request_and_heads_their_units(api, staff, alice, bob, 
     assert authenticate(api, bob).get(f"{REQUESTS}{own.pk}/").status_code == 404
 
 
-def test_an_officer_reads_only_their_own_requests(api, officer_a, officer_b, requests_a):
-    own, asked = requests_a
+def test_an_officer_reads_only_their_own_requests(api, officer_a, officer_b, leave_requests_a):
+    own, asked = leave_requests_a
     assert listed_ids(authenticate(api, officer_a).get(REQUESTS)) == {own.pk}
     assert authenticate(api, officer_a).get(f"{REQUESTS}{asked.pk}/").status_code == 404
     assert authenticate(api, officer_b).get(f"{REQUESTS}{own.pk}/").status_code == 404
 
 
-def test_anonymous_reads_nothing(api, requests_a):
-    own, _asked = requests_a
+def test_anonymous_reads_nothing(api, leave_requests_a):
+    own, _asked = leave_requests_a
     authenticate(api, None)
     assert api.get(REQUESTS).status_code == 401
     assert api.get(f"{REQUESTS}{own.pk}/").status_code == 401
@@ -104,8 +83,8 @@ def test_a_request_shows_the_published_shifts_it_overlaps(api, staff, officer_a,
     assert [c["date"] for c in listed["clashes"]] == ["2024-06-03"]
 
 
-def test_filters_by_status(api, staff, requests_a):
-    own, asked = requests_a
+def test_filters_by_status(api, staff, leave_requests_a):
+    own, asked = leave_requests_a
     leave_request_decide(actor=staff, request=own, grant=True)
     authenticate(api, staff)
     assert listed_ids(api.get(REQUESTS, {"status": "pending"})) == {asked.pk}
@@ -155,8 +134,10 @@ def test_anonymous_cannot_ask(api, officer_a):
 # --- Deciding ----------------------------------------------------------------------------
 
 
-def test_staff_grant_once_and_a_second_decision_is_a_conflict(api, staff, officer_a, requests_a):
-    own, _asked = requests_a
+def test_staff_grant_once_and_a_second_decision_is_a_conflict(
+    api, staff, officer_a, leave_requests_a
+):
+    own, _asked = leave_requests_a
     authenticate(api, staff)
     response = api.post(f"{REQUESTS}{own.pk}/decide/", {"grant": True, "note": "同意"})
     assert response.status_code == 200, response.content
@@ -165,8 +146,8 @@ def test_staff_grant_once_and_a_second_decision_is_a_conflict(api, staff, office
     leave = Unavailability.objects.get(pk=granted["leave"])
     assert (leave.person, leave.start_date, leave.end_date) == (
         officer_a,
-        date(2024, 6, 3),
-        date(2024, 6, 5),
+        date(2024, 6, 2),
+        date(2024, 6, 4),
     )
     again = api.post(f"{REQUESTS}{own.pk}/decide/", {"grant": False, "note": "不同意"})
     assert again.status_code == 409
@@ -175,8 +156,8 @@ def test_staff_grant_once_and_a_second_decision_is_a_conflict(api, staff, office
     assert told.subject_url == f"/duty/unavailability/#leave-request-{own.pk}"
 
 
-def test_a_refusal_says_why_and_stays(api, staff, requests_a):
-    own, _asked = requests_a
+def test_a_refusal_says_why_and_stays(api, staff, leave_requests_a):
+    own, _asked = leave_requests_a
     authenticate(api, staff)
     assert_field_error(api.post(f"{REQUESTS}{own.pk}/decide/", {"grant": False}), "note")
     response = api.post(f"{REQUESTS}{own.pk}/decide/", {"grant": False, "note": "汛期"})
@@ -186,8 +167,8 @@ def test_a_refusal_says_why_and_stays(api, staff, requests_a):
     assert api.get(f"{REQUESTS}{own.pk}/").json()["reason"] == "年休假"
 
 
-def test_heads_and_officers_cannot_decide(api, alice, bob, officer_a, requests_a):
-    own, _asked = requests_a
+def test_heads_and_officers_cannot_decide(api, alice, bob, officer_a, leave_requests_a):
+    own, _asked = leave_requests_a
     url = f"{REQUESTS}{own.pk}/decide/"
     assert authenticate(api, alice).post(url, {"grant": True}).status_code == 403
     assert authenticate(api, officer_a).post(url, {"grant": True}).status_code == 403
@@ -231,29 +212,16 @@ def test_recorded_leave_with_bad_days_is_a_field_error(api, staff, officer_a):
 # --- Query counts ------------------------------------------------------------------------
 
 
-def _fill(staff, unit, n: int, offset: int) -> None:
-    """``n`` granted requests, each person on a published shift of a day asked for."""
-    for i in range(offset, offset + n):
-        person = officer(unit)
-        day = date(2024, 7, 1) + timedelta(days=i)
-        roster = published(RosterFactory(unit=unit, start_date=day, end_date=day))
-        staff_shift(roster, day, leader(unit), person)
-        request = leave_request_create(
-            actor=person, person=person, start_date=day, end_date=day, reason="事假"
-        )
-        leave_request_decide(actor=staff, request=request, grant=True)
-
-
 @pytest.mark.parametrize("url", [REQUESTS, LEAVE])
 def test_list_queries_are_the_same_for_5_and_50_rows(api, staff, roles, url):
     unit = UnitFactory()
-    _fill(staff, unit, 5, 0)
+    leave_asked_on_duty_days(staff, unit, 5)
     authenticate(api, staff)
     page = f"{url}?page_size=100"
     api.get(page)  # warm-up: roles and permissions are cached after it
     with CaptureQueriesContext(connection) as five:
         assert len(api.get(page).json()["results"]) == 5
-    _fill(staff, unit, 45, 5)
+    leave_asked_on_duty_days(staff, unit, 45, 5)
     api.get(page)  # warm again: making duty people changed group memberships
     with CaptureQueriesContext(connection) as fifty:
         results = api.get(page).json()["results"]

@@ -1,20 +1,19 @@
 """The leave page: who sees which requests and forms, asking, staff's grant and refusal,
 the published shifts a request overlaps, and queries that do not grow with rows."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from duty.models import LeaveRequest, Unavailability
-from duty.services.leave import leave_request_create, leave_request_decide
 from safetyzone.notifications.models import Notification
 from safetyzone.org.roles import Role
 from tests.factories import UserFactory
 from tests.helpers import count_queries
 
-from .factories import RosterFactory, leader, officer, published, staff_shift
+from .factories import leader, leave_asked_on_duty_days
 
 pytestmark = pytest.mark.django_db
 PAGE = "/duty/unavailability/"
@@ -37,31 +36,11 @@ def decide_url(request) -> str:
     return reverse("duty:leave-request-decide", args=[request.pk])
 
 
-@pytest.fixture
-def requests_a(officer_a, alice, unit_a):
-    colleague = officer(unit_a, username="colleague_a")
-    own = leave_request_create(
-        actor=officer_a,
-        person=officer_a,
-        start_date=date(2024, 6, 2),
-        end_date=date(2024, 6, 4),
-        reason="年休假",
-    )
-    asked = leave_request_create(
-        actor=alice,
-        person=colleague,
-        start_date=date(2024, 6, 10),
-        end_date=date(2024, 6, 11),
-        reason="探亲",
-    )
-    return own, asked
-
-
 # --- Who sees what -----------------------------------------------------------------------
 
 
-def test_staff_see_every_request_with_grant_and_refuse(client, staff, requests_a, roster_a):
-    own, asked = requests_a
+def test_staff_see_every_request_with_grant_and_refuse(client, staff, leave_requests_a, roster_a):
+    own, asked = leave_requests_a
     client.force_login(staff)
     response = client.get(PAGE)
     assert rows(response) == {own.pk: "pending", asked.pk: "pending"}
@@ -76,8 +55,10 @@ def test_staff_see_every_request_with_grant_and_refuse(client, staff, requests_a
     assert clash.shift.get_absolute_url() in page
 
 
-def test_a_head_sees_their_units_requests_and_asks_but_does_not_decide(client, alice, requests_a):
-    own, asked = requests_a
+def test_a_head_sees_their_units_requests_and_asks_but_does_not_decide(
+    client, alice, leave_requests_a
+):
+    own, asked = leave_requests_a
     client.force_login(alice)
     response = client.get(PAGE)
     assert rows(response) == {own.pk: "pending", asked.pk: "pending"}
@@ -86,13 +67,13 @@ def test_a_head_sees_their_units_requests_and_asks_but_does_not_decide(client, a
     assert response.context["form"] is None
 
 
-def test_a_head_of_another_unit_sees_none_of_them(client, bob, requests_a):
+def test_a_head_of_another_unit_sees_none_of_them(client, bob, leave_requests_a):
     client.force_login(bob)
     assert rows(client.get(PAGE)) == {}
 
 
-def test_an_officer_sees_their_own_and_asks_for_themself(client, officer_a, requests_a):
-    own, _asked = requests_a
+def test_an_officer_sees_their_own_and_asks_for_themself(client, officer_a, leave_requests_a):
+    own, _asked = leave_requests_a
     client.force_login(officer_a)
     response = client.get(PAGE)
     assert rows(response) == {own.pk: "pending"}
@@ -169,8 +150,8 @@ def test_a_head_cannot_record_leave_directly(client, alice, officer_a):
 # --- Deciding ----------------------------------------------------------------------------
 
 
-def test_staff_grant_and_the_leave_is_recorded(client, staff, officer_a, requests_a):
-    own, _asked = requests_a
+def test_staff_grant_and_the_leave_is_recorded(client, staff, officer_a, leave_requests_a):
+    own, _asked = leave_requests_a
     client.force_login(staff)
     response = client.post(decide_url(own), {"decision": "grant", "note": ""})
     assert response.status_code == 302
@@ -188,8 +169,8 @@ def test_staff_grant_and_the_leave_is_recorded(client, staff, officer_a, request
     assert own.status == LeaveRequest.Status.GRANTED
 
 
-def test_a_refusal_needs_a_reason_and_stays_on_the_page(client, staff, requests_a):
-    own, _asked = requests_a
+def test_a_refusal_needs_a_reason_and_stays_on_the_page(client, staff, leave_requests_a):
+    own, _asked = leave_requests_a
     client.force_login(staff)
     client.post(decide_url(own), {"decision": "refuse", "note": ""})
     own.refresh_from_db()
@@ -203,8 +184,8 @@ def test_a_refusal_needs_a_reason_and_stays_on_the_page(client, staff, requests_
     assert [r.status for r in listed] == ["pending", "refused"]
 
 
-def test_heads_and_officers_cannot_decide(client, alice, bob, officer_a, requests_a):
-    own, _asked = requests_a
+def test_heads_and_officers_cannot_decide(client, alice, bob, officer_a, leave_requests_a):
+    own, _asked = leave_requests_a
     for user in (alice, bob, officer_a):
         client.force_login(user)
         assert client.post(decide_url(own), {"decision": "grant"}).status_code == 403
@@ -219,27 +200,13 @@ def test_heads_and_officers_cannot_decide(client, alice, bob, officer_a, request
 # --- Query counts ------------------------------------------------------------------------
 
 
-def _fill(staff, unit, n: int, offset: int) -> None:
-    """``n`` requests, half granted, each person on a published shift of a day asked for."""
-    for i in range(offset, offset + n):
-        person = officer(unit)
-        day = date(2024, 7, 1) + timedelta(days=i)
-        roster = published(RosterFactory(unit=unit, start_date=day, end_date=day))
-        staff_shift(roster, day, leader(unit), person)
-        request = leave_request_create(
-            actor=person, person=person, start_date=day, end_date=day, reason="事假"
-        )
-        if i % 2:
-            leave_request_decide(actor=staff, request=request, grant=True)
-
-
 @pytest.mark.parametrize("who", ["staff", "head"])
 def test_page_queries_are_the_same_for_5_and_50_rows(client, staff, alice, unit_a, who):
     user = {"staff": staff, "head": alice}[who]
-    _fill(staff, unit_a, 5, 0)
+    leave_asked_on_duty_days(staff, unit_a, 5, grant_every=2)
     client.force_login(user)
     five = count_queries(client, PAGE)
-    _fill(staff, unit_a, 45, 5)
+    leave_asked_on_duty_days(staff, unit_a, 45, 5, grant_every=2)
     fifty = count_queries(client, PAGE)
     assert five == fifty
     assert len(client.get(PAGE).context["page"]) == 20  # a full page of requests

@@ -10,9 +10,13 @@ from safetyzone.core.api import DateField, ModelSerializer
 from safetyzone.org.models import User
 
 
-class UnavailabilitySerializer(ModelSerializer):
+# A record of one person's days off duty.
+class _PersonDaysSerializer(ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     person_name = serializers.CharField(source="person.__str__", read_only=True)
+
+
+class UnavailabilitySerializer(_PersonDaysSerializer):
     request = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="The leave request this leave was granted on, if any."
     )
@@ -53,9 +57,7 @@ class LeaveRequestListSerializer(serializers.ListSerializer):
         return super().to_representation(attach_clashes(rows))
 
 
-class LeaveRequestSerializer(ModelSerializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
-    person_name = serializers.CharField(source="person.__str__", read_only=True)
+class LeaveRequestSerializer(_PersonDaysSerializer):
     clashes = serializers.SerializerMethodField(
         help_text="The person's shifts on published rosters within the days asked for."
     )
