@@ -141,6 +141,15 @@ class UnavailabilityAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person"]
 
 
+@admin.register(models.LeaveRequest)
+class LeaveRequestAdmin(ReadOnlyAdmin):
+    # Asked and decided on the leave page or the API, where the services record the leave.
+    list_display = ["person", "kind", "start_date", "end_date", "status", "requested_at"]
+    list_filter = ["status", "kind", "requested_at"]
+    search_fields = ["person__username", "person__display_name", "reason", "decision_note"]
+    list_select_related = ["person"]
+
+
 @admin.register(models.SwapRequest)
 class SwapRequestAdmin(ReadOnlyAdmin):
     list_display = ["shift", "requester", "counterpart", "status", "requested_at"]

@@ -174,6 +174,19 @@ def _swap(side: Side):
     )
 
 
+def _leave(side: Side):
+    """Leave recorded by staff for the unit's officer."""
+    day = side.day()
+    return side.officer.unavailabilities.create(start_date=day, end_date=day, created_by=side.staff)
+
+
+def _leave_request(side: Side):
+    day = side.day()
+    return side.officer.leave_requests.create(
+        start_date=day, end_date=day, reason="事假", requested_by=side.officer
+    )
+
+
 @dataclass(frozen=True)
 class Resource:
     """One API resource of the router."""
@@ -296,6 +309,9 @@ RESOURCES = [
     Resource("duty-roster", lambda side: _shift(side).roster, reader="officer"),
     Resource("duty-shift", _shift, reader="officer"),
     Resource("duty-swap-request", _swap, reader="officer", refused="head"),
+    # A head reads (and asks) their unit's people's leave; an officer only their own.
+    Resource("duty-unavailability", _leave),
+    Resource("duty-leave-request", _leave_request),
     Resource("duty-log", _log, reader="officer", refused="head"),
     Resource(
         "duty-handover",
