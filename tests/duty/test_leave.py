@@ -42,6 +42,19 @@ def ask(actor, person, first=date(2024, 6, 3), last=date(2024, 6, 5), **extra):
     )
 
 
+def generated_june(staff, unit, leaders, officers, *, last):
+    """A roster of ``unit`` from 1 June to ``last``, generated from the pools."""
+    june = roster_create(
+        actor=staff,
+        title="6月",
+        unit=unit,
+        start_date=date(2024, 6, 1),
+        end_date=last,
+        officers_per_shift=1,
+    )
+    return roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
+
+
 def test_an_officer_asks_for_themself_and_staff_are_told_with_a_link(staff, officer_a):
     request = ask(officer_a, officer_a)
     assert request.status == LeaveRequest.Status.PENDING
@@ -115,15 +128,7 @@ def test_grant_records_the_leave_the_generator_respects(staff, officer_a, roles)
         date(2024, 6, 12),
     )
     assert leave.created_by == staff
-    june = roster_create(
-        actor=staff,
-        title="6月",
-        unit=unit,
-        start_date=date(2024, 6, 1),
-        end_date=date(2024, 6, 30),
-        officers_per_shift=1,
-    )
-    roster_generate(roster=june, actor=staff, leaders=leaders, officers=officers)
+    june = generated_june(staff, unit, leaders, officers, last=date(2024, 6, 30))
     on = ShiftAssignment.objects.filter(shift__roster=june, person=leaders[0])
     assert on.exists()
     assert not on.filter(shift__date__range=(date(2024, 6, 3), date(2024, 6, 12))).exists()
@@ -133,17 +138,8 @@ def test_a_pending_request_is_not_leave_for_the_generator(staff, roles):
     unit = UnitFactory()
     leaders = [leader(unit) for _ in range(2)]
     ask(leaders[0], leaders[0], date(2024, 6, 1), date(2024, 6, 30))
-    june = roster_create(
-        actor=staff,
-        title="6月",
-        unit=unit,
-        start_date=date(2024, 6, 1),
-        end_date=date(2024, 6, 4),
-        officers_per_shift=1,
-    )
-    roster_generate(
-        roster=june, actor=staff, leaders=leaders, officers=[officer(unit) for _ in range(3)]
-    )
+    officers = [officer(unit) for _ in range(3)]
+    june = generated_june(staff, unit, leaders, officers, last=date(2024, 6, 4))
     assert ShiftAssignment.objects.filter(shift__roster=june, person=leaders[0]).exists()
 
 
