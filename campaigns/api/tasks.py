@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safetyzone.core.api import FilterBackend
+from safetyzone.core.api import FilterBackend, GrantOrRefuseSerializer
 from safetyzone.core.api_errors import CONFLICT
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions
@@ -41,7 +41,6 @@ from .serializers.tasks import (
     ChaseInputSerializer,
     ChaserSerializer,
     CompleteInputSerializer,
-    DecideInputSerializer,
     ExtensionInputSerializer,
     ExtensionRequestSerializer,
     ProgressReportSerializer,
@@ -245,13 +244,13 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.extension_request_list(user=self.request.user)
 
     @extend_schema(
-        request=DecideInputSerializer, responses={200: ExtensionRequestSerializer, 409: CONFLICT}
+        request=GrantOrRefuseSerializer, responses={200: ExtensionRequestSerializer, 409: CONFLICT}
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """Staff grant (the deadline moves, the count grows) or refuse (with a note)."""
         extension = self.get_object()
-        data = DecideInputSerializer(data=request.data)
+        data = GrantOrRefuseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decided = extension_decide(
             request=extension,

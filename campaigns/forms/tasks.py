@@ -137,20 +137,6 @@ class ExtensionRequestForm(forms.Form):
     )
 
 
-class ExtensionDecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("grant", _("Grant")), ("refuse", _("Refuse"))],
-        widget=forms.HiddenInput,
-    )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when refusing."),
-    )
-
-
 class ProgressReportForm(forms.Form):
     period_end = forms.TypedChoiceField(
         label=_("Period ending"), coerce=date.fromisoformat, empty_value=None, required=False

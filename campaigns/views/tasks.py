@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safetyzone.core.filters import page_filter
-from safetyzone.core.forms import errors_to_form
+from safetyzone.core.forms import DecisionForm, errors_to_form
 from safetyzone.core.pagination import Paginator
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.scoping import sees_all_units
@@ -26,7 +26,6 @@ from ..forms.tasks import (
     AssignmentActionForm,
     ChaseForm,
     CompleteForm,
-    ExtensionDecideForm,
     ExtensionRequestForm,
     ProgressReportForm,
     ReturnForm,
@@ -166,7 +165,7 @@ def _detail_context(
         "chase": ChaseForm(),
         "request_extension": ExtensionRequestForm(),
         "report_progress": ProgressReportForm(periods=schedule.open_periods),
-        "decide": ExtensionDecideForm(),
+        "decide": DecisionForm(),
     }
     forms_.update(bound or {})
     may_decide = assignment_services.may_decide_extensions(user)
@@ -369,8 +368,8 @@ def assignment_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = selectors.extension_request_get(user=request.user, pk=pk)
     assignment = selectors.assignment_get(user=request.user, pk=extension.assignment_id)
-    form = ExtensionDecideForm(request.POST)
-    granted = request.POST.get("decision") == "grant"
+    form = DecisionForm(request.POST)
+    granted = request.POST.get("decision") == DecisionForm.GRANT
     return _act(
         request,
         assignment,
@@ -379,7 +378,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         call=lambda data: extension_services.extension_decide(
             request=extension,
             actor=request.user,
-            grant=data["decision"] == "grant",
+            grant=data["decision"] == DecisionForm.GRANT,
             note=data["note"],
         ),
         success=_("The extension was granted.") if granted else _("The extension was refused."),

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from inspections.api._common import ScopedRelationsMixin
 from inspections.api.hazard_rows import HAZARD_ROWS
 from inspections.api.serializers.hazards import (
-    HazardChangeDecideSerializer,
     HazardChangeRequestSerializer,
     HazardListSerializer,
     HazardSerializer,
@@ -27,7 +26,7 @@ from inspections.selectors import hazards as hazard_selectors
 from inspections.services import hazard_changes as change_services
 from inspections.services import hazards as hazard_services
 from inspections.services import reports as report_services
-from safetyzone.core.api import FilterBackend
+from safetyzone.core.api import FilterBackend, GrantOrRefuseSerializer
 from safetyzone.core.api_errors import CONFLICT
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.api import ScopedModelPermissions
@@ -184,14 +183,14 @@ class HazardChangeRequestViewSet(
         serializer.instance = self.get_queryset().get(pk=change.pk)
 
     @extend_schema(
-        request=HazardChangeDecideSerializer,
+        request=GrantOrRefuseSerializer,
         responses={200: HazardChangeRequestSerializer, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk=None) -> Response:
         """Grant or refuse a pending request (a refusal says why)."""
         change = self.get_object()
-        params = HazardChangeDecideSerializer(data=request.data)
+        params = GrantOrRefuseSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         change_services.hazard_change_decide(
             actor=request.user,

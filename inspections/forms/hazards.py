@@ -112,22 +112,6 @@ class HazardChangeRequestForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class HazardChangeDecideForm(forms.Form):
-    GRANT = "grant"
-    REFUSE = "refuse"
-
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[(GRANT, _("Grant")), (REFUSE, _("Refuse"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Note (a refusal says why)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
-
-
 class SuperviseForm(forms.Form):
     office = forms.CharField(label=_("Supervising office"), max_length=100)
     deadline = forms.DateField(label=_("Supervision deadline"), widget=DATE)

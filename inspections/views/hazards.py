@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inspections.filters import HazardFilter
 from inspections.forms.hazards import (
-    HazardChangeDecideForm,
     HazardChangeRequestForm,
     HazardForm,
     HazardPlanForm,
@@ -30,7 +29,7 @@ from inspections.services import hazard_changes as change_services
 from inspections.services import hazards as hazard_services
 from inspections.views._common import _page
 from safetyzone.core.filters import page_filter
-from safetyzone.core.forms import errors_to_form
+from safetyzone.core.forms import DecisionForm, errors_to_form
 from safetyzone.core.uploads import protected_file_response
 from safetyzone.org.scoping import can_act_on
 
@@ -142,7 +141,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and acts
         and user.has_perm("inspections.add_hazardchangerequest")
         else None,
-        "decide_form": HazardChangeDecideForm()
+        "decide_form": DecisionForm()
         if pending_change is not None
         and pending_change.status in HazardChangeRequest.TRANSITIONS.open
         and may_decide
@@ -226,12 +225,12 @@ def hazard_change_request(request: HttpRequest, pk: int) -> HttpResponse:
 def hazard_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     change = hazard_selectors.hazard_change_request_get(user=request.user, pk=pk)
     hazard = hazard_selectors.hazard_get(user=request.user, pk=change.hazard_id)
-    form = HazardChangeDecideForm(request.POST)
+    form = DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect(hazard)
-    grant = form.cleaned_data["decision"] == HazardChangeDecideForm.GRANT
+    grant = form.grants
     return _service_redirect(
         request,
         hazard,

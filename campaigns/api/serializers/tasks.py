@@ -268,10 +268,3 @@ class ChaseInputSerializer(serializers.Serializer):
 class ExtensionInputSerializer(serializers.Serializer):
     requested_deadline = DateField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True)
-
-
-class DecideInputSerializer(serializers.Serializer):
-    grant = serializers.BooleanField(help_text="true grants the extension, false refuses it.")
-    note = serializers.CharField(
-        required=False, allow_blank=True, help_text="Required when refusing."
-    )

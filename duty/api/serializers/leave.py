@@ -39,7 +39,7 @@ class UnavailabilitySerializer(_PersonDaysSerializer):
         validators: list = []
 
 
-class ClashSerializer(serializers.ModelSerializer):
+class ClashSerializer(ModelSerializer):
     date = DateField(source="shift.date")
     roster = serializers.IntegerField(source="shift.roster_id")
     roster_title = serializers.CharField(source="shift.roster.title")

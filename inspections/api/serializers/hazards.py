@@ -219,11 +219,6 @@ class HazardChangeRequestSerializer(ModelSerializer):
         validators = []  # the one-pending rule is the service's
 
 
-class HazardChangeDecideSerializer(serializers.Serializer):
-    grant = serializers.BooleanField(help_text="true grants the change, false refuses it.")
-    note = serializers.CharField(required=False, allow_blank=True)
-
-
 class SuperviseSerializer(serializers.Serializer):
     office = serializers.CharField(max_length=100)
     deadline = DateField()
