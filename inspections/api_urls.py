@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from inspections.api import enforcement as enforcement_api
+from inspections.api import hazard_drafts as draft_api
 from inspections.api import hazards as hazard_api
 from inspections.api import inspections as inspection_api
 from inspections.api import reports as report_api
@@ -15,6 +16,7 @@ router.register(
 router.register("inspection-tasks", task_api.InspectionTaskViewSet, basename="inspection-task")
 router.register("inspections", inspection_api.InspectionViewSet, basename="inspection")
 router.register("hazards", hazard_api.HazardViewSet, basename="hazard")
+router.register("hazard-drafts", draft_api.HazardDraftViewSet, basename="hazard-draft")
 router.register(
     "hazard-change-requests",
     hazard_api.HazardChangeRequestViewSet,

@@ -22,6 +22,7 @@ from inspections.models import (
     EnforcementAction,
     Hazard,
     HazardChangeRequest,
+    HazardDraft,
     HazardLevel,
     Inspection,
     InspectionTask,
@@ -125,6 +126,20 @@ class HazardChangeRequestFilter(FilterSet):
     class Meta:
         model = HazardChangeRequest
         fields = ["status", "hazard"]
+
+
+class HazardDraftFilter(FilterSet):
+    """The draft hazards' filters (the API's): an inspection's drafts, those awaiting a
+    decision."""
+
+    status = filters.ChoiceFilter(
+        label=_("Status"), choices=HazardDraft.Status.choices, empty_label=_("All statuses")
+    )
+    inspection = from_link(Inspection, _("Inspection"))
+
+    class Meta:
+        model = HazardDraft
+        fields: list[str] = []
 
 
 # --- Checklists and inspection tasks --------------------------------------------------

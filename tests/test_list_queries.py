@@ -134,6 +134,7 @@ ENDPOINTS = [
     ("api:hazard-list", "hazards"),
     ("api:rectification-report-list", "reports"),
     ("api:hazard-change-request-list", "hazard-change-requests"),
+    ("api:hazard-draft-list", "hazard-drafts"),
     ("api:violation-list", "violations"),
     ("api:enforcement-action-list", "enforcement"),
     ("api:duty-roster-list", "shifts"),
@@ -336,6 +337,24 @@ def _hazard_change_requests(world: World, n: int) -> None:
         change_request(hazard=_hazard(world), head=world.head)
 
 
+def _hazard_drafts(world: World, n: int) -> None:
+    """Failed items waiting as drafts, each with a photo."""
+    from tests.helpers import png_upload
+
+    template = ChecklistTemplateFactory(key_area=key_area("fire"))
+    for _ in range(n):
+        inspection = InspectionFactory(
+            enterprise=EnterpriseFactory(supervising_unit=world.unit), template=template
+        )
+        answer = im.InspectionAnswer.objects.create(
+            inspection=inspection,
+            item=ChecklistItemFactory(template=template),
+            result=im.InspectionAnswer.Result.FAIL,
+        )
+        im.AnswerPhoto.objects.create(answer=answer, image=png_upload())
+        im.HazardDraft.objects.create(inspection=inspection, answer=answer, description="堆物")
+
+
 def _violations(world: World, n: int) -> None:
     for _ in range(n):
         ViolationFactory(enterprise=EnterpriseFactory(supervising_unit=world.unit))
@@ -474,6 +493,7 @@ FILL: dict[str, Callable[[World, int], None]] = {
     "hazards": _hazards,
     "reports": _reports,
     "hazard-change-requests": _hazard_change_requests,
+    "hazard-drafts": _hazard_drafts,
     "violations": _violations,
     "enforcement": _enforcement,
     "shifts": _shifts,

@@ -60,6 +60,7 @@ from .factories import (
 )
 from .helpers import authenticate, listed_ids
 from .inspections.factories import (
+    ChecklistItemFactory,
     ChecklistTemplateFactory,
     EnforcementActionFactory,
     InspectionFactory,
@@ -147,6 +148,19 @@ def _hazard(side: Side):
     from .inspections.conftest import make_hazard
 
     return make_hazard(side.staff, _enterprise(side))
+
+
+def _hazard_draft(side: Side):
+    from inspections.models import HazardDraft, InspectionAnswer
+
+    template = ChecklistTemplateFactory(key_area=key_area("fire"))
+    inspection = InspectionFactory(enterprise=_enterprise(side), template=template)
+    answer = InspectionAnswer.objects.create(
+        inspection=inspection,
+        item=ChecklistItemFactory(template=template),
+        result=InspectionAnswer.Result.FAIL,
+    )
+    return HazardDraft.objects.create(inspection=inspection, answer=answer, description="堆物")
 
 
 def _violation(side: Side):
@@ -297,6 +311,7 @@ RESOURCES = [
         lambda side: change_request(hazard=_hazard(side), head=side.head),
         refused="officer",
     ),
+    Resource("hazard-draft", lambda side: _hazard_draft(side), refused="officer"),
     Resource("violation", _violation, refused="officer"),
     Resource(
         "enforcement-action",

@@ -34,7 +34,9 @@ class InspectionViewSet(
     def get_queryset(self):
         qs = inspection_selectors.inspection_list(user=self.request.user)
         if self.action != "list":
-            qs = qs.prefetch_related("inspectors", "answers__item", "answers__hazard")
+            qs = qs.prefetch_related(
+                "inspectors", "answers__item", "answers__hazard", "answers__hazard_draft"
+            )
         return qs
 
     def perform_create(self, serializer):
@@ -45,7 +47,8 @@ class InspectionViewSet(
             )
             for a in data.pop("answers", [])
         ]
-        inspection = inspection_services.inspection_record(
+        # As the page does: each failed item waits as a draft hazard (hazard-drafts/).
+        inspection, _drafts = inspection_services.inspection_submit(
             actor=self.request.user, answers=answers, **data
         )
         serializer.instance = self.get_queryset().get(pk=inspection.pk)

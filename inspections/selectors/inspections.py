@@ -139,6 +139,14 @@ def _drafts(user: User) -> QuerySet[HazardDraft]:
     )
 
 
+def hazard_draft_list(*, user: User) -> QuerySet[HazardDraft]:
+    """The drafts of the user's unit (every unit's for staff), each with its item's
+    photos, in the screen's order (inspection, item)."""
+    return _drafts(user).prefetch_related(
+        Prefetch("answer__photos", queryset=AnswerPhoto.objects.order_by("pk"))
+    )
+
+
 def hazard_draft_get(*, user: User, pk: Any) -> HazardDraft:
     """A draft of the user's unit (any unit's for staff); another unit's is a 404."""
     return get_object_or_404(_drafts(user), pk=pk)

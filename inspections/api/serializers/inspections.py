@@ -1,5 +1,6 @@
 """Shapes of inspections and their answers."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from inspections.models import ChecklistItem, Inspection, InspectionAnswer
@@ -10,14 +11,21 @@ from safetyzone.org.models import Enterprise, Unit, User
 class InspectionAnswerSerializer(ModelSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all())
     hazard = serializers.SerializerMethodField()
+    hazard_draft = serializers.SerializerMethodField(
+        help_text=_("The draft hazard a failed item waits as (see hazard-drafts/).")
+    )
 
     class Meta:
         model = InspectionAnswer
-        fields = ["id", "item", "result", "note", "hazard"]
+        fields = ["id", "item", "result", "note", "hazard", "hazard_draft"]
 
     def get_hazard(self, answer) -> int | None:
         hazard = getattr(answer, "hazard", None)
         return hazard.pk if hazard else None
+
+    def get_hazard_draft(self, answer) -> int | None:
+        draft = getattr(answer, "hazard_draft", None)
+        return draft.pk if draft else None
 
 
 class InspectionSerializer(ModelSerializer):
