@@ -26,9 +26,11 @@ from safetyzone.documents.spreadsheets import SafeWorkbook, new_workbook
 
 # Rows of the PDF rendered at once: WeasyPrint lays out a whole document in memory, so
 # the ledger is rendered in pieces of this many rows (about 25 pages, some 250 MB at
-# most) and the pieces joined. It lays out some 10-40 ms a row (measured on the 2-core
-# machine, idle to loaded): a PDF of tens of thousands of rows meets the export task's
-# time limit, where the Excel export of 100,000 rows takes seconds.
+# most) and the pieces joined. It lays out some 10-13 ms of CPU a row, 10-40 ms of wall
+# clock on the 2-core machine idle to loaded (bench/ledger_pdf.py, bench/README.md): a
+# PDF of 100,000 rows takes longer than the export task's 600 s, so its kind has a
+# limit of its own (settings.DOCUMENT_TIME_LIMITS), where the Excel export of 100,000
+# rows takes seconds.
 PDF_CHUNK_ROWS = 500
 
 
@@ -278,42 +280,57 @@ def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[list[list[Any]]]:
         yield chunk
 
 
-def write_ledger_pdf_export(user, parameters, progress, path: str) -> None:
-    """The ledger as a landscape PDF of every row asked for. WeasyPrint lays out a whole
-    document in memory, so it renders PDF_CHUNK_ROWS rows at a time to a file of its
-    own; pypdf then joins the pieces. Memory follows the chunk, not the ledger."""
-    from pypdf import PdfReader, PdfWriter
-
-    from safetyzone.documents.rendering import html_to_pdf, render_html
-
-    hazards = ledger_hazards(user, parameters)
-    total = hazards.count()
-    progress.start(total)
-    context = {
+def ledger_pdf_context(user, parameters, total: int) -> dict[str, Any]:
+    """What every piece of the ledger PDF shows besides its rows."""
+    return {
         "total": total,
         "filters": ledger_filters_described(user, parameters),
         "generated_at": timezone.localtime(),
         "yes": _("Yes"),
         "major": str(HazardLevel.MAJOR.label),
     }
+
+
+def ledger_pdf_piece(
+    context: Mapping[str, Any], rows: list[list[Any]], *, first_number: int, first_page: int
+) -> bytes:
+    """One piece of the ledger PDF: ``rows`` numbered from ``first_number``, its pages
+    from ``first_page``; the first piece carries the title and the filters."""
+    from safetyzone.documents.rendering import html_to_pdf, render_html
+
+    html = render_html(
+        "inspections/pdf/ledger.html",
+        {
+            **context,
+            "rows": rows,
+            "first_number": first_number,
+            "first_page": first_page,
+            "is_first": first_number == 1,
+        },
+    )
+    return html_to_pdf(html)
+
+
+def write_ledger_pdf_export(user, parameters, progress, path: str) -> None:
+    """The ledger as a landscape PDF of every row asked for. WeasyPrint lays out a whole
+    document in memory, so it renders PDF_CHUNK_ROWS rows at a time to a file of its
+    own; pypdf then joins the pieces. Memory follows the chunk, not the ledger."""
+    from pypdf import PdfReader, PdfWriter
+
+    hazards = ledger_hazards(user, parameters)
+    total = hazards.count()
+    progress.start(total)
+    context = ledger_pdf_context(user, parameters, total)
     with tempfile.TemporaryDirectory() as directory:
         parts: list[str] = []
         done = pages = 0
         chunks = _chunks(ledger_rows(hazards), PDF_CHUNK_ROWS) if total else iter([[]])
         for chunk in chunks:
-            html = render_html(
-                "inspections/pdf/ledger.html",
-                {
-                    **context,
-                    "rows": chunk,
-                    "first_number": done + 1,
-                    "first_page": pages + 1,
-                    "is_first": not parts,
-                },
-            )
             part = os.path.join(directory, f"{len(parts):05d}.pdf")
             with open(part, "wb") as handle:
-                handle.write(html_to_pdf(html))
+                handle.write(
+                    ledger_pdf_piece(context, chunk, first_number=done + 1, first_page=pages + 1)
+                )
             parts.append(part)
             pages += len(PdfReader(part).pages)
             done += len(chunk)

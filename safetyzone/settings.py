@@ -205,6 +205,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 }
 WORKER_RECLAIM_MARGIN_SECONDS = env.int("WORKER_RECLAIM_MARGIN_SECONDS", default=60)
+# Document jobs that outgrow the export task's 600 s, by kind: the hard time limit in
+# seconds (the soft one comes 30 s before). The ledger as PDF costs about 10.6 ms of CPU
+# a row in WeasyPrint (bench/README.md): 100,000 rows are some 18 minutes of CPU; on the
+# 2-core machine shared by six busy workers 10,000 rows took 41 ms a row (so about 70
+# minutes for 100,000).
+# These jobs' messages are acknowledged when a worker takes them (they outlast the
+# broker's visibility timeout); a dead worker's job is handed back by the reclaim sweep
+# once its claim is older than its limit plus WORKER_RECLAIM_MARGIN_SECONDS.
+DOCUMENT_TIME_LIMITS = {
+    "ledger_pdf": env.int("LEDGER_PDF_TIME_LIMIT", default=5400),
+}
 
 # A unit's group robot may only be on these origins (scheme://host[:port]; WeCom's and
 # DingTalk's robots by default; an intranet gateway may be added), and never at an

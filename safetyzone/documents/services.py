@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -38,9 +39,16 @@ ACTIVE_JOB_ABANDONED_AFTER = timedelta(minutes=15)
 ERROR_MAX_LENGTH = 2000
 # The rendering task's hard time limit, in seconds (tasks.py): a claim older than this
 # (plus a margin) is a dead worker's. An export (the whole ledger: 100,000 rows, or a PDF
-# of thousands of pages) takes minutes: its task has the longest limit any task has.
+# of thousands of pages) takes minutes: its task has the longest limit of the tasks
+# whose messages are acknowledged late (within the broker's visibility timeout).
 RENDER_TIME_LIMIT = 180
 EXPORT_TIME_LIMIT = 600
+# A kind whose job outgrows that (the whole ledger as PDF) has its own limit in
+# settings.DOCUMENT_TIME_LIMITS: see ``time_limit``.
+#
+# The soft time limit comes this many seconds before the hard one (a tenth of a short
+# limit): time for the rendering to record its failure.
+SOFT_LIMIT_MARGIN = 30
 # Progress is written at most this many times a job (each twentieth of the rows), not
 # per row nor per chunk: a writer may tell it as often as it likes.
 PROGRESS_STEPS = 20
@@ -203,25 +211,48 @@ def _queue(
             existing = _active_job(**lookup)
             if existing is None:
                 continue  # the active job finished between our insert and the look-up
-            if existing.created_at > timezone.now() - ACTIVE_JOB_ABANDONED_AFTER:
+            if existing.created_at > timezone.now() - _abandoned_after(kind):
                 return existing, False
             _abandon(existing)
     else:
         raise IntegrityError(f"No {kind} job could be queued for {subject!r}") from failure
 
     document_id = document.pk
-    transaction.on_commit(lambda: _enqueue(document_id, export=doc_kind.is_export))
+    transaction.on_commit(lambda: _enqueue(document_id, export=doc_kind.is_export, kind=kind))
     return document, True
 
 
-def _enqueue(document_id: int, *, export: bool) -> None:
-    from .tasks import export_document_task, render_document_task
+def _enqueue(document_id: int, *, export: bool, kind: str = "") -> None:
+    from .tasks import export_document_task, long_document_task, render_document_task
 
-    (export_document_task if export else render_document_task).delay(document_id)
+    own = settings.DOCUMENT_TIME_LIMITS.get(kind)
+    if own:
+        # Its limit goes with the message (the task's own is the export limit).
+        soft = own - min(SOFT_LIMIT_MARGIN, own // 10)
+        long_document_task.apply_async((document_id,), time_limit=own, soft_time_limit=soft)
+    else:
+        (export_document_task if export else render_document_task).delay(document_id)
 
 
 def _export_kinds() -> list[str]:
     return [kind.code for kind in document_kinds() if kind.is_export]
+
+
+def time_limit(kind: str) -> int:
+    """The hard time limit, in seconds, of a job of ``kind``: its own in
+    settings.DOCUMENT_TIME_LIMITS, else the export task's for an export, else the
+    rendering task's. A claim older than this (plus a margin) is a dead worker's."""
+    own = settings.DOCUMENT_TIME_LIMITS.get(kind)
+    if own:
+        return own
+    return EXPORT_TIME_LIMIT if kind in _export_kinds() else RENDER_TIME_LIMIT
+
+
+def _abandoned_after(kind: str) -> timedelta:
+    """A job of ``kind`` still active this long after it was requested is lost: half as
+    long again as its time limit, and never sooner than ACTIVE_JOB_ABANDONED_AFTER (one
+    retry after a dead worker fits in it, a second does not)."""
+    return max(ACTIVE_JOB_ABANDONED_AFTER, timedelta(seconds=time_limit(kind) * 3 // 2))
 
 
 def document_request(*, user: User, kind: str, subject: Model) -> GeneratedDocument:
@@ -245,19 +276,26 @@ def _commit_without_waiting_for_the_disk() -> Iterator[None]:
         yield
 
 
-def _claim_stale_before(now: datetime, *, export: bool = False) -> datetime:
-    """A running job claimed before this is a dead worker's: the task's hard time limit
-    has stopped any live rendering by then."""
-    limit = EXPORT_TIME_LIMIT if export else RENDER_TIME_LIMIT
+def _claim_stale_before(now: datetime, limit: int) -> datetime:
+    """A running job claimed before this is a dead worker's: the hard time limit
+    ``limit`` has stopped any live rendering by then."""
     return now - timedelta(seconds=limit + settings.WORKER_RECLAIM_MARGIN_SECONDS)
 
 
 def _stale_claim_q(now: datetime) -> Q:
-    """Running jobs whose claim is a dead worker's, each by its own task's limit."""
-    exports = _export_kinds()
-    return Q(kind__in=exports, started_at__lt=_claim_stale_before(now, export=True)) | (
-        ~Q(kind__in=exports) & Q(started_at__lt=_claim_stale_before(now))
+    """Running jobs whose claim is a dead worker's, each by its own kind's limit (a kind
+    no longer registered by the rendering task's)."""
+    longer = defaultdict(list)
+    for kind in document_kinds():
+        limit = time_limit(kind.code)
+        if limit != RENDER_TIME_LIMIT:
+            longer[limit].append(kind.code)
+    stale = ~Q(kind__in=[code for codes in longer.values() for code in codes]) & Q(
+        started_at__lt=_claim_stale_before(now, RENDER_TIME_LIMIT)
     )
+    for limit, codes in longer.items():
+        stale |= Q(kind__in=codes, started_at__lt=_claim_stale_before(now, limit))
+    return stale
 
 
 def _claim(document: GeneratedDocument, *, takeover: bool = False) -> bool:
@@ -457,8 +495,9 @@ def documents_reclaim_stale(*, now: datetime | None = None) -> list[int]:
     """The periodic sweep (every minute): a job still running although its claim is
     older than the task's time limit plus WORKER_RECLAIM_MARGIN_SECONDS belongs to a
     dead worker. It is handed back (queued, enqueued after commit), or failed for good
-    when it was requested longer ago than ACTIVE_JOB_ABANDONED_AFTER (a job that kills
-    its worker every time is not retried forever). Returns the ids handed back."""
+    when it was requested longer ago than its kind allows (``_abandoned_after``: a job
+    that kills its worker every time is not retried forever). Returns the ids handed
+    back."""
     now = now or timezone.now()
     exports = set(_export_kinds())
     with transaction.atomic():
@@ -467,16 +506,16 @@ def documents_reclaim_stale(*, now: datetime | None = None) -> list[int]:
             .filter(_stale_claim_q(now), status=GeneratedDocument.Status.RUNNING)
             .values_list("pk", "created_at", "kind")
         )
-        too_old = now - ACTIVE_JOB_ABANDONED_AFTER
+        too_old = {kind: now - _abandoned_after(kind) for _pk, _created_at, kind in stuck}
         GeneratedDocument.objects.filter(
-            pk__in=[pk for pk, created_at, _kind in stuck if created_at < too_old],
+            pk__in=[pk for pk, created_at, kind in stuck if created_at < too_old[kind]],
             status=GeneratedDocument.Status.RUNNING,
         ).update(
             status=GeneratedDocument.Status.FAILED,
             error=_("The job did not finish in time and was abandoned."),
             finished_at=now,
         )
-        handed_back = [(pk, kind) for pk, created_at, kind in stuck if created_at >= too_old]
+        handed_back = [(pk, kind) for pk, created_at, kind in stuck if created_at >= too_old[kind]]
         # started_at stays: it is the dead worker's claim, which a late finish must match.
         GeneratedDocument.objects.filter(
             pk__in=[pk for pk, _kind in handed_back], status=GeneratedDocument.Status.RUNNING
@@ -484,7 +523,7 @@ def documents_reclaim_stale(*, now: datetime | None = None) -> list[int]:
 
         def enqueue() -> None:
             for document_id, kind in handed_back:
-                _enqueue(document_id, export=kind in exports)
+                _enqueue(document_id, export=kind in exports, kind=kind)
 
         if handed_back:
             transaction.on_commit(enqueue)

@@ -44,6 +44,23 @@ def export_document_task(self, document_id: int) -> None:
     _render(self, document_id)
 
 
+# A kind whose job outgrows the export limit (settings.DOCUMENT_TIME_LIMITS: the whole
+# ledger as PDF) runs here, under its own limit, which its message carries (the one
+# below is the default). Its message is acknowledged as the worker takes it: left
+# unacknowledged past the broker's visibility timeout (15 minutes), it would be handed to
+# a second worker while the first still renders. A worker that dies meanwhile is the
+# reclaim sweep's: it hands the job back once the claim is older than the kind's limit.
+@shared_task(
+    bind=True,
+    acks_late=False,
+    time_limit=services.EXPORT_TIME_LIMIT,
+    soft_time_limit=services.EXPORT_TIME_LIMIT - services.SOFT_LIMIT_MARGIN,
+    ignore_result=True,
+)
+def long_document_task(self, document_id: int) -> None:
+    _render(self, document_id)
+
+
 @shared_task(
     name="documents.reclaim_stale", time_limit=120, soft_time_limit=100, ignore_result=True
 )

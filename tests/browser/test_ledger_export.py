@@ -48,7 +48,7 @@ def slow_worker(monkeypatch):
         finally:
             connection.close()
 
-    def enqueue(document_id: int, *, export: bool) -> None:
+    def enqueue(document_id: int, **_how) -> None:
         thread = threading.Thread(target=work, args=(document_id,))
         threads.append(thread)
         thread.start()

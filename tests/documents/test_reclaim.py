@@ -219,3 +219,63 @@ def test_visibility_timeout_outlasts_every_task_time_limit_and_retry_countdown()
     assert max(limits) < visibility
     assert 30 * 2 ** (MAX_RETRIES - 1) < visibility  # the deliveries' longest countdown
     assert visibility <= 15 * 60  # minutes, not Celery's hour
+
+
+@pytest.fixture
+def long_kind(light_kind, settings):
+    """The light kind with a time limit of its own (15 minutes), as the ledger PDF has."""
+    settings.DOCUMENT_TIME_LIMITS = {**settings.DOCUMENT_TIME_LIMITS, "test_reclaim": 900}
+    return light_kind
+
+
+def test_a_kind_with_its_own_limit_sends_it_with_the_message_acknowledged_on_receipt(
+    alice, unit_a, long_kind, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Its job outlasts the broker's visibility timeout: a message held unacknowledged
+    that long would go to a second worker while the first still renders."""
+    from safetyzone.documents.tasks import long_document_task
+
+    sent = []
+    monkeypatch.setattr(
+        long_document_task, "apply_async", lambda args, **options: sent.append((args, options))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.document_request(user=alice, kind="test_reclaim", subject=unit_a)
+
+    assert sent == [((document.pk,), {"time_limit": 900, "soft_time_limit": 870})]
+    assert long_document_task.acks_late is False
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert max(settings.DOCUMENT_TIME_LIMITS.values()) > visibility  # why it acks early
+
+
+def test_a_long_kinds_job_is_handed_back_by_its_own_limit_not_the_exports(
+    alice, unit_a, long_kind, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(T0, tick=False)
+    document = request(alice, unit_a, django_capture_on_commit_callbacks)
+    GeneratedDocument.objects.filter(pk=document.pk).update(status=Status.RUNNING, started_at=T0)
+    time_machine.shift(dt.timedelta(minutes=15))  # past 600 s + 60 s, within 900 s + 60 s
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reclaim_stale_documents_task.delay().get() == 0
+    document.refresh_from_db()
+    assert (document.status, document.started_at) == (Status.RUNNING, T0)
+
+    time_machine.shift(dt.timedelta(minutes=1, seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reclaim_stale_documents_task.delay().get() == 1
+    document.refresh_from_db()
+    assert document.status == Status.DONE
+    assert len(long_kind.calls) == 1
+
+
+def test_a_second_request_waits_for_a_long_kinds_job_past_the_usual_15_minutes(
+    alice, unit_a, long_kind, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(T0, tick=False)
+    document = request(alice, unit_a, django_capture_on_commit_callbacks)
+    time_machine.shift(dt.timedelta(minutes=20))  # within 1.5 × 900 s
+    again = request(alice, unit_a, django_capture_on_commit_callbacks)
+    assert again.pk == document.pk
+    time_machine.shift(dt.timedelta(minutes=3))
+    assert request(alice, unit_a, django_capture_on_commit_callbacks).pk != document.pk

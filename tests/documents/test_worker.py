@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,12 +39,14 @@ def test_database_url() -> str:
 test_database_url.__test__ = False  # a helper, not a test
 
 
-@pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_real_worker_renders_a_requested_document(alice, unit_a, enterprises_a, tmp_path):
+@contextmanager
+def documents_worker(tmp_path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """A real Celery worker of the project (``celery -A safetyzone worker``) on a queue of
+    its own, reading the broker (Redis) and this test's database; the tasks this test
+    sends go to it. Yields the worker and its log's path; stops it and removes the queue
+    after. For a ``django_db(transaction=True)`` test (the worker must see its rows)."""
     need_redis()
     need_postgres()
-
     # Our own queue, so that no other worker on the same Redis takes the job.
     queue = f"test-documents-{uuid.uuid4().hex[:8]}"
     env = {
@@ -80,6 +84,23 @@ def test_real_worker_renders_a_requested_document(alice, unit_a, enterprises_a, 
             stderr=subprocess.STDOUT,
         )
     try:
+        yield worker, log_path
+    finally:
+        celery_app.conf.task_default_queue = default_queue
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=5)
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)  # and its binding key in Redis
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_renders_a_requested_document(alice, unit_a, enterprises_a, tmp_path):
+    with documents_worker(tmp_path) as (worker, log_path):
         document = services.document_request(user=alice, kind="unit_profile", subject=unit_a)
         assert document.status == GeneratedDocument.Status.QUEUED
 
@@ -98,13 +119,3 @@ def test_real_worker_renders_a_requested_document(alice, unit_a, enterprises_a, 
         )
         assert "应急管理局" in text
         assert "吉林长白山化工有限公司" in text
-    finally:
-        celery_app.conf.task_default_queue = default_queue
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=5)
-        with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)  # and its binding key in Redis
