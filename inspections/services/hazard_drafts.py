@@ -94,14 +94,17 @@ def hazard_draft_confirm(
 
 
 @transaction.atomic
-def hazard_draft_discard(*, actor: User, draft: HazardDraft, reason: str = "") -> HazardDraft:
+def hazard_draft_discard(*, actor: User, draft: HazardDraft, reason: str) -> HazardDraft:
     """The inspector decides the failed item is no hazard: the draft stays on record
-    as discarded, with who, when and why."""
+    as discarded, with who, when and why (a reason is required: a failure is never
+    dropped without one)."""
     _require(actor, "inspections.add_hazard")
     draft = _lock(draft)
     require_record(actor, draft)
     _step(draft, HazardDraft.Status.DISCARDED)
-    draft.reason = (reason or "").strip()[:200]
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the draft is no hazard before discarding it.")})
+    draft.reason = reason.strip()[:200]
     draft.decided_by = actor
     draft.decided_at = timezone.now()
     draft.full_clean()

@@ -134,7 +134,7 @@ def hazard_draft_decide(request: HttpRequest, pk: int, decision: str) -> HttpRes
             messages.success(request, _("Hazard %(code)s was registered.") % {"code": hazard.code})
         else:
             draft_services.hazard_draft_discard(
-                actor=request.user, draft=draft, reason=data.get("reason", "")
+                actor=request.user, draft=draft, reason=data.get("reason") or ""
             )
             messages.success(request, _("The draft was discarded; it stays on record."))
     except ValidationError as exc:

@@ -200,9 +200,23 @@ def test_confirm_makes_a_hazard_with_the_photos_and_discard_keeps_the_record(
     assert two.decided_at is not None and Hazard.objects.count() == 1
 
 
+def test_a_draft_is_not_discarded_without_a_reason(client, inspector_a, submitted):
+    draft = submitted.hazard_drafts.first()
+    client.force_login(inspector_a)
+    response = client.post(
+        reverse("inspections:hazard-draft-discard", args=[draft.pk]),
+        {f"draft-{draft.pk}-reason": "  "},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Say why the draft is no hazard" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.decided_by is None
+
+
 def test_a_decided_draft_is_not_decided_again(inspector_a, submitted):
     draft = submitted.hazard_drafts.first()
-    draft_services.hazard_draft_discard(actor=inspector_a, draft=draft)
+    draft_services.hazard_draft_discard(actor=inspector_a, draft=draft, reason="误判")
     with pytest.raises(Exception, match="already"):
         draft_services.hazard_draft_confirm(actor=inspector_a, draft=draft)
     assert not Hazard.objects.exists()

@@ -564,7 +564,7 @@ CASES: dict[str, Case] = {
         lambda w: {"draft": w.hazard_draft}
     ),
     "inspections.services.hazard_drafts.hazard_draft_discard": Case(
-        lambda w: {"draft": w.hazard_draft}
+        lambda w: {"draft": w.hazard_draft, "reason": "现场复核无隐患"}
     ),
     "inspections.services.tasks.inspection_task_create": field(
         "units",
