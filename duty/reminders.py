@@ -1,5 +1,8 @@
 """Reminders of emergency duty: tomorrow's shifts (swept at 16:00), incident report time
-limits close or passed, and orange or red weather warnings (checked every 5 minutes)."""
+limits close or passed, and orange or red weather warnings (checked every 5 minutes).
+An incident's time-limit reminder must be acknowledged: unacknowledged, it goes up the
+escalation's levels, the last of which is the leader on duty now
+(safetyzone/notifications/escalation.py)."""
 
 from datetime import datetime, timedelta
 
@@ -7,13 +10,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safetyzone.notifications.models import Notification
-from safetyzone.notifications.registry import DUTY, INCIDENTS, Sweep, register_sweep
+from safetyzone.notifications.models import EscalationRule, Notification
+from safetyzone.notifications.registry import (
+    DUTY,
+    INCIDENTS,
+    Escalatable,
+    Sweep,
+    register_escalatable,
+    register_escalation_level,
+    register_sweep,
+)
 from safetyzone.notifications.rules import rule_for
 from safetyzone.notifications.services import Draft
 
 from .models import DutyRoster, IncidentReport, IncidentUpdate, ShiftAssignment, WeatherWarning
 from .selectors.incidents import report_limits
+
+INCIDENT_REPORT_LIMIT = EscalationRule.Subject.INCIDENT_REPORT_LIMIT
 
 
 def _local(moment: datetime) -> str:
@@ -100,6 +113,7 @@ def incident_limit_sweep(now: datetime) -> list[Draft]:
                     subject_url=report.get_absolute_url(),
                     due_date=timezone.localdate(due),
                     message=message,
+                    escalation=INCIDENT_REPORT_LIMIT,
                 )
                 for assignment in report.shift.assignments.all()
             )
@@ -158,6 +172,64 @@ def warning_sweep(now: datetime) -> list[Draft]:
     return drafts
 
 
+# --- Escalation: an incident near its limit must be acknowledged ------------------------
+
+
+def _report_keys(keys: list[str]) -> dict[str, tuple[int, str]]:
+    """{"duty.incidentreport:7:phone": (7, "phone"), ...}"""
+    parsed = {}
+    for key in keys:
+        _label, pk, limit = key.split(":")
+        parsed[key] = (int(pk), limit)
+    return parsed
+
+
+def incident_units(keys: list[str]) -> dict[str, int]:
+    """The unit of the roster the report was received on."""
+    parsed = _report_keys(keys)
+    units = dict(
+        IncidentReport.objects.filter(pk__in={pk for pk, _limit in parsed.values()}).values_list(
+            "pk", "shift__roster__unit_id"
+        )
+    )
+    return {key: units[pk] for key, (pk, _limit) in parsed.items() if pk in units}
+
+
+def incident_limits_met(keys: list[str]) -> set[str]:
+    """Limits met since: the phone report by any update, the written one by a written
+    update (as ``incident_limit_sweep`` reads them)."""
+    parsed = _report_keys(keys)
+    methods: dict[int, set[str]] = {}
+    for pk, method in IncidentUpdate.objects.filter(
+        report_id__in={pk for pk, _limit in parsed.values()}
+    ).values_list("report_id", "method"):
+        methods.setdefault(pk, set()).add(method)
+    return {
+        key
+        for key, (pk, limit) in parsed.items()
+        if pk in methods and (limit == "phone" or IncidentUpdate.Method.WRITTEN in methods[pk])
+    }
+
+
+def leaders_on_duty(now: datetime) -> list[int]:
+    """The leaders on duty of the shifts of published rosters running at ``now``."""
+    return list(
+        ShiftAssignment.objects.filter(
+            role=ShiftAssignment.Role.LEADER,
+            person__is_active=True,
+            shift__roster__status=DutyRoster.Status.PUBLISHED,
+            shift__starts_at__lte=now,
+            shift__ends_at__gt=now,
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+
+
 register_sweep(Sweep(key="duty.shift", group=DUTY, run=shift_sweep))
+register_escalatable(
+    Escalatable(subject=INCIDENT_REPORT_LIMIT, units=incident_units, settled=incident_limits_met)
+)
+register_escalation_level(EscalationRule.Level.LEADER_ON_DUTY, leaders_on_duty)
 register_sweep(Sweep(key="duty.incident_limit", group=INCIDENTS, run=incident_limit_sweep))
 register_sweep(Sweep(key="duty.weather_warning", group=INCIDENTS, run=warning_sweep))

@@ -1,9 +1,10 @@
 """Reminders of hazards and rectification reports, swept daily.
 
 An open hazard is chased on its rule's ladder against its rectification deadline, to
-the responsible unit's heads; a major hazard overdue goes to committee staff at once. A
-rectification report awaiting review for more than the rule's days goes to committee
-staff."""
+the responsible unit's heads; a major hazard overdue goes to committee staff at once,
+and its reminder must be acknowledged: unacknowledged, it goes up the escalation's levels
+(safetyzone/notifications/escalation.py). A rectification report awaiting review for
+more than the rule's days goes to committee staff."""
 
 from datetime import datetime, timedelta
 
@@ -11,13 +12,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safetyzone.notifications.models import Notification
+from safetyzone.notifications.models import EscalationRule, Notification
 from safetyzone.notifications.recipients import committee_staff_ids, heads_by_unit
-from safetyzone.notifications.registry import DAILY, Sweep, register_sweep
+from safetyzone.notifications.registry import (
+    DAILY,
+    Escalatable,
+    Sweep,
+    register_escalatable,
+    register_sweep,
+)
 from safetyzone.notifications.rules import Ladder, rule_for
 from safetyzone.notifications.services import Draft
 
 from .models import Hazard, HazardLevel, RectificationReport
+
+MAJOR_HAZARD_OVERDUE = EscalationRule.Subject.MAJOR_HAZARD_OVERDUE
 
 
 def hazard_sweep(now: datetime) -> list[Draft]:
@@ -45,12 +54,20 @@ def hazard_sweep(now: datetime) -> list[Draft]:
             % {"code": hazard.code, "deadline": hazard.deadline.isoformat()},
         }
         reason = ladder.reason(hazard.deadline)
+        overdue = hazard.deadline < ladder.today
+        # An overdue major hazard's reminder must be acknowledged (its rule permitting).
+        escalation = MAJOR_HAZARD_OVERDUE if overdue and hazard.level == HazardLevel.MAJOR else ""
         if reason:
             drafts.extend(
-                Draft(recipient_id=user_id, reason=reason, due_date=ladder.today, **common)
+                Draft(
+                    recipient_id=user_id,
+                    reason=reason,
+                    due_date=ladder.today,
+                    escalation=escalation,
+                    **common,
+                )
                 for user_id in heads.get(hazard.responsible_unit_id, [])
             )
-        overdue = hazard.deadline < ladder.today
         if overdue and (hazard.level == HazardLevel.MAJOR or ladder.escalates(hazard.deadline)):
             if staff is None:
                 staff = committee_staff_ids()
@@ -98,7 +115,32 @@ def rectification_report_sweep(now: datetime) -> list[Draft]:
     ]
 
 
+def _hazard_pks(keys: list[str]) -> dict[int, str]:
+    return {int(key.split(":", 1)[1]): key for key in keys}
+
+
+def hazard_units(keys: list[str]) -> dict[str, int]:
+    """The unit responsible for each hazard: its heads are the escalation's first level."""
+    pks = _hazard_pks(keys)
+    rows = Hazard.objects.filter(pk__in=pks).values_list("pk", "responsible_unit_id")
+    return {pks[pk]: unit_id for pk, unit_id in rows}
+
+
+def hazards_closed(keys: list[str]) -> set[str]:
+    """Hazards no longer open (accepted, closed): nothing left to escalate."""
+    pks = _hazard_pks(keys)
+    still_open = set(
+        Hazard.objects.filter(pk__in=pks, status__in=Hazard.OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    return {key for pk, key in pks.items() if pk not in still_open}
+
+
 register_sweep(Sweep(key="inspections.hazard", group=DAILY, run=hazard_sweep))
+register_escalatable(
+    Escalatable(subject=MAJOR_HAZARD_OVERDUE, units=hazard_units, settled=hazards_closed)
+)
 register_sweep(
     Sweep(key="inspections.rectification_report", group=DAILY, run=rectification_report_sweep)
 )

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safetyzone.notifications.models import Notification
+from safetyzone.notifications.models import EscalationRule, Notification
 from safetyzone.notifications.recipients import heads_by_unit
 from safetyzone.notifications.services import notify
 from safetyzone.org.models import User
@@ -67,6 +67,8 @@ def tell_chased(*, chaser: Chaser, actor: User) -> None:
         % {"title": assignment.task.title, "message": chaser.message},
         event_key=f"chaser-{chaser.pk}",
         exclude_id=actor.pk,
+        # Unsigned, it goes up the escalation's levels (campaigns/reminders.py).
+        escalation=EscalationRule.Subject.CHASER,
     )
 
 

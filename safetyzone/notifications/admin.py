@@ -6,6 +6,9 @@ from .models import (
     ChannelPreference,
     Delivery,
     DeliveryAttempt,
+    Escalation,
+    EscalationRule,
+    EscalationStep,
     Notification,
     ReminderRule,
     UnitWebhook,
@@ -102,3 +105,52 @@ class ChannelPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "email", "webhook"]
     search_fields = ["user__username", "user__display_name"]
     raw_id_fields = ["user"]
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    """Which reminders must be acknowledged, how long each level waits and who the
+    levels are: the next run of the escalation follows a change."""
+
+    list_display = ["subject", "requires_acknowledgement", "wait_minutes", "levels", "is_active"]
+    list_filter = ["is_active", "requires_acknowledgement"]
+    list_editable = ["requires_acknowledgement", "wait_minutes", "levels", "is_active"]
+
+
+class EscalationStepInline(admin.TabularInline):
+    model = EscalationStep
+    extra = 0
+    can_delete = False
+    fields = ["level", "target", "skipped", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """The chains, for the record: made by the reminders and the beat, never by hand."""
+
+    list_display = ["subject_label", "subject_type", "status", "level", "next_at", "started_at"]
+    list_filter = ["status", "subject_type", "started_at"]
+    search_fields = ["subject_label", "subject_key"]
+    readonly_fields = [
+        "subject_type",
+        "subject_key",
+        "kind",
+        "subject_label",
+        "subject_url",
+        "message",
+        "status",
+        "level",
+        "started_at",
+        "next_at",
+        "acknowledged_by",
+        "acknowledged_at",
+        "stopped_at",
+    ]
+    inlines = [EscalationStepInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -73,6 +75,17 @@ class Notification(models.Model):
     message = models.TextField(_("message"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The chain this reminder belongs to when it must be acknowledged: the first
+    # reminder (level 0) and each level it went up to.
+    escalation = models.ForeignKey(
+        "Escalation",
+        verbose_name=_("escalation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -300,3 +313,180 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+def validate_levels(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    known = EscalationRule.Level.values
+    if not parts or any(p not in known for p in parts) or len(parts) != len(set(parts)):
+        raise ValidationError(
+            _("Write the levels in order, separated by commas, each once, from: %(levels)s."),
+            code="invalid",
+            params={"levels": ", ".join(known)},
+        )
+
+
+class EscalationRule(models.Model):
+    """Whether a kind of reminder must be acknowledged (签收/知悉), and if nobody does,
+    whom it goes to next and after how long (逐级上报): the unit's head, committee staff,
+    the leader on duty. Seeded with the office's defaults; admins may change them, and the
+    next run of the escalation follows the change."""
+
+    class Subject(models.TextChoices):
+        MAJOR_HAZARD_OVERDUE = "major_hazard_overdue", _("Overdue major hazard")
+        INCIDENT_REPORT_LIMIT = "incident_report_limit", _("Incident near its reporting limit")
+        CHASER = "chaser", _("Chaser")
+
+    class Level(models.TextChoices):
+        UNIT_HEAD = "unit_head", _("Head of the record's unit")
+        COMMITTEE_STAFF = "committee_staff", _("Committee staff")
+        LEADER_ON_DUTY = "leader_on_duty", _("Leader on duty")
+
+    subject = models.CharField(_("reminder"), max_length=30, choices=Subject.choices, unique=True)
+    requires_acknowledgement = models.BooleanField(_("requires acknowledgement"), default=True)
+    wait_minutes = models.PositiveSmallIntegerField(
+        _("minutes to wait at each level"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Unacknowledged after so many minutes, the reminder goes one level up."),
+    )
+    levels = models.CharField(
+        _("levels in order"),
+        max_length=100,
+        default="unit_head,committee_staff,leader_on_duty",
+        validators=[validate_levels],
+        help_text=_(
+            "Separated by commas, from: unit_head (head of the record's unit), "
+            "committee_staff, leader_on_duty."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["subject"]
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
+
+    def __str__(self) -> str:
+        return str(self.get_subject_display())
+
+    @property
+    def level_list(self) -> list[str]:
+        known = set(self.Level.values)
+        return [p for p in (s.strip() for s in self.levels.split(",")) if p in known]
+
+
+class Escalation(models.Model):
+    """A reminder that must be acknowledged, about one record (an overdue major hazard,
+    an incident report's time limit, a chaser): until someone who received it
+    acknowledges it, it goes one level up each time its rule's minutes pass. One per
+    record; its steps are recorded once each."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting acknowledgement")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        SETTLED = "settled", _("Settled on the record")
+        EXHAUSTED = "exhausted", _("Every level told")
+
+    subject_type = models.CharField(
+        _("reminder"), max_length=30, choices=EscalationRule.Subject.choices
+    )
+    # The reminder's subject, as on its notifications ("app_label.model:pk..."): one
+    # chain per record, however often it is reminded.
+    subject_key = models.CharField(_("subject key"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Notification.Kind.choices)
+    subject_label = models.CharField(_("subject"), max_length=255)
+    subject_url = models.CharField(_("link"), max_length=255, blank=True)
+    message = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    # The levels passed so far (told or skipped): 0 before the first.
+    level = models.PositiveSmallIntegerField(_("level"), default=0)
+    started_at = models.DateTimeField(_("started at"))
+    next_at = models.DateTimeField(_("next level at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        indexes = [
+            # The beat's question, every minute: which open chains are due.
+            models.Index(fields=["next_at"], condition=Q(status="open"), name="escalation_open_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_label}: {self.get_status_display()}"
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.EXHAUSTED)
+
+    def history(self) -> list[dict]:
+        """Who was told at each level, and when: the reminder itself (level 0), then each
+        step, told or skipped. Reads the steps and the ``told`` notifications that
+        ``selectors.notification_list`` prefetches."""
+        told: dict[int, list] = {}
+        for notification in getattr(self, "told", None) or self.notifications.select_related(
+            "recipient"
+        ):
+            told.setdefault(notification.escalation_level, []).append(notification)
+        rows = [
+            {
+                "level": 0,
+                "target": "",
+                "label": _("Reminder"),
+                "skipped": False,
+                "at": self.started_at,
+                "people": [str(n.recipient) for n in told.get(0, [])],
+            }
+        ]
+        for step in self.steps.all():
+            rows.append(
+                {
+                    "level": step.level,
+                    "target": step.target,
+                    "label": step.get_target_display(),
+                    "skipped": step.skipped,
+                    "at": step.created_at,
+                    "people": [str(n.recipient) for n in told.get(step.level, [])],
+                }
+            )
+        return rows
+
+
+class EscalationStep(models.Model):
+    """One level of an escalation, recorded once: whom it went to and when, or that the
+    level had nobody new to tell and was skipped."""
+
+    escalation = models.ForeignKey(
+        Escalation, verbose_name=_("escalation"), on_delete=models.CASCADE, related_name="steps"
+    )
+    # Its place in the rule's levels, from 1.
+    level = models.PositiveSmallIntegerField(_("level"))
+    target = models.CharField(_("told"), max_length=20, choices=EscalationRule.Level.choices)
+    skipped = models.BooleanField(_("skipped"), default=False)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["escalation", "level"]
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        constraints = [
+            models.UniqueConstraint(fields=["escalation", "level"], name="escalation_step_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.escalation} · {self.level} · {self.get_target_display()}"

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from .delivery import deliveries_create, deliveries_enqueue
+from .escalation import escalations_start
 from .models import Notification
 from .registry import Draft, digest_sections, sweeps
 
 
-def notifications_create(*, drafts: Iterable[Draft]) -> int:
+def notifications_create(*, drafts: Iterable[Draft], now: datetime | None = None) -> int:
     """Insert the drafts in one statement; one already sent (same recipient, subject,
     reason and due date) is skipped by the database, so a sweep run twice or a retried
     task sends nothing twice. The new ones get their email and robot deliveries,
@@ -19,11 +20,17 @@ def notifications_create(*, drafts: Iterable[Draft]) -> int:
 
     No batch size: on PostgreSQL Django inserts any number of rows in one statement
     (UNNEST), so a sweep's queries stay bounded whatever the number of due records
-    (SQLite alone splits the insert, by its limit on parameters)."""
+    (SQLite alone splits the insert, by its limit on parameters).
+
+    A draft marked for escalation (``Draft.escalation``) whose rule requires
+    acknowledgement starts its record's chain, or joins the one it has (``escalation``):
+    ``now`` is when its first wait begins (the sweep's moment; default now)."""
     since = timezone.now()
+    drafts = list(drafts)
     rows = [
         Notification(
             recipient_id=d.recipient_id,
+            escalation_level=d.escalation_level,
             kind=d.kind,
             reason=d.reason,
             subject_key=d.subject_key[:100],
@@ -36,6 +43,9 @@ def notifications_create(*, drafts: Iterable[Draft]) -> int:
     ]
     if rows:
         with transaction.atomic():
+            chains = escalations_start(drafts=drafts, now=now or since)
+            for row in rows:
+                row.escalation_id = chains.get(row.subject_key)
             Notification.objects.bulk_create(rows, ignore_conflicts=True)
             ids = deliveries_create(since=since, subject_keys={row.subject_key for row in rows})
             deliveries_enqueue(ids)
@@ -49,7 +59,7 @@ def run_sweeps(group: str, *, now: datetime | None = None) -> int:
     drafts: list[Draft] = []
     for sweep in sweeps(group):
         drafts.extend(sweep.run(now))
-    return notifications_create(drafts=drafts)
+    return notifications_create(drafts=drafts, now=now)
 
 
 def notify(
@@ -63,6 +73,7 @@ def notify(
     subject_url: str = "",
     event_key: str = "",
     exclude_id: int | None = None,
+    escalation: str = "",
 ) -> int:
     """Tell people at once that work has reached their desk (a task assigned to their
     unit, a report to review, a swap to decide...): the one path for domain services,
@@ -73,7 +84,8 @@ def notify(
     is the record (its URL is ``subject_url``, default its ``get_absolute_url``);
     ``event_key`` tells apart two events of one reason on one record in a day (a report
     sent back twice: the report's pk). ``exclude_id`` is the actor, who is not told of
-    their own step. Returns the number of notifications offered."""
+    their own step. ``escalation``: an EscalationRule.Subject when it must be
+    acknowledged (see ``escalation.py``). Returns the number of notifications offered."""
     key = f"{subject._meta.label_lower}:{subject.pk}"
     if event_key:
         key = f"{key}#{event_key}"
@@ -91,6 +103,7 @@ def notify(
                 subject_url=subject_url,
                 due_date=today,
                 message=message,
+                escalation=escalation,
             )
             for user_id in sorted(set(recipient_ids))
             if user_id != exclude_id

@@ -58,3 +58,11 @@ def deliveries_hand_back_task() -> int:
     from .delivery import deliveries_hand_back
 
     return len(deliveries_hand_back())
+
+
+@shared_task(name="notifications.escalate_unacknowledged", time_limit=120, soft_time_limit=100)
+def escalate_unacknowledged_task() -> int:
+    """Every minute (beat): reminders nobody acknowledged in time go one level up."""
+    from .escalation import escalations_advance
+
+    return escalations_advance()

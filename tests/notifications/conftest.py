@@ -6,8 +6,8 @@ from .robot import LocalRobot
 
 
 def seed_again() -> None:
-    """Every catalogue the migrations seed (key areas, checklists, reminder rules, beat
-    schedules), with the migrations' own functions, which skip existing rows."""
+    """Every catalogue the migrations seed (key areas, checklists, reminder and escalation
+    rules, beat schedules), with the migrations' own functions, which skip existing rows."""
     from django.apps import apps
 
     import_module("safetyzone.org.migrations.0002_keyarea_catalogue").add_key_areas(apps, None)
@@ -21,6 +21,9 @@ def seed_again() -> None:
     import_module(
         "safetyzone.notifications.migrations.0008_beat_hand_back_deliveries"
     ).create_schedule(apps, None)
+    escalation = import_module("safetyzone.notifications.migrations.0011_escalation_defaults")
+    escalation.seed_rules(apps, None)
+    escalation.create_schedule(apps, None)
 
 
 @pytest.fixture(autouse=True)
