@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from safetyzone.core.filters import FilterSet
 
 from . import selectors, services
+from .escalation import escalation_acknowledge
 from .models import Notification
 from .serializers import (
     ChannelPreferenceSerializer,
@@ -48,6 +49,25 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="mark-read")
     def mark_read(self, request: Request, pk: str | None = None) -> Response:
         notification = services.notification_mark_read(notification=self.get_object())
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(
+        request=None,
+        responses=NotificationSerializer,
+        description=(
+            "Acknowledge (签收) a reminder that must be acknowledged: its escalation stops at "
+            "once, no level more is told, and the notification is marked read. Anyone who "
+            "received the reminder or one of its steps may; acknowledging again, or one "
+            "acknowledged by someone else, changes nothing and answers 200 with the first "
+            "acknowledgement. A notification that needs no acknowledgement is a 409; another "
+            "person's notification a 404."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
+        notification = self.get_object()
+        escalation_acknowledge(notification=notification, actor=request.user)
+        notification = selectors.notification_get(user=request.user, pk=notification.pk)
         return Response(NotificationSerializer(notification).data)
 
     @extend_schema(request=None, responses=MarkedSerializer)

@@ -1,6 +1,6 @@
 """Reads of notifications: a person sees only their own."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Notification, UnitWebhook
@@ -9,7 +9,21 @@ from .models import Notification, UnitWebhook
 def notification_list(*, user, unread: bool | None = None) -> QuerySet[Notification]:
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
-    queryset = Notification.objects.filter(recipient=user)
+    queryset = (
+        Notification.objects.filter(recipient=user)
+        # A reminder to acknowledge shows its chain: who was told at each level, when.
+        .select_related("escalation__acknowledged_by")
+        .prefetch_related(
+            "escalation__steps",
+            Prefetch(
+                "escalation__notifications",
+                queryset=Notification.objects.select_related("recipient").order_by(
+                    "escalation_level", "created_at", "pk"
+                ),
+                to_attr="told",
+            ),
+        )
+    )
     if unread is True:
         queryset = queryset.filter(read_at__isnull=True)
     elif unread is False:

@@ -1,13 +1,51 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from safetyzone.core.api import ModelSerializer
 
-from .models import Notification
+from .models import Escalation, EscalationRule, Notification
+
+
+class EscalationStepSerializer(serializers.Serializer):
+    """One level of the chain: 0 is the reminder itself."""
+
+    level = serializers.IntegerField()
+    target = serializers.ChoiceField(
+        choices=[("", "")] + EscalationRule.Level.choices,
+        help_text=_("Empty for the reminder itself."),
+    )
+    skipped = serializers.BooleanField(help_text=_("Nobody new to tell at this level."))
+    at = serializers.DateTimeField()
+    people = serializers.ListField(child=serializers.CharField(), help_text=_("Who was told."))
+
+
+class EscalationSerializer(ModelSerializer):
+    """The chain of a reminder that must be acknowledged."""
+
+    acknowledged_by = serializers.StringRelatedField()
+    steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Escalation
+        fields = ["status", "level", "next_at", "acknowledged_by", "acknowledged_at", "steps"]
+        read_only_fields = fields
+
+    @extend_schema_field(EscalationStepSerializer(many=True))
+    def get_steps(self, escalation: Escalation) -> list[dict]:
+        return EscalationStepSerializer(escalation.history(), many=True).data
 
 
 class NotificationSerializer(ModelSerializer):
     is_read = serializers.BooleanField(read_only=True)
+    needs_acknowledgement = serializers.SerializerMethodField(
+        help_text=_("A reminder that must be acknowledged and nobody has yet.")
+    )
+    escalation = EscalationSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Its chain when it must be acknowledged; null otherwise."),
+    )
 
     class Meta:
         model = Notification
@@ -22,8 +60,14 @@ class NotificationSerializer(ModelSerializer):
             "is_read",
             "read_at",
             "created_at",
+            "needs_acknowledgement",
+            "escalation",
         ]
         read_only_fields = fields
+
+    def get_needs_acknowledgement(self, notification: Notification) -> bool:
+        chain = notification.escalation
+        return chain is not None and chain.needs_acknowledgement
 
 
 class MarkedSerializer(serializers.Serializer):

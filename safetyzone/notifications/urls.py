@@ -11,4 +11,5 @@ urlpatterns = [
     path("robot/", views.unit_robot, name="robot"),
     path("read-all/", views.notification_read_all, name="read-all"),
     path("<int:pk>/read/", views.notification_read, name="read"),
+    path("<int:pk>/acknowledge/", views.notification_acknowledge, name="acknowledge"),
 ]

@@ -11,6 +11,7 @@ from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
 
 from . import selectors, services
+from .escalation import escalation_acknowledge
 from .forms import UnitWebhookForm
 from .models import Notification
 
@@ -47,6 +48,21 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         target, {request.get_host()}, request.is_secure()
     ):
         return redirect(target)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """签收: the reminder's escalation stops; someone else's notification is a 404."""
+    notification = selectors.notification_get(user=request.user, pk=pk)
+    try:
+        escalation_acknowledge(notification=notification, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Acknowledged: it goes no further up."))
     return redirect("notifications:list")
 
 
