@@ -44,8 +44,9 @@ def notifications_create(*, drafts: Iterable[Draft], now: datetime | None = None
     if rows:
         with transaction.atomic():
             chains = escalations_start(drafts=drafts, now=now or since)
-            for row in rows:
-                row.escalation_id = chains.get(row.subject_key)
+            for row, draft in zip(rows, drafts, strict=True):
+                if draft.escalation:
+                    row.escalation_id = chains.get(row.subject_key)
             Notification.objects.bulk_create(rows, ignore_conflicts=True)
             ids = deliveries_create(since=since, subject_keys={row.subject_key for row in rows})
             deliveries_enqueue(ids)
