@@ -15,6 +15,7 @@ from safetyzone.notifications.registry import Draft
 from safetyzone.notifications.services import notifications_create
 
 from .factories import NotificationFactory
+from .test_escalation import overdue_major_hazard, remind_overdue
 
 LIST = reverse("api:notification-list")
 
@@ -180,36 +181,9 @@ def test_page_with_chains_query_count_does_not_grow(client, alice, rows, django_
 def test_a_step_shows_on_the_list_of_the_one_it_reached(
     api_client, alice, staff, time_machine, unit_a
 ):
-    from inspections.models import Hazard, HazardLevel
-    from tests.factories import EnterpriseFactory
-    from tests.inspections.factories import key_area
-
-    hazard = Hazard.objects.create(
-        code="ZD-9",
-        enterprise=EnterpriseFactory(supervising_unit=unit_a),
-        key_area=key_area("fire"),
-        description="安全阀失效",
-        level=HazardLevel.MAJOR,
-        responsible_unit=unit_a,
-        deadline=timezone.localdate() - dt.timedelta(days=2),
-        found_on=timezone.localdate() - dt.timedelta(days=30),
-    )
     start = timezone.now()
     time_machine.move_to(start, tick=False)
-    notifications_create(
-        drafts=[
-            Draft(
-                recipient_id=alice.pk,
-                kind="hazard",
-                reason="overdue",
-                subject_key=f"inspections.hazard:{hazard.pk}",
-                subject_label="ZD-9",
-                due_date=timezone.localdate(),
-                message="逾期",
-                escalation=EscalationRule.Subject.MAJOR_HAZARD_OVERDUE,
-            )
-        ]
-    )
+    remind_overdue([overdue_major_hazard(unit_a, timezone.localdate())], alice)
     time_machine.move_to(start + dt.timedelta(hours=2), tick=False)
     escalations_advance()
     api_client.force_authenticate(staff)

@@ -36,6 +36,41 @@ def set_clock(path, moment: dt.datetime) -> None:
     staged.replace(path)
 
 
+def start_on_clock(tmp_path, queue: str, clock, extra_env: dict | None = None):
+    """A real worker and a real beat (the database scheduler, the migrated schedules) on
+    the test's clock in ``clock``, sending to and reading ``queue``; mail into
+    ``tmp_path/var/mail``, logs in ``tmp_path/worker.log`` and ``beat.log``. Returns the
+    two processes and a function that reads the ends of their logs."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DJANGO_SETTINGS_MODULE": "safetyzone.settings",
+        "VAR_DIR": str(tmp_path / "var"),
+        "TEST_CELERY_QUEUE": queue,  # beat sends to it too
+        "TEST_CLOCK_FILE": str(clock),
+        **(extra_env or {}),
+    }
+    env.pop("EMAIL_URL", None)
+    worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
+    worker = start_worker(queue, worker_log, env, clock=True)
+    beat = start_celery(
+        ["beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
+        + ["--max-interval", "1", "--schedule", str(tmp_path / "beat-schedule")],
+        beat_log,
+        env,
+        clock=True,
+    )
+
+    def logs() -> str:
+        return (
+            f"worker:\n{worker_log.read_text(errors='replace')[-3000:]}\n"
+            f"beat:\n{beat_log.read_text(errors='replace')[-3000:]}"
+        )
+
+    return worker, beat, logs
+
+
 def sweeps_done(log_path) -> int:
     return sum(
         "notifications.run_sweeps[" in line and " succeeded " in line
@@ -74,32 +109,10 @@ def test_beat_and_worker_across_a_deadline_remind_once_in_app_mail_and_robot(
     queue = f"test-notifications-{uuid.uuid4().hex[:8]}"
     clock = tmp_path / "clock"
     set_clock(clock, morning(days[0]))
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "DJANGO_SETTINGS_MODULE": "safetyzone.settings",
-        "VAR_DIR": str(tmp_path / "var"),
-        "TEST_CELERY_QUEUE": queue,  # beat sends to it too
-        "TEST_CLOCK_FILE": str(clock),
-        **local_robot_env(local_robot.url("/")),
-    }
-    env.pop("EMAIL_URL", None)
-    worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
-    worker = start_worker(queue, worker_log, env, clock=True)
-    beat = start_celery(
-        ["beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
-        + ["--max-interval", "1", "--schedule", str(tmp_path / "beat-schedule")],
-        beat_log,
-        env,
-        clock=True,
+    worker, beat, logs = start_on_clock(
+        tmp_path, queue, clock, local_robot_env(local_robot.url("/"))
     )
-
-    def logs() -> str:
-        return (
-            f"worker:\n{worker_log.read_text(errors='replace')[-3000:]}\n"
-            f"beat:\n{beat_log.read_text(errors='replace')[-3000:]}"
-        )
+    worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
 
     try:
         for done, day in enumerate(days, start=1):

@@ -69,18 +69,44 @@ def boss(unit_a):
     return person
 
 
-@pytest.fixture
-def major_hazard(alice):
+def overdue_major_hazard(unit, day: dt.date = TODAY, code: str = "ZD-1") -> Hazard:
+    """A major hazard of ``unit`` two days past its deadline on ``day``."""
     return Hazard.objects.create(
-        code="ZD-1",
-        enterprise=EnterpriseFactory(supervising_unit=alice.unit),
+        code=code,
+        enterprise=EnterpriseFactory(supervising_unit=unit),
         key_area=key_area("fire"),
         description="储罐区安全阀失效",
         level=HazardLevel.MAJOR,
-        responsible_unit=alice.unit,
-        deadline=TODAY - dt.timedelta(days=2),
-        found_on=TODAY - dt.timedelta(days=30),
+        responsible_unit=unit,
+        deadline=day - dt.timedelta(days=2),
+        found_on=day - dt.timedelta(days=30),
     )
+
+
+def remind_overdue(hazards, user, now: dt.datetime | None = None) -> None:
+    """The overdue reminder of each hazard to ``user``, as the daily sweep sends it to
+    a unit's head: it must be acknowledged."""
+    notifications_create(
+        drafts=[
+            Draft(
+                recipient_id=user.pk,
+                kind="hazard",
+                reason="overdue",
+                subject_key=f"inspections.hazard:{h.pk}",
+                subject_label=h.code,
+                due_date=TODAY,
+                message="逾期",
+                escalation=Subject.MAJOR_HAZARD_OVERDUE,
+            )
+            for h in hazards
+        ],
+        now=now,
+    )
+
+
+@pytest.fixture
+def major_hazard(alice):
+    return overdue_major_hazard(alice.unit)
 
 
 @pytest.fixture
@@ -243,35 +269,8 @@ def test_two_runs_at_once_record_each_step_once(reminded, staff, boss, time_mach
 
 def test_bounded_queries_whatever_the_number_of_chains(alice, staff, boss, time_machine):
     def chains(n: int, start: int) -> None:
-        hazards = [
-            Hazard.objects.create(
-                code=f"ZD-{start + i}",
-                enterprise=EnterpriseFactory(supervising_unit=alice.unit),
-                key_area=key_area("fire"),
-                description="安全阀失效",
-                level=HazardLevel.MAJOR,
-                responsible_unit=alice.unit,
-                deadline=TODAY - dt.timedelta(days=2),
-                found_on=TODAY - dt.timedelta(days=30),
-            )
-            for i in range(n)
-        ]
-        notifications_create(
-            drafts=[
-                Draft(
-                    recipient_id=alice.pk,
-                    kind="hazard",
-                    reason="overdue",
-                    subject_key=f"inspections.hazard:{h.pk}",
-                    subject_label=h.code,
-                    due_date=TODAY,
-                    message="逾期",
-                    escalation=Subject.MAJOR_HAZARD_OVERDUE,
-                )
-                for h in hazards
-            ],
-            now=T0,
-        )
+        hazards = [overdue_major_hazard(alice.unit, code=f"ZD-{start + i}") for i in range(n)]
+        remind_overdue(hazards, alice, now=T0)
 
     time_machine.move_to(minutes(60), tick=False)
     counts = []
@@ -286,16 +285,13 @@ def test_bounded_queries_whatever_the_number_of_chains(alice, staff, boss, time_
 # --- The other reminders: an incident's time limit, a chaser ---------------------------
 
 
-def test_incident_limit_reminder_goes_to_the_units_head_then_staff(
-    unit_a, roles, staff, time_machine
-):
-    head = UserFactory(username="head_a", unit=unit_a, roles=[Role.DEPARTMENT_HEAD])
-    boss_a, duty = leader(unit_a), officer(unit_a)
-    shift = staff_shift(published(RosterFactory(unit=unit_a)), TODAY, boss_a, duty)
-    received = shift.starts_at + dt.timedelta(hours=1)
-    report = dm.IncidentReport.objects.create(
+def incident(unit) -> dm.IncidentReport:
+    """A fire reported an hour into today's shift of ``unit``'s published roster."""
+    duty = officer(unit)
+    shift = staff_shift(published(RosterFactory(unit=unit)), TODAY, leader(unit), duty)
+    return dm.IncidentReport.objects.create(
         shift=shift,
-        received_at=received,
+        received_at=shift.starts_at + dt.timedelta(hours=1),
         reported_by="群众",
         kind="fire",
         level="general",
@@ -303,6 +299,14 @@ def test_incident_limit_reminder_goes_to_the_units_head_then_staff(
         description="起火",
         recorded_by=duty,
     )
+
+
+def test_incident_limit_reminder_goes_to_the_units_head_then_staff(
+    unit_a, roles, staff, time_machine
+):
+    head = UserFactory(username="head_a", unit=unit_a, roles=[Role.DEPARTMENT_HEAD])
+    report = incident(unit_a)
+    received = report.received_at
     # 21 minutes in, the phone limit is 9 minutes away: the shift is reminded.
     time_machine.move_to(received + dt.timedelta(minutes=21), tick=False)
     run_sweeps("incidents")
@@ -323,19 +327,8 @@ def test_incident_limit_reminder_goes_to_the_units_head_then_staff(
 
 
 def test_incident_reported_by_phone_stops_its_chain(unit_a, roles, staff, time_machine):
-    boss_a, duty = leader(unit_a), officer(unit_a)
-    shift = staff_shift(published(RosterFactory(unit=unit_a)), TODAY, boss_a, duty)
-    received = shift.starts_at + dt.timedelta(hours=1)
-    report = dm.IncidentReport.objects.create(
-        shift=shift,
-        received_at=received,
-        reported_by="群众",
-        kind="fire",
-        level="general",
-        place="某仓库",
-        description="起火",
-        recorded_by=duty,
-    )
+    report = incident(unit_a)
+    received, duty = report.received_at, report.recorded_by
     time_machine.move_to(received + dt.timedelta(minutes=21), tick=False)
     run_sweeps("incidents")
     dm.IncidentUpdate.objects.create(

@@ -5,7 +5,6 @@ the migrated every-minute schedule; once staff acknowledge it, the next run tell
 and the leader on duty never hears of it."""
 
 import datetime as dt
-import os
 import re
 import time
 import uuid
@@ -16,18 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from inspections.models import Hazard, HazardLevel
 from safetyzone.celery import app as celery_app
 from safetyzone.notifications.models import Delivery, Escalation, EscalationRule, Notification
 from safetyzone.notifications.services import run_sweeps
 from tests.duty.factories import RosterFactory, leader, officer, published, staff_shift
-from tests.factories import EnterpriseFactory, UnitFactory
+from tests.factories import UnitFactory
 from tests.helpers import need_postgres, need_redis
-from tests.inspections.factories import key_area
 
-from ..documents.test_worker import test_database_url
-from .test_end_to_end import set_clock
-from .test_worker import start_celery, start_worker, stop
+from .test_end_to_end import set_clock, start_on_clock
+from .test_escalation import overdue_major_hazard
+from .test_worker import stop
 
 pytestmark = pytest.mark.usefixtures("seed_again_after_module")
 
@@ -59,16 +56,7 @@ def test_unacknowledged_major_hazard_reaches_staff_and_stops_when_acknowledged(
     office = UnitFactory(name="应急值班室")
     boss = leader(office, username="boss")
     staff_shift(published(RosterFactory(unit=office)), day, boss, officer(office))
-    Hazard.objects.create(
-        code="ZD-2026-001",
-        enterprise=EnterpriseFactory(supervising_unit=alice.unit),
-        key_area=key_area("fire"),
-        description="储罐区安全阀失效",
-        level=HazardLevel.MAJOR,
-        responsible_unit=alice.unit,
-        deadline=day - dt.timedelta(days=2),
-        found_on=day - dt.timedelta(days=30),
-    )
+    overdue_major_hazard(alice.unit, day, code="ZD-2026-001")
     EscalationRule.objects.filter(subject="major_hazard_overdue").update(wait_minutes=30)
     # The morning's sweep reminded the unit's head; the chain's first wait began then.
     run_sweeps("daily", now=t0)
@@ -82,31 +70,8 @@ def test_unacknowledged_major_hazard_reaches_staff_and_stops_when_acknowledged(
     queue = f"test-escalation-{uuid.uuid4().hex[:8]}"
     clock = tmp_path / "clock"
     set_clock(clock, t0 + dt.timedelta(seconds=5))
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "DJANGO_SETTINGS_MODULE": "safetyzone.settings",
-        "VAR_DIR": str(tmp_path / "var"),
-        "TEST_CELERY_QUEUE": queue,
-        "TEST_CLOCK_FILE": str(clock),
-    }
-    env.pop("EMAIL_URL", None)
+    worker, beat, logs = start_on_clock(tmp_path, queue, clock)
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
-    worker = start_worker(queue, worker_log, env, clock=True)
-    beat = start_celery(
-        ["beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
-        + ["--max-interval", "1", "--schedule", str(tmp_path / "beat-schedule")],
-        beat_log,
-        env,
-        clock=True,
-    )
-
-    def logs() -> str:
-        return (
-            f"worker:\n{worker_log.read_text(errors='replace')[-3000:]}\n"
-            f"beat:\n{beat_log.read_text(errors='replace')[-3000:]}"
-        )
 
     def wait_for_run(count: int) -> None:
         until = time.monotonic() + WAIT_SECONDS
