@@ -365,3 +365,22 @@ def test_unsigned_chaser_goes_up_and_signing_it_stops(alice, staff, boss, time_m
     chain.refresh_from_db()
     assert chain.status == Escalation.Status.SETTLED
     assert told(boss) == []
+
+
+# --- The rules in the admin --------------------------------------------------------------
+
+
+def test_admin_edits_a_rule_and_refuses_unknown_levels(client, admin_user):
+    rule = EscalationRule.objects.get(subject=Subject.CHASER)
+    client.force_login(admin_user)
+    url = f"/admin/notifications/escalationrule/{rule.pk}/change/"
+    assert client.get("/admin/notifications/escalationrule/").status_code == 200
+    values = {"subject": rule.subject, "requires_acknowledgement": "on", "is_active": "on"}
+    refused = client.post(url, {**values, "wait_minutes": 15, "levels": "unit_head,mayor"})
+    assert refused.status_code == 200
+    assert "levels" in refused.context["adminform"].form.errors
+    saved = client.post(url, {**values, "wait_minutes": 15, "levels": "committee_staff"})
+    assert saved.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.wait_minutes, rule.level_list) == (15, ["committee_staff"])
+    assert client.get("/admin/notifications/escalation/").status_code == 200
