@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -12,7 +13,7 @@ from safetyzone.core.filters import FilterSet
 
 from . import selectors, services
 from .escalation import escalation_acknowledge
-from .models import Notification
+from .models import Escalation, Notification
 from .serializers import (
     ChannelPreferenceSerializer,
     MarkedSerializer,
@@ -23,15 +24,24 @@ from .serializers import (
 
 class NotificationFilter(FilterSet):
     unread = filters.BooleanFilter(method="filter_unread", label="unread")
+    needs_acknowledgement = filters.BooleanFilter(
+        method="filter_needs_acknowledgement", label="needs acknowledgement"
+    )
 
     class Meta:
         model = Notification
-        fields = ["kind", "reason", "unread"]
+        fields = ["kind", "reason", "unread", "needs_acknowledgement"]
 
     def filter_unread(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(read_at__isnull=value)
+
+    def filter_needs_acknowledgement(self, queryset, name, value):
+        if value is None:
+            return queryset
+        waiting = Q(escalation__status__in=[Escalation.Status.OPEN, Escalation.Status.EXHAUSTED])
+        return queryset.filter(waiting if value else ~waiting)
 
 
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):

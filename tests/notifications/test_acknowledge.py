@@ -197,3 +197,14 @@ def test_a_step_shows_on_the_list_of_the_one_it_reached(
         (2, "committee_staff", False),
     ]
     assert steps[0]["people"] == [str(alice)] and steps[2]["people"] == [str(staff)]
+
+
+def test_api_lists_what_needs_acknowledgement(api_client, alice):
+    remind(alice, key="duty.incidentreport:1:phone")
+    remind(alice, key="duty.incidentreport:2:phone")
+    NotificationFactory(recipient=alice)
+    api_client.force_authenticate(alice)
+    api_client.post(acknowledge_url(Notification.objects.filter(escalation__isnull=False)[0]))
+    waiting = api_client.get(LIST, {"needs_acknowledgement": "true"}).json()
+    assert waiting["count"] == 1
+    assert api_client.get(LIST, {"needs_acknowledgement": "false"}).json()["count"] == 2
