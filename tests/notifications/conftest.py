@@ -21,7 +21,7 @@ def seed_again() -> None:
     import_module(
         "safetyzone.notifications.migrations.0008_beat_hand_back_deliveries"
     ).create_schedule(apps, None)
-    escalation = import_module("safetyzone.notifications.migrations.0011_escalation_defaults")
+    escalation = import_module("safetyzone.notifications.migrations.0012_escalation_defaults")
     escalation.seed_rules(apps, None)
     escalation.create_schedule(apps, None)
 

@@ -46,7 +46,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0010_escalation"),
+        ("notifications", "0011_escalation"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

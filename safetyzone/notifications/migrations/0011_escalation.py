@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0009_notification_event_kinds_and_reasons'),
+        ('notifications', '0010_leave_request_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('subject_type', models.CharField(choices=[('major_hazard_overdue', 'Overdue major hazard'), ('incident_report_limit', 'Incident near its reporting limit'), ('chaser', 'Chaser')], max_length=30, verbose_name='reminder')),
                 ('subject_key', models.CharField(max_length=100, unique=True, verbose_name='subject key')),
-                ('kind', models.CharField(choices=[('task_assignment', 'Task assignment'), ('hazard', 'Hazard'), ('rectification_report', 'Rectification report'), ('shift', 'Shift'), ('incident_report', 'Incident report'), ('weather_warning', 'Weather warning'), ('meeting', 'Meeting notice'), ('roster', 'Duty roster'), ('swap', 'Shift swap'), ('digest', 'Weekly digest')], max_length=30, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('task_assignment', 'Task assignment'), ('hazard', 'Hazard'), ('rectification_report', 'Rectification report'), ('shift', 'Shift'), ('incident_report', 'Incident report'), ('weather_warning', 'Weather warning'), ('meeting', 'Meeting notice'), ('roster', 'Duty roster'), ('swap', 'Shift swap'), ('leave', 'Leave request'), ('digest', 'Weekly digest')], max_length=30, verbose_name='kind')),
                 ('subject_label', models.CharField(max_length=255, verbose_name='subject')),
                 ('subject_url', models.CharField(blank=True, max_length=255, verbose_name='link')),
                 ('message', models.TextField(verbose_name='message')),
