@@ -1,7 +1,9 @@
 """The inspections API under /api/v1/ (key areas are the organisation's: /api/v1/key-areas/)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from inspections.api import coverage as coverage_api
 from inspections.api import enforcement as enforcement_api
 from inspections.api import hazard_drafts as draft_api
 from inspections.api import hazards as hazard_api
@@ -30,4 +32,8 @@ router.register(
     "enforcement-actions", enforcement_api.EnforcementActionViewSet, basename="enforcement-action"
 )
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("coverage/", coverage_api.CoverageView.as_view(), name="coverage"),
+    path("coverage/cell/", coverage_api.CoverageCellView.as_view(), name="coverage-cell"),
+    *router.urls,
+]

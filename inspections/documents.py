@@ -1,6 +1,7 @@
 """Document kinds of the inspections app, made by the documents worker: one PDF per
 hazard with its whole history and photos (一患一档), and the exports of the ledger
-(Excel and PDF) and of the quarterly statistics table (``inspections.exports``)."""
+(Excel and PDF) and of the quarterly statistics table (``inspections.exports``), and
+the coverage matrix of a key period (``inspections.coverage_xlsx``)."""
 
 import base64
 import io
@@ -112,6 +113,21 @@ def register() -> None:
             write=exports.write_quarterly_xlsx_export,
             extension="xlsx",
             **common,
+        )
+    )
+    from inspections import coverage_xlsx
+
+    register_document_kind(
+        DocumentKind(
+            code="coverage_xlsx",
+            label=_("Coverage matrix (Excel)"),
+            parameters=coverage_xlsx.coverage_parameters,
+            describe=coverage_xlsx.coverage_described,
+            filename=coverage_xlsx.coverage_filename,
+            write=coverage_xlsx.write_coverage_xlsx_export,
+            extension="xlsx",
+            model="org.User",
+            permission="inspections.view_inspectiontarget",
         )
     )
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from inspections.views import coverage as coverage_views
 from inspections.views import enforcement as enforcement_views
 from inspections.views import hazards as hazard_views
 from inspections.views import inspections as inspection_views
@@ -75,6 +76,8 @@ urlpatterns = [
     path("violations/new/", enforcement_views.violation_create, name="violation-create"),
     path("enforcement/new/", enforcement_views.enforcement_create, name="enforcement-create"),
     path("statistics/", statistics_views.statistics, name="statistics"),
+    path("coverage/", coverage_views.coverage, name="coverage"),
+    path("coverage/cell/", coverage_views.coverage_cell, name="coverage-cell"),
     path("statistics/quarterly.xlsx", statistics_views.quarterly_xlsx, name="quarterly-xlsx"),
     path("statistics/quarterly/file/", statistics_views.quarterly_file, name="quarterly-file"),
     path("import/", inspection_views.import_view, name="import"),
