@@ -8,14 +8,14 @@ what the product adds: scoping, filters, serializers, counts, the list's own mar
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import path
 
-from campaigns.models import Task
+from campaigns.models import KeyPeriod, Task
 from duty.models import Shift
-from inspections.models import Hazard, Inspection
+from inspections.models import Hazard, Inspection, InspectionTarget
 from safetyzone.notifications.models import Notification
 
 PAGE = 20
@@ -108,6 +108,46 @@ def notifications_html(request):
     return _table(request, "Notifications", rows)
 
 
+def _coverage() -> list[dict]:
+    """The coverage matrix's counts as a first try writes them: the latest key period's
+    planned visits, inspections and hazards grouped by unit and key area, unscoped."""
+    period = KeyPeriod.objects.order_by("-start_date", "-pk").first()
+    if period is None:
+        return []
+    window = (period.start_date, period.end_date)
+    planned = (
+        InspectionTarget.objects.filter(task__key_period=period)
+        .values("unit_id", "task__key_area_id")
+        .annotate(planned=Count("enterprise", distinct=True), done=Count("inspection"))
+        .order_by()
+    )
+    inspected = (
+        Inspection.objects.filter(date__range=window)
+        .values("unit_id", "key_area_id")
+        .annotate(inspected=Count("enterprise", distinct=True))
+        .order_by()
+    )
+    hazards = (
+        Hazard.objects.filter(found_on__range=window)
+        .values("responsible_unit_id", "key_area_id")
+        .annotate(hazards=Count("pk"), open=Count("pk", filter=~Q(status="accepted")))
+        .order_by()
+    )
+    return [*planned, *inspected, *hazards]
+
+
+@login_required
+def coverage_json(request):
+    return JsonResponse({"results": _coverage()})
+
+
+@login_required
+def coverage_html(request):
+    rows = [tuple(row.values()) for row in _coverage()]
+    page = Paginator(rows, max(len(rows), 1)).get_page(1)
+    return HttpResponse(TABLE.render({"title": "Coverage", "page_obj": page}, request))
+
+
 def _table(request, title, rows):
     """What a ListView with ``paginate_by = 20`` does, in one function."""
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
@@ -121,4 +161,6 @@ urlpatterns = [
     path("tasks.html", tasks_html),
     path("shifts.json", shifts_json),
     path("notifications.html", notifications_html),
+    path("coverage.json", coverage_json),
+    path("coverage.html", coverage_html),
 ]

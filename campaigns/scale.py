@@ -21,7 +21,16 @@ from django.utils.translation import gettext as _
 
 from safetyzone.org.models import KeyArea
 
-from .models import AssignmentEvent, Campaign, Chaser, ExtensionRequest, Task, TaskAssignment
+from .models import (
+    AssignmentEvent,
+    Campaign,
+    Chaser,
+    ExtensionRequest,
+    KeyPeriod,
+    RiskLevel,
+    Task,
+    TaskAssignment,
+)
 
 TASK_TITLES = [
     "{area}领域安全隐患大排查",
@@ -114,8 +123,51 @@ def _campaigns(options, org, writer) -> list[dict]:
     return [carrier, *children]
 
 
+# The key period under way at scale (its coverage matrix is measured): these many days
+# before today to a few days after, in every key area.
+KEY_PERIOD_DAYS_BACK = 14
+
+
 def bulk_models() -> list:
-    return [Campaign, Task, TaskAssignment, AssignmentEvent, ExtensionRequest, Chaser]
+    return [
+        Campaign,
+        Task,
+        TaskAssignment,
+        AssignmentEvent,
+        ExtensionRequest,
+        Chaser,
+        KeyPeriod,
+        KeyPeriod.key_areas.through,
+    ]
+
+
+def _key_period(options: dict, writer) -> int:
+    """A key period under way today, in every key area: the inspections app plans its
+    tasks and the coverage matrix counts them."""
+    today = options["today"]
+    (period,) = writer.insert(
+        KeyPeriod,
+        [
+            {
+                "name": f"{today.year}年重点时段安全防范（规模测试）",
+                "start_date": today - dt.timedelta(days=KEY_PERIOD_DAYS_BACK),
+                "end_date": today + dt.timedelta(days=3),
+                "risk_level": RiskLevel.HIGH,
+                "duty_level": KeyPeriod.DutyLevel.ENHANCED,
+                "extra_duty_officers": 1,
+                "notes": "",
+                "created_at": options["now"],
+            }
+        ],
+    )
+    writer.insert(
+        KeyPeriod.key_areas.through,
+        [
+            {"keyperiod_id": period["id"], "keyarea_id": pk}
+            for pk in KeyArea.objects.values_list("pk", flat=True)
+        ],
+    )
+    return period["id"]
 
 
 def _showcase(tasks: list[dict], today: dt.date, unit: int) -> tuple[int | None, int | None]:
@@ -148,6 +200,7 @@ def seed(options: dict, rng: random.Random) -> dict:
     if not units:
         return {}
     campaigns = _campaigns(options, org, writer)
+    key_period = _key_period(options, writer)
     area_names = list(KeyArea.objects.values_list("name", flat=True)) or ["安全生产"]
 
     def at(day: dt.date, hour: int) -> dt.datetime:
@@ -257,6 +310,7 @@ def seed(options: dict, rng: random.Random) -> dict:
     message = _("Task “%(title)s” is due on %(deadline)s.")
     return {
         "tasks": len(tasks),
+        "key_period": key_period,
         "reminder_subjects": [
             (
                 "task_assignment",

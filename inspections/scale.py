@@ -32,6 +32,9 @@ from .models import (
     HazardLevel,
     Inspection,
     InspectionAnswer,
+    InspectionTarget,
+    InspectionTask,
+    InspectionTaskUnit,
     RectificationReport,
     hazard_code,
     hazard_code_parts,
@@ -194,7 +197,69 @@ def bulk_models() -> list:
         RectificationReport,
         Hazard.history.model,
         RectificationReport.history.model,
+        InspectionTask,
+        InspectionTaskUnit,
+        InspectionTarget,
     ]
+
+
+def _key_period_tasks(options, org, inspections, areas, writer) -> int:
+    """The key period's inspection tasks (``campaigns.scale`` made the period), one per
+    key area, issued a week before it to the units that supervise enterprises of that
+    area, every active one a target ("full coverage"); a target is answered by the
+    first inspection of its enterprise in that area by its unit within the period's
+    window. The coverage matrix is measured on them. Returns the targets made."""
+    from campaigns.models import KeyPeriod
+
+    period_id = options["made"].get("campaigns", {}).get("key_period")
+    if period_id is None:
+        return 0
+    period = KeyPeriod.objects.get(pk=period_id)
+    start = period.start_date - dt.timedelta(days=7)
+    answered: dict[tuple[int, int, int], int] = {}
+    for row in inspections:
+        if start <= row["date"] <= period.end_date:
+            key = (row["enterprise_id"], row["key_area_id"], row["unit_id"])
+            answered.setdefault(key, row["id"])
+    by_area: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for enterprise_id, unit_id, codes, _contact, active in org["enterprises"]:
+        if active:
+            for code in codes:
+                by_area[code].append((enterprise_id, unit_id))
+    names = dict(KeyArea.objects.values_list("code", "name"))
+    tasks = [
+        {
+            "title": f"{period.name}：{names[code]}隐患排查",
+            "key_area_id": areas[code],
+            "key_period_id": period_id,
+            "description": "全覆盖、零容忍、严执法、重实效。",
+            "start_date": start,
+            "deadline": period.start_date - dt.timedelta(days=1),
+            "created_by_id": org["bench_staff"],
+            "created_at": options["now"],
+            "_code": code,
+        }
+        for code in sorted(by_area)
+        if code in areas
+    ]
+    writer.insert(InspectionTask, tasks)
+    assignments, targets = [], []
+    for task in tasks:
+        found = by_area[task["_code"]]
+        for unit_id in sorted({unit for _e, unit in found}):
+            assignments.append({"task_id": task["id"], "unit_id": unit_id})
+        for enterprise_id, unit_id in found:
+            targets.append(
+                {
+                    "task_id": task["id"],
+                    "unit_id": unit_id,
+                    "enterprise_id": enterprise_id,
+                    "inspection_id": answered.get((enterprise_id, task["key_area_id"], unit_id)),
+                }
+            )
+    writer.insert(InspectionTaskUnit, assignments)
+    writer.insert_chunked(InspectionTarget, targets)
+    return len(targets)
 
 
 def seed(options: dict, rng: random.Random) -> dict:
@@ -220,6 +285,9 @@ def seed(options: dict, rng: random.Random) -> dict:
                 for user_id in row["_team"]
             ),
         )
+
+    with progress.step("key period tasks and targets"):
+        _key_period_tasks(options, org, inspections, areas, writer)
 
     # Which inspection found each hazard.
     found_by: dict[int, int] = defaultdict(int)

@@ -113,6 +113,10 @@ def pairs() -> list[Pair]:
         Pair("Campaign tasks page (HTML)", "/campaigns/tasks/", "/bench/tasks.html"),
         Pair("API shifts", "/api/v1/shifts/", "/bench/shifts.json"),
         Pair("Notifications page (HTML)", "/notifications/", "/bench/notifications.html"),
+        # The coverage matrix of the key period under way (issue 16): no goal yet, shown
+        # with its ratio to the same grouped counts written plainly.
+        Pair("Coverage matrix page (HTML)", "/inspections/coverage/", "/bench/coverage.html", None),
+        Pair("API coverage matrix", "/api/v1/coverage/", "/bench/coverage.json", None),
     ]
 
 

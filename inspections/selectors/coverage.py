@@ -32,7 +32,19 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +139,7 @@ class CoverageMatrix:
     key_period: KeyPeriod
     window_start: dt.date
     key_areas: list[KeyArea]
+    every_key_area: list[KeyArea]  # the choices of the page's key area filter
     rows: list[Row]
     column_totals: list[Cell]
     total: Figures
@@ -136,23 +149,47 @@ class CoverageMatrix:
 
 def key_period_default(*, user: User) -> KeyPeriod | None:
     """The key period the matrix opens on: the one under way today (the earliest to
-    start if several), else the last one that has started, else the next one."""
+    start if several), else the last one that has started, else the next one. One
+    query."""
     today = timezone.localdate()
-    periods = key_period_list(user=user).order_by()
+    bucket = Case(
+        When(start_date__lte=today, end_date__gte=today, then=Value(0)),
+        When(start_date__lte=today, then=Value(1)),
+        default=Value(2),
+    )
     return (
-        periods.filter(start_date__lte=today, end_date__gte=today)
-        .order_by("start_date", "pk")
+        key_period_list(user=user)
+        .prefetch_related(None)
+        .annotate(bucket=bucket)
+        .order_by(
+            "bucket",
+            Case(When(bucket=1, then=F("start_date"))).desc(nulls_last=True),
+            "start_date",
+            "pk",
+        )
         .first()
-        or periods.filter(start_date__lte=today).order_by("-start_date", "-pk").first()
-        or periods.order_by("start_date", "pk").first()
     )
 
 
-def _window(key_period: KeyPeriod, tasks: QuerySet) -> tuple[dt.date, dt.date, set[int]]:
-    """The window's dates and the key areas of the period's tasks (one query)."""
-    by_area = dict(tasks.order_by().values_list("key_area").annotate(first=Min("start_date")))
-    start = min([key_period.start_date, *by_area.values()])
-    return start, key_period.end_date, set(by_area)
+def _key_areas(key_period: KeyPeriod) -> tuple[list[KeyArea], dt.date]:
+    """Every key area, each marked ``in_period`` when the period names it or one of its
+    inspection tasks is of it; and the window's first day, the earliest start of the
+    period's tasks or the period's own start (one query)."""
+    tasks = InspectionTask.objects.filter(key_period=key_period, key_area=OuterRef("pk"))
+    areas = list(
+        KeyArea.objects.annotate(
+            named=Exists(
+                KeyPeriod.key_areas.through.objects.filter(
+                    keyperiod=key_period, keyarea=OuterRef("pk")
+                )
+            ),
+            first_task=Subquery(tasks.order_by("start_date").values("start_date")[:1]),
+        ).order_by("order", "name")
+    )
+    starts = [a.first_task for a in areas if a.first_task is not None]
+    for area in areas:
+        area.in_period = area.named or area.first_task is not None
+    return areas, min([key_period.start_date, *starts])
 
 
 def _sources(user: User, key_period: KeyPeriod, start: dt.date, end: dt.date):
@@ -181,17 +218,14 @@ def coverage_matrix(
     for the figures), narrowed to one ``unit`` or one ``key_area`` when given. Rows are
     the active member units in scope and any other unit with figures; columns the
     period's key areas and those of its tasks (every key area when it names none).
-    Seven queries."""
+    Six queries."""
     today = timezone.localdate()
-    tasks = InspectionTask.objects.filter(key_period=key_period)
-    start, end, task_areas = _window(key_period, tasks)
-    period_areas = key_period.key_areas.all()
-    areas_qs = KeyArea.objects.filter(Q(pk__in=period_areas.values("pk")) | Q(pk__in=task_areas))
+    every_area, start = _key_areas(key_period)
+    end = key_period.end_date
     if key_area is not None:
-        areas_qs = KeyArea.objects.filter(pk=key_area.pk)
-    areas = list(areas_qs.order_by("order", "name"))
-    if not areas and key_area is None:
-        areas = list(KeyArea.objects.order_by("order", "name"))
+        areas = [a for a in every_area if a.pk == key_area.pk]
+    else:
+        areas = [a for a in every_area if a.in_period] or every_area
     area_ids = [a.pk for a in areas]
 
     targets, inspections, hazards = _sources(user, key_period, start, end)
@@ -269,6 +303,7 @@ def coverage_matrix(
         key_period=key_period,
         window_start=start,
         key_areas=areas,
+        every_key_area=every_area,
         rows=rows,
         column_totals=column_totals,
         total=total,
@@ -279,8 +314,12 @@ def coverage_matrix(
 
 def coverage_window(*, key_period: KeyPeriod) -> tuple[dt.date, dt.date]:
     """The window of ``key_period`` (one query)."""
-    start, end, _areas = _window(key_period, InspectionTask.objects.filter(key_period=key_period))
-    return start, end
+    first = (
+        InspectionTask.objects.filter(key_period=key_period)
+        .order_by()
+        .aggregate(first=Min("start_date"))["first"]
+    )
+    return min(key_period.start_date, first or key_period.start_date), key_period.end_date
 
 
 def coverage_enterprises(
