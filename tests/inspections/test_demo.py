@@ -3,6 +3,7 @@ the services, and a second run adds nothing."""
 
 from django.core.management import call_command
 
+from campaigns.models import KeyPeriod
 from inspections.models import (
     EnforcementAction,
     Hazard,
@@ -12,6 +13,7 @@ from inspections.models import (
     RectificationReport,
     Violation,
 )
+from inspections.selectors.coverage import coverage_matrix
 from inspections.selectors.statistics import hazard_statistics
 from safetyzone.org.models import User
 
@@ -58,6 +60,11 @@ def test_seed_demo_builds_the_inspections_story_once(catalogues):
     stats = hazard_statistics(user=staff)
     assert stats["overdue"] > 0
     assert 0 < stats["open"] < stats["total"]
+    # The coverage matrix of a key period has gaps to name beside covered cells.
+    duanwu = KeyPeriod.objects.filter(name__contains="端午", start_date__year=2024).first()
+    matrix = coverage_matrix(user=staff, key_period=duanwu)
+    states = {cell.figures.state for row in matrix.rows for cell in row.cells}
+    assert matrix.gaps and {"full", "overdue"} <= states
     for hazard in Hazard.objects.all()[:20]:
         hazard.full_clean()
     head = User.objects.get(username="head")
