@@ -8,12 +8,17 @@ import datetime as dt
 import pytest
 
 from campaigns.models import KeyPeriod
-from inspections.models import InspectionTarget, InspectionTaskUnit
+from inspections.models import InspectionTarget
 from safetyzone.org.roles import Role
 from safetyzone.org.services import roles_sync
 from tests.browser.pages import sign_in, watch
 from tests.factories import EnterpriseFactory, UnitFactory, UserFactory
-from tests.inspections.factories import InspectionFactory, InspectionTaskFactory, key_area
+from tests.inspections.factories import (
+    InspectionFactory,
+    InspectionTaskFactory,
+    key_area,
+    plan_targets,
+)
 
 
 def dragon_boat() -> dict:
@@ -41,9 +46,7 @@ def dragon_boat() -> dict:
     missed = EnterpriseFactory(name="北湖养老院", supervising_unit=street)
     for enterprise in (visited, missed):
         enterprise.key_areas.set([fire])
-        unit = enterprise.supervising_unit
-        InspectionTaskUnit.objects.create(task=task, unit=unit)
-        InspectionTarget.objects.create(task=task, unit=unit, enterprise=enterprise)
+        plan_targets(task, enterprise.supervising_unit, enterprise)
     inspection = InspectionFactory(enterprise=visited, key_area=fire, task=task)
     InspectionTarget.objects.filter(enterprise=visited).update(inspection=inspection)
     return {"period": period, "street": street, "fire": fire, "missed": missed}

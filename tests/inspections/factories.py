@@ -83,3 +83,11 @@ class EnforcementActionFactory(DjangoModelFactory[im.EnforcementAction]):
     unit = factory.SelfAttribute("enterprise.supervising_unit")
     legal_basis = "《中华人民共和国安全生产法》第六十五条"
     date = dt.date(2024, 6, 6)
+
+
+def plan_targets(task: im.InspectionTask, unit, *enterprises) -> list[im.InspectionTarget]:
+    """Issue ``task`` to ``unit`` (once) with ``enterprises`` as its planned visits."""
+    im.InspectionTaskUnit.objects.get_or_create(task=task, unit=unit)
+    return [
+        im.InspectionTarget.objects.create(task=task, unit=unit, enterprise=e) for e in enterprises
+    ]

@@ -8,27 +8,19 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from inspections.models import InspectionTarget, InspectionTaskUnit
-from inspections.selectors.coverage import coverage_matrix
+from inspections.selectors.coverage import Figures, coverage_matrix
 from tests.helpers import count_queries
 
 from ..documents.exports import export_job, export_response
 from ..factories import EnterpriseFactory, KeyPeriodFactory, UnitFactory
 from .conftest import make_hazard
-from .factories import InspectionFactory, InspectionTaskFactory, key_area
+from .factories import InspectionFactory, InspectionTaskFactory, key_area, plan_targets
 from .test_xlsx_injection import assert_text_cell, sheet_of
 
 PAGE = reverse("inspections:coverage")
 CELL = reverse("inspections:coverage-cell")
 API = reverse("api:coverage")
 API_CELL = reverse("api:coverage-cell")
-
-
-def plan(task, unit, *enterprises):
-    InspectionTaskUnit.objects.get_or_create(task=task, unit=unit)
-    return [
-        InspectionTarget.objects.create(task=task, unit=unit, enterprise=e) for e in enterprises
-    ]
 
 
 @pytest.fixture
@@ -58,8 +50,8 @@ def world(staff, alice, bob, fire, construction, enterprise_a, enterprise_b):
         start_date=dt.date(2024, 6, 1),
         deadline=dt.date(2024, 6, 7),
     )
-    target_a, _target_a2 = plan(task, alice.unit, enterprise_a, a2)
-    plan(task, bob.unit, enterprise_b)
+    target_a, _target_a2 = plan_targets(task, alice.unit, enterprise_a, a2)
+    plan_targets(task, bob.unit, enterprise_b)
     visit = InspectionFactory(enterprise=enterprise_a, key_area=fire, task=task)
     target_a.inspection = visit
     target_a.save()
@@ -99,19 +91,26 @@ def test_figures_states_and_gaps_of_a_hand_built_period(world, staff, unit_a, un
     assert figures(matrix.total) == (3, 1, 1, 4, 2, 2, 1)
 
 
-def test_all_planned_inspected_is_full_and_partial_in_between(world, staff, unit_a, fire):
-    """A2 inspected in the window turns A's fire cell from overdue-with-one-of-two to
-    all inspected once the overdue hazard is gone from the count (filter by area)."""
-    InspectionFactory(enterprise=world["a2"], key_area=fire, date=dt.date(2024, 6, 9))
-    matrix = coverage_matrix(user=staff, key_period=world["period"], unit=unit_a, key_area=fire)
-    (row,) = matrix.rows
-    f = row.cells[0].figures
-    assert (f.planned, f.planned_inspected, f.inspected) == (2, 1, 2)
-    # Planned visits count as covered only when answered: one of two.
-    f.overdue = 0
-    assert f.state == "partial"
-    f.planned_inspected = 2
-    assert f.state == "full"
+@pytest.mark.parametrize(
+    ("given", "state"),
+    [
+        ({"planned": 2, "planned_inspected": 2, "inspected": 2}, "full"),
+        # Planned visits count as covered only when an inspection answered them.
+        ({"planned": 2, "planned_inspected": 1, "inspected": 2}, "partial"),
+        ({"supervised": 3, "inspected": 3}, "full"),
+        ({"supervised": 3, "inspected": 1}, "partial"),
+        ({"supervised": 3}, "gap"),
+        ({"planned": 1, "supervised": 1, "hazards": 1, "open": 1, "overdue": 1}, "gap"),
+        (
+            {"planned": 1, "planned_inspected": 1, "inspected": 1, "open": 1, "overdue": 1},
+            "overdue",
+        ),
+        ({"inspected": 1}, "full"),  # a visit beyond what the unit answers for
+        ({}, "empty"),
+    ],
+)
+def test_a_cells_state(given, state):
+    assert Figures(**given).state == state
 
 
 # --- Permissions ---------------------------------------------------------------------------
@@ -232,7 +231,7 @@ def grow(period, fire, n: int, staff) -> None:
         unit = UnitFactory(name=f"测试街道{n}-{i}")
         enterprise = EnterpriseFactory(name=f"测试企业{n}-{i}", supervising_unit=unit)
         enterprise.key_areas.set([fire])
-        (target,) = plan(task, unit, enterprise)
+        (target,) = plan_targets(task, unit, enterprise)
         target.inspection = InspectionFactory(enterprise=enterprise, key_area=fire, task=task)
         target.save()
         if i % 3 == 0:
@@ -268,7 +267,7 @@ def test_cell_queries_do_not_grow_with_enterprises(
         for i in range(n):
             enterprise = EnterpriseFactory(name=f"加测企业{n}-{i}", supervising_unit=unit_a)
             enterprise.key_areas.set([fire])
-            (target,) = plan(world["task"], unit_a, enterprise)
+            (target,) = plan_targets(world["task"], unit_a, enterprise)
             if i % 2:
                 target.inspection = InspectionFactory(
                     enterprise=enterprise, key_area=fire, task=world["task"]
