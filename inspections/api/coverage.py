@@ -6,6 +6,7 @@ not read in the matrix's ``unit``, a 400 with the field's errors."""
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +22,16 @@ from inspections.models import InspectionTarget
 from inspections.selectors import coverage as coverage_selectors
 from safetyzone.org.api import ScopedModelPermissions
 
+# What a query may be refused with, per parameter (the serializer's shape checks, then
+# the form's choices).
+QUERY_ERRORS = ["invalid", "max_string_length", "min_value", "invalid_choice", "required"]
+
+
+def _query_errors(view):
+    for name in ("key_period", "unit", "key_area"):
+        view = extend_validation_errors(QUERY_ERRORS, field_name=name, methods=["get"])(view)
+    return view
+
 
 def _parameters(request: Request, *, cell: bool = False) -> dict:
     CoverageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
@@ -28,6 +39,7 @@ def _parameters(request: Request, *, cell: bool = False) -> dict:
     return parameters
 
 
+@_query_errors
 class CoverageView(APIView):
     """The coverage matrix of a key period: key areas × units, each cell with planned,
     inspected, hazards found, open and overdue, its state, and the gaps named. A head
@@ -47,6 +59,7 @@ class CoverageView(APIView):
         return Response(CoverageMatrixSerializer(matrix).data)
 
 
+@_query_errors
 class CoverageCellView(generics.ListAPIView):
     """A cell drilled into: the enterprises of ``unit`` and ``key_area`` in the key
     period (supervised, planned, inspected or with hazards), each with its figures, by

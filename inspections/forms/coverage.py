@@ -66,7 +66,7 @@ def coverage_query(
     if not form.is_valid():
         if _refused(form, "key_period") or (cell and _refused(form, "unit")):
             raise Http404
-        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        raise ValidationError(form.errors.as_data())
     parameters = dict(form.cleaned_data)
     if parameters["key_period"] is None:
         parameters["key_period"] = key_period_default(user=user)
