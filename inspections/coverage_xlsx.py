@@ -19,6 +19,7 @@ FILL = {
     "overdue": "#F8D7DA",
     "partial": "#FFF3CD",
     "full": "#D1E7DD",
+    "waiting": "#CFF4FC",
     "empty": "#E9ECEF",
 }
 

@@ -17,9 +17,10 @@ The figures of a cell (unit U, key area A, key period P):
   deadline today (``overdue_q``, the ledger's rule).
 
 A cell is *expected* to cover its planned enterprises, or, with none planned, its
-supervised ones. It is a *gap* when it expects some and inspected none; *overdue* when
-a hazard of it is overdue; *full* when every expected enterprise was inspected;
-*partial* otherwise; *empty* when it expects nothing and nothing happened.
+supervised ones. It is a *gap* when it expects some and inspected none (*waiting*
+instead while the window has not opened: a key period still to come names no gaps);
+*overdue* when a hazard of it is overdue; *full* when every expected enterprise was
+inspected; *partial* otherwise; *empty* when it expects nothing and nothing happened.
 
 Reads go through the one scoping rule: a head sees only their own unit's row, staff
 every unit's. The matrix is a fixed handful of queries, whatever the number of units,
@@ -58,13 +59,21 @@ from safetyzone.org.models import Enterprise, KeyArea, Unit, User
 from safetyzone.org.scoping import scope_queryset, sees_all_units
 
 # The states of a cell, worst first (the order the legend lists them in).
-GAP, OVERDUE, PARTIAL, FULL, EMPTY = "gap", "overdue", "partial", "full", "empty"
-STATES = (GAP, OVERDUE, PARTIAL, FULL, EMPTY)
+GAP, OVERDUE, PARTIAL, FULL, WAITING, EMPTY = (
+    "gap",
+    "overdue",
+    "partial",
+    "full",
+    "waiting",
+    "empty",
+)
+STATES = (GAP, OVERDUE, PARTIAL, FULL, WAITING, EMPTY)
 STATE_LABELS = {
     GAP: _("Gap: none inspected"),
     OVERDUE: _("Overdue hazards"),
     PARTIAL: _("Partly inspected"),
     FULL: _("All inspected"),
+    WAITING: _("Not begun"),
     EMPTY: _("Nothing to inspect"),
 }
 
@@ -81,10 +90,13 @@ class Figures:
     hazards: int = 0
     open: int = 0
     overdue: int = 0
+    # Before the window opens, nothing inspected yet is no gap: the cell is waiting.
+    waiting: bool = False
 
     def add(self, other: Figures) -> None:
         for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+            if f.name != "waiting":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @property
     def expected(self) -> int:
@@ -101,7 +113,7 @@ class Figures:
     @property
     def state(self) -> str:
         if self.expected and not self.inspected and not self.planned_inspected:
-            return GAP
+            return WAITING if self.waiting else GAP
         if self.overdue:
             return OVERDUE
         if self.expected and self.covered < self.expected:
@@ -145,6 +157,11 @@ class CoverageMatrix:
     total: Figures
     gaps: list[Gap] = field(default_factory=list)
     today: dt.date = field(default_factory=timezone.localdate)
+
+    @property
+    def waiting(self) -> bool:
+        """The window has not opened yet (no gaps are named before it does)."""
+        return self.today < self.window_start
 
 
 def key_period_default(*, user: User) -> KeyPeriod | None:
@@ -240,8 +257,10 @@ def coverage_matrix(
 
     figures: dict[tuple[int, int], Figures] = {}
 
+    waiting = today < start
+
     def cell(unit_id: int, area_id: int) -> Figures:
-        return figures.setdefault((unit_id, area_id), Figures())
+        return figures.setdefault((unit_id, area_id), Figures(waiting=waiting))
 
     for row in supervised.values("supervising_unit", "key_areas").annotate(
         n=Count("pk", distinct=True)
@@ -286,12 +305,12 @@ def coverage_matrix(
     units = list(units_qs.order_by("order", "name", "pk"))
 
     rows, gaps = [], []
-    column_totals = [Cell(key_area=area, figures=Figures()) for area in areas]
-    total = Figures()
+    column_totals = [Cell(key_area=area, figures=Figures(waiting=waiting)) for area in areas]
+    total = Figures(waiting=waiting)
     for member in units:
-        cells, row_total = [], Figures()
+        cells, row_total = [], Figures(waiting=waiting)
         for index, area in enumerate(areas):
-            found = figures.get((member.pk, area.pk)) or Figures()
+            found = figures.get((member.pk, area.pk)) or Figures(waiting=waiting)
             cells.append(Cell(key_area=area, figures=found))
             row_total.add(found)
             column_totals[index].figures.add(found)
@@ -345,6 +364,7 @@ def coverage_enterprises(
             | Q(pk__in=hazards.values("enterprise"))
         )
         .annotate(
+            window_open=Value(today >= start),
             in_area=Exists(in_area.filter(enterprise=own)),
             is_planned=Exists(targets.filter(enterprise=own)),
             is_planned_inspected=Exists(targets.filter(enterprise=own, inspection__isnull=False)),
@@ -375,4 +395,5 @@ def coverage_figures(enterprise: Any, *, unit: Unit) -> Figures:
         hazards=enterprise.hazard_count,
         open=enterprise.open_count,
         overdue=enterprise.overdue_count,
+        waiting=not enterprise.window_open,
     )

@@ -106,11 +106,24 @@ def test_figures_states_and_gaps_of_a_hand_built_period(world, staff, unit_a, un
             "overdue",
         ),
         ({"inspected": 1}, "full"),  # a visit beyond what the unit answers for
+        ({"supervised": 3, "waiting": True}, "waiting"),  # its window still to open
+        ({"supervised": 3, "inspected": 1, "waiting": True}, "partial"),
         ({}, "empty"),
     ],
 )
 def test_a_cells_state(given, state):
     assert Figures(**given).state == state
+
+
+def test_a_key_period_still_to_come_names_no_gaps(world, staff, fire, construction, unit_a):
+    coming = KeyPeriodFactory(
+        name="2099年春节", start_date=dt.date(2099, 1, 20), end_date=dt.date(2099, 1, 26)
+    )
+    coming.key_areas.set([fire, construction])
+    matrix = coverage_matrix(user=staff, key_period=coming)
+    assert matrix.waiting and matrix.gaps == []
+    row = next(r for r in matrix.rows if r.unit == unit_a)
+    assert {c.figures.state for c in row.cells} == {"waiting"}
 
 
 # --- Permissions ---------------------------------------------------------------------------

@@ -51,7 +51,8 @@ class FiguresSerializer(serializers.Serializer):
     state = serializers.ChoiceField(
         choices=STATES,
         help_text="gap: expected some, inspected none; overdue: an overdue hazard; partial; "
-        "full; empty: nothing expected or done.",
+        "full; waiting: expected some, but the window has not opened yet; empty: nothing "
+        "expected or done.",
     )
     state_label = serializers.CharField()
 
