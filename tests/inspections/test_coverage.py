@@ -198,6 +198,19 @@ def test_anonymous_is_sent_to_sign_in_and_the_api_answers_401(client, api_client
     assert api_client.get(API_CELL).status_code == 401
 
 
+def test_page_refuses_a_bad_filter_with_a_message_and_a_cell_without_its_unit(
+    client, world, alice, unit_a, unit_b, fire
+):
+    client.force_login(alice)
+    response = client.get(PAGE, {"key_period": world["period"].pk, "unit": unit_b.pk})
+    assert response.status_code == 200
+    assert [row.unit for row in response.context["matrix"].rows] == [unit_a]
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert client.get(PAGE, {"key_period": 999999}).status_code == 404
+    response = client.get(CELL, {"key_period": world["period"].pk, "key_area": fire.pk})
+    assert response.status_code == 400
+
+
 def test_a_role_without_the_planned_visits_is_refused(client, world, officer_a):
     client.force_login(officer_a)
     assert client.get(PAGE).status_code == 403
