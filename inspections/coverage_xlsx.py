@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from inspections.exports import _workbook_at
+from inspections.exports import workbook_at
 from inspections.selectors.coverage import CoverageMatrix, coverage_matrix
 
 FILL = {
@@ -37,7 +37,7 @@ def coverage_columns() -> list[tuple[str, str]]:
 
 
 def write_coverage_xlsx(matrix: CoverageMatrix, path: str) -> str:
-    workbook = _workbook_at(path)
+    workbook = workbook_at(path)
     sheet = workbook.add_worksheet(_("Coverage matrix")[:31])
     bold = workbook.add_format({"bold": True})
     header = workbook.add_format(

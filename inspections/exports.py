@@ -126,10 +126,12 @@ def ledger_rows(hazards: QuerySet[Hazard], today: date | None = None) -> Iterato
 def _new_workbook() -> tuple[SafeWorkbook, str]:
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
-    return _workbook_at(path), path
+    return workbook_at(path), path
 
 
-def _workbook_at(path: str) -> SafeWorkbook:
+def workbook_at(path: str) -> SafeWorkbook:
+    """A safe workbook (user text never a formula) at ``path``, in constant memory, dates
+    as yyyy-mm-dd: every export's."""
     return new_workbook(
         path,
         constant_memory=True,
@@ -150,7 +152,7 @@ def write_ledger_xlsx(
     already made; either way they go to the file one at a time. ``progress`` (a job's
     ``Progress``) is told the rows done after each chunk; ``described`` (the filters in
     words) goes in the title row."""
-    workbook = _workbook_at(path) if path else None
+    workbook = workbook_at(path) if path else None
     if workbook is None:
         workbook, path = _new_workbook()
     sheet = workbook.add_worksheet(_("Hazard ledger")[:31])
@@ -362,7 +364,7 @@ def quarterly_columns() -> list[tuple[str, str]]:
 
 
 def write_quarterly_xlsx(table: dict[str, Any], path: str | None = None) -> str:
-    workbook = _workbook_at(path) if path else None
+    workbook = workbook_at(path) if path else None
     if workbook is None:
         workbook, path = _new_workbook()
     sheet = workbook.add_worksheet(_("Quarterly statistics")[:31])
