@@ -246,3 +246,20 @@ def test_the_same_seed_makes_the_same_data(catalogues):
     first = data()
     seed_scale("--force")
     assert data() == first
+
+
+@pytest.mark.django_db
+def test_a_key_period_under_way_plans_every_enterprise_for_the_coverage_matrix(catalogues):
+    from inspections.selectors.coverage import coverage_matrix, key_period_default
+
+    seed_scale()
+    staff = User.objects.get(username="bench-staff")
+    period = key_period_default(user=staff)
+    assert period.start_date <= timezone.localdate() <= period.end_date
+    matrix = coverage_matrix(user=staff, key_period=period)
+    active = Enterprise.objects.filter(credit_code__startswith=CREDIT_PREFIX, is_active=True)
+    assert matrix.total.planned == sum(e.key_areas.count() for e in active)
+    assert 0 < matrix.total.planned_inspected < matrix.total.planned
+    # A second run with other counts removes the period and its tasks with the rest.
+    seed_scale(enterprises=20)
+    assert key_period_default(user=staff).pk != period.pk
