@@ -78,6 +78,13 @@ def test_staff_see_a_gap_named_and_drill_into_it(live_server, desktop, screensho
     expect(cell.locator(".coverage-figures")).to_have_attribute("data-figures", "1/0/0/0/0")
     expect(page.locator("[data-testid=coverage-cell][data-state=full]")).to_have_count(1)
     page.screenshot(path=screenshot_dir / "coverage-matrix.png", full_page=True)
+    # On paper: the table and the gaps, without the filters and the export button.
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("coverage-filters")).to_be_hidden()
+    expect(page.get_by_test_id("export-coverage_xlsx")).to_be_hidden()
+    expect(page.get_by_test_id("coverage-matrix")).to_be_visible()
+    expect(gap).to_be_visible()
+    page.emulate_media(media="screen")
 
     cell.locator("a").click()
     page.wait_for_url(f"{live_server.url}/inspections/coverage/cell/**")
