@@ -25,6 +25,7 @@ ALL_MODELS = (
     "rescueteam",
     "rescueteammember",
     "standbyassignment",
+    "dutyreport",
 )
 # What everyone signed in may read (within their scope).
 PUBLIC_MODELS = (
@@ -73,6 +74,8 @@ class DutyConfig(AppConfig):
             "duty.add_leaverequest",
             "duty.decide_leaverequest",
             "duty.request_for_unit_leaverequest",
+            # Confirming a daily duty report in place of its leader on duty.
+            "duty.change_dutyreport",
         ]
         register_role_permissions(Role.COMMITTEE_STAFF, staff)
         register_role_permissions(Role.ADMIN, staff)
@@ -90,6 +93,8 @@ class DutyConfig(AppConfig):
             "duty.add_stockmovement",
             # Their own leave, asked of committee staff (the service checks it is theirs).
             "duty.add_leaverequest",
+            # The leader on duty confirms the daily report (the service checks who).
+            "duty.change_dutyreport",
         ]
         register_role_permissions(Role.DUTY_OFFICER, on_duty)
         register_role_permissions(Role.DUTY_LEADER, on_duty)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from safetyzone.core.models import DecidedRequest
+from safetyzone.core.models import DecidedRequest, YearlyCounter
 from safetyzone.core.states import StatusGraph
 from safetyzone.org.models import Unit
 
@@ -1295,3 +1295,105 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class DutyReportSequence(YearlyCounter):
+    """The counter behind the daily duty reports' numbers: one row per year, locked while
+    a number is taken (``YearlyCounter.take_next``), so numbers never repeat or skip."""
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("daily duty report sequence")
+        verbose_name_plural = _("daily duty report sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["year"], name="duty_report_sequence_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_value}"
+
+
+def duty_report_number(year: int, sequence: int) -> str:
+    """A daily duty report's number as it is printed: 值班日报〔2026〕第12期."""
+    return gettext("Daily duty report 〔%(year)d〕 No. %(sequence)d") % {
+        "year": year,
+        "sequence": sequence,
+    }
+
+
+class DutyReport(models.Model):
+    """The daily duty report (值班日报) of one shift: the past 24 hours as generated at
+    the change-over (who was on duty, the log, incidents and their reporting times,
+    warnings, resources issued, matters carried over), numbered per year. The leader on
+    duty confirms it; it is then kept as it was and sent up. ``content`` is the
+    snapshot: written while the report waits, never after it is confirmed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    TRANSITIONS = StatusGraph({Status.DRAFT: (Status.CONFIRMED,), Status.CONFIRMED: ()})
+
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    sequence = models.PositiveIntegerField(_("number"), editable=False)
+    shift = models.OneToOneField(
+        Shift, verbose_name=_("shift"), on_delete=models.PROTECT, related_name="daily_report"
+    )
+    duty_day = models.DateField(_("duty day"))
+    period_start = models.DateTimeField(_("from"))
+    period_end = models.DateTimeField(_("until"))
+    content = models.JSONField(_("content"), default=dict, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        USER,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note of the leader on duty"), blank=True)
+    sent_at = models.DateTimeField(_("sent up at"), null=True, blank=True)
+
+    # The office's record: the roster's unit and the people on the shift read it.
+    scope_unit_field = ("shift__roster__unit", "shift__assignments__person__unit")
+
+    class Meta:
+        ordering = ["-duty_day", "-pk"]
+        verbose_name = _("daily duty report")
+        verbose_name_plural = _("daily duty reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "sequence"],
+                name="duty_report_unique_number",
+                violation_error_message=_("This report number is already taken."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", confirmed_at__isnull=True, confirmed_by__isnull=True)
+                | Q(status="confirmed", confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="duty_report_confirmed_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")),
+                name="duty_report_period_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "generated_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty:report-detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return duty_report_number(self.year, self.sequence)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED

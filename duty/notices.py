@@ -250,3 +250,40 @@ def leave_decided(request: LeaveRequest, *, actor) -> None:
         message=message % _leave_values(request),
         exclude_id=actor.pk,
     )
+
+
+def duty_report_to_confirm(report, *, leader) -> None:
+    """To the leader on duty of the shift that just ended: its daily report to confirm."""
+    notify(
+        recipient_ids=[leader.pk],
+        kind=Notification.Kind.DUTY_REPORT,
+        reason=Notification.Reason.TO_CONFIRM,
+        subject=report,
+        subject_label=report.number,
+        message=_(
+            "The daily duty report of %(day)s is generated: check it and confirm it to send it up."
+        )
+        % {"day": date_format(report.duty_day, "Y-m-d")},
+    )
+
+
+def duty_report_sent(report, *, actor, emails, robot_urls) -> None:
+    """Confirmed: sent up to the mailboxes and robots the settings name, through the
+    outbox; the notification in the confirming person's list keeps the record."""
+    from safetyzone.notifications.services import notify_outside
+
+    notify_outside(
+        sender_id=actor.pk,
+        kind=Notification.Kind.DUTY_REPORT,
+        reason=Notification.Reason.SENT_UP,
+        subject=report,
+        subject_label=report.number,
+        message=_("%(number)s of %(day)s, confirmed by %(person)s.")
+        % {
+            "number": report.number,
+            "day": date_format(report.duty_day, "Y-m-d"),
+            "person": actor,
+        },
+        emails=emails,
+        robot_urls=robot_urls,
+    )

@@ -233,3 +233,43 @@ register_escalatable(
 register_escalation_level(EscalationRule.Level.LEADER_ON_DUTY, leaders_on_duty)
 register_sweep(Sweep(key="duty.incident_limit", group=INCIDENTS, run=incident_limit_sweep))
 register_sweep(Sweep(key="duty.weather_warning", group=INCIDENTS, run=warning_sweep))
+
+
+def duty_report_sweep(now: datetime) -> list[Draft]:
+    """A daily duty report still unconfirmed ``DUTY_REPORT_CONFIRM_MINUTES`` after it was
+    generated: to its leader on duty, once (one reminder per report and duty day)."""
+    from django.conf import settings
+
+    from .models import DutyReport
+
+    late = now - timedelta(minutes=settings.DUTY_REPORT_CONFIRM_MINUTES)
+    leaders = ShiftAssignment.objects.filter(
+        role=ShiftAssignment.Role.LEADER,
+        shift__daily_report__status=DutyReport.Status.DRAFT,
+        shift__daily_report__generated_at__lte=late,
+        # Older drafts were reminded already.
+        shift__daily_report__generated_at__gt=now - timedelta(days=2),
+    ).select_related("shift__daily_report")
+    drafts = []
+    for assignment in leaders:
+        report = assignment.shift.daily_report
+        drafts.append(
+            Draft(
+                recipient_id=assignment.person_id,
+                kind=Notification.Kind.DUTY_REPORT,
+                reason=Notification.Reason.OVERDUE,
+                subject_key=f"duty.dutyreport:{report.pk}",
+                subject_label=report.number,
+                subject_url=report.get_absolute_url(),
+                due_date=report.duty_day,
+                message=_(
+                    "The daily duty report of %(day)s, generated at %(at)s, is not confirmed "
+                    "yet: confirm it to send it up."
+                )
+                % {"day": report.duty_day.strftime("%Y-%m-%d"), "at": _local(report.generated_at)},
+            )
+        )
+    return drafts
+
+
+register_sweep(Sweep(key="duty.daily_report", group=INCIDENTS, run=duty_report_sweep))

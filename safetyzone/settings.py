@@ -341,6 +341,13 @@ DUTY_WARNING_EXTRA_OFFICERS_RED = env.int("DUTY_WARNING_EXTRA_OFFICERS_RED", def
 # duty officers on each shift, and how many.
 DUTY_LONG_HOLIDAYS = env.list("DUTY_LONG_HOLIDAYS", default=["spring_festival", "national_day"])
 DUTY_LONG_HOLIDAY_EXTRA_OFFICERS = env.int("DUTY_LONG_HOLIDAY_EXTRA_OFFICERS", default=1)
+# The daily duty report (值班日报): sent up on confirmation to these mailboxes and these
+# group robots (their URLs on WEBHOOK_ALLOWED_ORIGINS, checked when posting), both
+# comma-separated, empty: none; its leader is reminded once when it is still unconfirmed
+# so many minutes after it was generated at the change-over.
+DUTY_REPORT_SEND_TO = env.list("DUTY_REPORT_SEND_TO", default=[])
+DUTY_REPORT_ROBOTS = env.list("DUTY_REPORT_ROBOTS", default=[])
+DUTY_REPORT_CONFIRM_MINUTES = env.int("DUTY_REPORT_CONFIRM_MINUTES", default=60)
 # Fonts WeasyPrint may use for Chinese PDFs: a folder of the project or the system's.
 PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="Noto Sans CJK SC")
 # The faces of official documents (the meeting notice, after GB/T 9704-2012) as font

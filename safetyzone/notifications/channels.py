@@ -30,15 +30,16 @@ def text_of(notification: Notification) -> str:
     )
 
 
-def send_email(notification: Notification) -> None:
-    recipient = notification.recipient
-    if not recipient.email:
+def send_email(notification: Notification, *, address: str = "") -> None:
+    """To the recipient's email, or to ``address`` (a mailbox outside the app)."""
+    address = address or notification.recipient.email
+    if not address:
         raise ValueError("The recipient has no email address")
     send_mail(
         subject=f"[SafetyZone] {notification.subject_label}",
         message="\n\n".join(filter(None, [notification.message, link_of(notification)])),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[recipient.email],
+        recipient_list=[address],
     )
 
 

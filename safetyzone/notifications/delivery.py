@@ -2,6 +2,7 @@
 one by one by the worker, each attempt recorded; robot posts paced to the platforms'
 rate limit, and deliveries of a dead worker handed back by a periodic sweep."""
 
+import hashlib
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -89,7 +90,7 @@ def _claim_stale_before(now: datetime) -> datetime:
     return now - timedelta(seconds=ATTEMPT_TIME_LIMIT + margin)
 
 
-def _robot_slot_take(webhook_id: int) -> datetime | None:
+def _robot_slot_take(webhook_id: int | str) -> datetime | None:
     """Take one of the robot's posts for the next minute: None when taken, else the
     moment the first one frees. Each post holds a cache key of its own for a minute
     (added atomically, SET NX on Redis), so that however many workers post, no more
@@ -134,15 +135,21 @@ def delivery_attempt(*, delivery_id: int, final: bool = False, takeover: bool = 
         ):
             return False
         webhook = None
-        if delivery.channel == Channel.WEBHOOK:
+        robot_key: int | str | None = None
+        if delivery.channel == Channel.WEBHOOK and delivery.address:
+            # A robot named by the settings: paced like a unit's, by its URL.
+            webhook = UnitWebhook(url=delivery.address)
+            robot_key = "url:" + hashlib.sha256(delivery.address.encode()).hexdigest()[:32]
+        elif delivery.channel == Channel.WEBHOOK:
             webhook = UnitWebhook.objects.filter(
                 unit_id=delivery.notification.recipient.unit_id, is_active=True
             ).first()
-            if webhook is not None and (free_at := _robot_slot_take(webhook.pk)) is not None:
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.PENDING, claimed_at=None, next_attempt_at=free_at
-                )
-                return False
+            robot_key = webhook.pk if webhook is not None else None
+        if webhook is not None and (free_at := _robot_slot_take(robot_key)) is not None:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.PENDING, claimed_at=None, next_attempt_at=free_at
+            )
+            return False
         delivery.status = Delivery.Status.SENDING
         delivery.claimed_at = now
         delivery.next_attempt_at = None
@@ -151,7 +158,7 @@ def delivery_attempt(*, delivery_id: int, final: bool = False, takeover: bool = 
     notification = delivery.notification
     try:
         if delivery.channel == Channel.EMAIL:
-            channels.send_email(notification)
+            channels.send_email(notification, address=delivery.address)
         elif webhook is None:
             raise UnitWebhook.DoesNotExist("The unit has no active group robot")
         else:

@@ -23,6 +23,7 @@ class Notification(models.Model):
         SWAP = "swap", _("Shift swap")
         LEAVE = "leave", _("Leave request")
         DIGEST = "digest", _("Weekly digest")
+        DUTY_REPORT = "duty_report", _("Daily duty report")
 
     class Reason(models.TextChoices):
         DUE_SOON = "due_soon", _("Due soon")
@@ -55,6 +56,8 @@ class Notification(models.Model):
         CHANGED = "changed", _("Changed")
         STAFFING_RAISED = "staffing_raised", _("Staffing raised")
         HANDOVER = "handover", _("Handover to confirm")
+        TO_CONFIRM = "to_confirm", _("To confirm")
+        SENT_UP = "sent_up", _("Sent up")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -269,6 +272,10 @@ class Delivery(models.Model):
         related_name="deliveries",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # A mailbox or robot outside the app, named by the settings (an upper office's, for
+    # a report sent up): the delivery goes there instead of to the recipient's email or
+    # their unit's robot. Empty: the recipient's own.
+    address = models.CharField(_("address"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -287,7 +294,7 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["notification", "channel"], name="delivery_once_per_channel"
+                fields=["notification", "channel", "address"], name="delivery_once_per_channel"
             )
         ]
         indexes = [models.Index(fields=["status", "created_at"])]

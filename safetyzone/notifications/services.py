@@ -112,6 +112,61 @@ def notify(
     )
 
 
+def notify_outside(
+    *,
+    sender_id: int,
+    kind: str,
+    reason: str,
+    subject,
+    subject_label: str,
+    message: str,
+    emails: Iterable[str] = (),
+    robot_urls: Iterable[str] = (),
+    subject_url: str = "",
+) -> Notification:
+    """Send a record out of the app, to mailboxes and group robots the settings name (a
+    report sent up to the upper office), through the outbox like every notification: one
+    notification in the sender's list keeps the record, with one delivery per address,
+    sent by the worker with retries; a robot URL off the allowed origins fails for good
+    when posted (``outbound``). Call it inside the service's transaction; sent once per
+    record and reason (a second call returns the first notification)."""
+    from .models import Channel, Delivery
+
+    key = f"{subject._meta.label_lower}:{subject.pk}"
+    if not subject_url and hasattr(subject, "get_absolute_url"):
+        subject_url = subject.get_absolute_url()
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            recipient_id=sender_id,
+            subject_key=key[:100],
+            reason=reason,
+            due_date=timezone.localdate(),
+            defaults={
+                "kind": kind,
+                "subject_label": subject_label[:255],
+                "subject_url": subject_url[:255],
+                "message": message,
+            },
+        )
+        if not created:
+            return notification
+        rows = [
+            Delivery(notification=notification, channel=channel, address=address.strip())
+            for channel, addresses in ((Channel.EMAIL, emails), (Channel.WEBHOOK, robot_urls))
+            for address in dict.fromkeys(addresses)
+            if address.strip()
+        ]
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        deliveries_enqueue(
+            list(
+                Delivery.objects.filter(
+                    notification=notification, status=Delivery.Status.PENDING
+                ).values_list("pk", flat=True)
+            )
+        )
+    return notification
+
+
 @transaction.atomic
 def notification_mark_read(*, notification: Notification) -> Notification:
     if notification.read_at is None:
