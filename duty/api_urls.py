@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from .api import incidents, leave, log, resources, rosters, shifts
+from .api import duty_report, incidents, leave, log, resources, rosters, shifts
 
 router = DefaultRouter(trailing_slash=True)
 router.register("rosters", rosters.RosterViewSet, basename="duty-roster")
@@ -22,5 +22,6 @@ router.register("resources", resources.ResourceViewSet, basename="duty-resource"
 router.register("stock-movements", resources.StockMovementViewSet, basename="duty-stock-movement")
 router.register("rescue-teams", resources.RescueTeamViewSet, basename="duty-rescue-team")
 router.register("standby-assignments", resources.StandbyViewSet, basename="duty-standby")
+router.register("duty-reports", duty_report.DutyReportViewSet, basename="duty-report")
 
 urlpatterns = router.urls

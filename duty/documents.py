@@ -106,3 +106,67 @@ register_document_kind(
         permission="duty.view_dutylogentry",
     )
 )
+
+
+# --- Daily duty report (值班日报) -------------------------------------------------------
+# Laid out as the meeting notice is (GB/T 9704): the office's red mark, the report's
+# number above the red line, its parts; from the snapshot kept when it was confirmed.
+
+
+def duty_report_context(report) -> dict[str, Any]:
+    from .models import DutyReport
+    from .selectors.duty_report import duty_report_sections
+
+    report = DutyReport.objects.select_related("shift__roster__unit", "confirmed_by").get(
+        pk=report.pk
+    )
+    sections = duty_report_sections(report)
+    issuer = report.shift.roster.unit.name
+    issuer_mark = gettext("%(issuer)s daily duty report") % {"issuer": issuer}
+    period = (
+        f"{timezone.localtime(report.period_start):%Y-%m-%d %H:%M} – "
+        f"{timezone.localtime(report.period_end):%Y-%m-%d %H:%M}"
+    )
+    return {
+        "report": report,
+        "sections": sections,
+        "issuer": issuer,
+        "issuer_mark": issuer_mark,
+        "issuer_mark_pt": max(16, min(30, 430 // max(len(issuer_mark), 1))),
+        "title": gettext("Daily duty report of %(day)s")
+        % {"day": date_format(report.duty_day, "Y-m-d")},
+        "lead": gettext(
+            "The duty of %(period)s is reported as follows (%(incidents)d incident(s), "
+            "%(entries)d log entries)."
+        )
+        % {
+            "period": period,
+            "incidents": len(sections["incidents"]),
+            "entries": len(sections["log"]),
+        },
+    }
+
+
+def duty_report_filename(report) -> str:
+    return f"{report.number}.pdf"
+
+
+register_document_kind(
+    DocumentKind(
+        code="duty_report",
+        label=_("Daily duty report"),
+        template="duty/pdf/report.html",
+        model="duty.DutyReport",
+        context=duty_report_context,
+        filename=duty_report_filename,
+        unit=lambda report: report.shift.roster.unit,
+        permission="duty.view_dutyreport",
+        # The kept report: one waiting for its leader is not a document yet.
+        refuse=lambda report: (
+            None
+            if report.is_confirmed
+            else gettext("Only a confirmed daily duty report is exported.")
+        ),
+        subject_related=("shift__roster__unit",),
+    )
+)

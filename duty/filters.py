@@ -8,7 +8,9 @@ resource page said ``q``). The roster, swap, incident and warning pages take the
 filters too; no page lists shifts (their set is the API's only).
 """
 
+from django.core.validators import RegexValidator
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 
@@ -16,6 +18,7 @@ from safetyzone.core.filters import FilterSet, text_search
 
 from .models import (
     DutyLogEntry,
+    DutyReport,
     DutyRoster,
     EmergencyResource,
     Handover,
@@ -172,3 +175,28 @@ class StandbyFilter(FilterSet):
     class Meta:
         model = StandbyAssignment
         fields = ["key_period", "team", "resource"]
+
+
+# --- Daily duty reports ---------------------------------------------------------------
+
+
+class DutyReportFilter(FilterSet):
+    """The history of daily reports: a month of duty days (``month=2026-06``)."""
+
+    month = filters.CharFilter(
+        method="filter_month",
+        label=_("Month"),
+        validators=[
+            RegexValidator(
+                r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM, e.g. 2026-06.")
+            )
+        ],
+    )
+
+    class Meta:
+        model = DutyReport
+        fields = ["status", "year"]
+
+    def filter_month(self, queryset, name, value):
+        year, month = (int(part) for part in value.split("-"))
+        return queryset.filter(duty_day__year=year, duty_day__month=month)

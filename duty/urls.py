@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feeds, incidents, leave, log, resources, rosters, shifts
+from .views import duty_report, feeds, incidents, leave, log, resources, rosters, shifts
 
 app_name = "duty"
 
@@ -49,4 +49,8 @@ urlpatterns = [
         name="leave-request-decide",
     ),
     path("fairness/", rosters.fairness, name="fairness"),
+    path("reports/", duty_report.report_list, name="report-list"),
+    path("reports/today/", duty_report.report_today, name="report-today"),
+    path("reports/<int:pk>/", duty_report.report_detail, name="report-detail"),
+    path("reports/<int:pk>/confirm/", duty_report.report_confirm, name="report-confirm"),
 ]
