@@ -85,8 +85,10 @@ def _incidents(shift: Shift) -> list[dict[str, Any]]:
                     {
                         "key": key,
                         "due": _iso(deadline.due),
-                        "met_at": _iso(deadline.met_at),
-                        "in_time": deadline.met_at is not None and deadline.met_at <= deadline.due,
+                        "met_at": _iso(deadline.done_at),
+                        # met, late, running (not due yet when generated) or overdue
+                        "state": deadline.state,
+                        "in_time": deadline.state == "met",
                     }
                     for key, deadline in (("phone", phone), ("written", written))
                 ],
