@@ -18,6 +18,7 @@ from safetyzone.org.roles import Role
 from safetyzone.org.services import user_set_roles
 
 from .models import (
+    DutyReport,
     DutyRoster,
     EmergencyResource,
     Handover,
@@ -29,6 +30,7 @@ from .models import (
     WeatherWarning,
 )
 from .selectors.log import incoming_leader, open_matters_before
+from .services.duty_report import duty_report_confirm, duty_report_generate, duty_report_leader
 from .services.incidents import incident_report_create, incident_update_create, warning_create
 from .services.log import handover_confirm, handover_create, log_entry_create
 from .services.resources import resource_create, standby_create, stock_move, team_create
@@ -364,6 +366,48 @@ def seed() -> None:
     _week_of_logs(roster)
     _resources_and_teams(staff, marathon)
     _current_roster(staff, office, leaders, officers)
+    _daily_reports(staff, roster)
+
+
+def _daily_reports(staff: User, june: DutyRoster) -> None:
+    """Daily duty reports: the logged week of June 2024 (17–23), confirmed; of the
+    current roster, yesterday's confirmed and today's (the shift that ended at this
+    morning's change-over, led by the demo ``leader``) waiting for confirmation."""
+    week = (date(2024, 6, WEEK[0][0]), date(2024, 6, WEEK[-1][0]))
+    for shift in june.shifts.filter(date__range=week).order_by("date"):
+        _report_confirmed(shift, note="本班次值守正常，未结事项已交下一班跟进。")
+    now = timezone.now()
+    ended = list(
+        Shift.objects.filter(
+            roster__status=DutyRoster.Status.PUBLISHED,
+            roster__unit__name=OFFICE,
+            ends_at__lte=now,
+            ends_at__gt=now - timedelta(days=2),
+        )
+        .exclude(roster=june)
+        .order_by("-ends_at")[:2]
+    )
+    if not ended:
+        return
+    today, *yesterday = ended
+    if yesterday:
+        _report_confirmed(yesterday[0], note="夜间平稳，无新增险情。")
+    leader = User.objects.get(username="leader")
+    people = {a.role: a.person for a in today.assignments.select_related("person")}
+    if people.get("leader") != leader and not DutyReport.objects.filter(shift=today).exists():
+        officers = [a.person for a in today.assignments.all() if a.role == "officer"]
+        try:
+            shift_update(actor=staff, shift=today, leader=leader, officers=officers)
+        except ValidationError:
+            pass  # the duty rules refuse them: the report waits for the rostered leader
+    duty_report_generate(shift=today)
+
+
+def _report_confirmed(shift: Shift, *, note: str) -> None:
+    report = duty_report_generate(shift=shift)
+    leader = duty_report_leader(report)
+    if not report.is_confirmed and leader is not None:
+        duty_report_confirm(report=report, actor=leader, note=note)
 
 
 def _current_roster(staff: User, office: Unit, leaders: list[User], officers: list[User]):
