@@ -269,21 +269,25 @@ def duty_report_to_confirm(report, *, leader) -> None:
 
 def duty_report_sent(report, *, actor, emails, robot_urls) -> None:
     """Confirmed: sent up to the mailboxes and robots the settings name, through the
-    outbox; the notification in the confirming person's list keeps the record."""
+    outbox, as the report's text (duty/report_text.txt: its six parts, the leader's
+    note); the notification in the confirming person's list keeps the record."""
+    from django.template.loader import render_to_string
+
     from safetyzone.notifications.services import notify_outside
 
+    from .selectors.duty_report import duty_report_sections
+
+    text = render_to_string(
+        "duty/report_text.txt",
+        {"report": report, "sections": duty_report_sections(report)},
+    )
     notify_outside(
         sender_id=actor.pk,
         kind=Notification.Kind.DUTY_REPORT,
         reason=Notification.Reason.SENT_UP,
         subject=report,
         subject_label=report.number,
-        message=_("%(number)s of %(day)s, confirmed by %(person)s.")
-        % {
-            "number": report.number,
-            "day": date_format(report.duty_day, "Y-m-d"),
-            "person": actor,
-        },
+        message=text.strip(),
         emails=emails,
         robot_urls=robot_urls,
     )

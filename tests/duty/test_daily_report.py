@@ -308,6 +308,8 @@ def test_confirming_sends_it_up_through_the_outbox(
     (message,) = mail.outbox
     assert message.to == ["zhiban@jlgx.gov.cn"]
     assert report.number in message.subject
+    for words in ("越山街道报告下穿桥积水", "越山路下穿桥", "防汛沙袋", "积水点持续监测"):
+        assert words in message.body, words
     email = Delivery.objects.get(channel=Channel.EMAIL, address="zhiban@jlgx.gov.cn")
     assert email.status == Delivery.Status.SENT
 
