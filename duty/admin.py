@@ -296,3 +296,26 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_filter = ["renewed_at"]
     search_fields = ["person__username", "person__display_name"]
     readonly_fields = ["token"]
+
+
+@admin.register(models.DutyReport)
+class DutyReportAdmin(ReadOnlyAdmin):
+    """Kept as generated and confirmed: confirmed on its page, by its leader on duty."""
+
+    list_display = ["__str__", "duty_day", "status", "confirmed_by", "confirmed_at", "sent_at"]
+    list_filter = ["status", "year"]
+    search_fields = ["note", "shift__roster__title", "confirmed_by__display_name"]
+    list_select_related = ["confirmed_by"]
+    date_hierarchy = "duty_day"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.DutyReportSequence)
+class DutyReportSequenceAdmin(ReadOnlyAdmin):
+    """The counter only moves forward through the report's generation."""
+
+    list_display = ["year", "last_value"]
+    search_fields = ["year"]
+    list_filter = ["year"]
