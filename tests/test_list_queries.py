@@ -110,6 +110,7 @@ PAGES = [
     ("duty:resource-list", "resources"),
     ("duty:team-list", "teams"),
     ("duty:unavailability-list", "leave"),
+    ("duty:report-list", "daily-reports"),
 ]
 ENDPOINTS = [
     ("api:unit-list", "units"),
@@ -141,6 +142,7 @@ ENDPOINTS = [
     ("api:duty-shift-list", "shifts"),
     ("api:duty-swap-request-list", "swaps"),
     ("api:duty-log-list", "logs"),
+    ("api:duty-report-list", "daily-reports"),
     ("api:duty-handover-list", "handovers"),
     ("api:duty-incident-report-list", "incidents"),
     ("api:duty-weather-warning-list", "warnings"),
@@ -163,6 +165,8 @@ HEAD_REFUSED = {
     "api:duty-handover-list",
     "api:duty-incident-report-list",
     "api:duty-stock-movement-list",
+    "duty:report-list",
+    "api:duty-report-list",
 }
 # Lists of the duty records, also measured for the unit's duty officer.
 READ_BY_OFFICER = {
@@ -176,6 +180,8 @@ READ_BY_OFFICER = {
     "api:duty-handover-list",
     "api:duty-incident-report-list",
     "api:duty-stock-movement-list",
+    "duty:report-list",
+    "api:duty-report-list",
 }
 # Lists whose scoped readers see fewer rows than were made (their own unit, their own
 # swaps): their counts are compared all the same.
@@ -393,6 +399,14 @@ def _logs(world: World, n: int) -> None:
         )
 
 
+def _daily_reports(world: World, n: int) -> None:
+    from duty.services.duty_report import duty_report_generate
+
+    for _ in range(n):
+        shift, _officer = _shift(world)
+        duty_report_generate(shift=shift)
+
+
 def _handovers(world: World, n: int) -> None:
     for _ in range(n):
         world.day()  # a day between two: no handover waits for the next one's leader
@@ -498,6 +512,7 @@ FILL: dict[str, Callable[[World, int], None]] = {
     "enforcement": _enforcement,
     "shifts": _shifts,
     "logs": _logs,
+    "daily-reports": _daily_reports,
     "handovers": _handovers,
     "incidents": _incidents,
     "swaps": _swaps,

@@ -181,6 +181,12 @@ def _log(side: Side):
     )
 
 
+def _daily_report(side: Side):
+    from duty.services.duty_report import duty_report_generate
+
+    return duty_report_generate(shift=_shift(side))
+
+
 def _swap(side: Side):
     shift = _shift(side)
     return shift.swaps_out.create(
@@ -328,6 +334,7 @@ RESOURCES = [
     Resource("duty-unavailability", _leave),
     Resource("duty-leave-request", _leave_request),
     Resource("duty-log", _log, reader="officer", refused="head"),
+    Resource("duty-report", _daily_report, reader="officer", refused="head"),
     Resource(
         "duty-handover",
         lambda side: handover(shift=_shift(side), officer=side.officer),
@@ -596,6 +603,7 @@ PAGES = [
     Page("duty:roster-detail", "duty-roster"),
     Page("duty:shift-detail", "duty-shift"),
     Page("duty:incident-detail", "duty-incident-report"),
+    Page("duty:report-detail", "duty-report"),
     Page("duty:resource-detail", "duty-resource"),
     Page("duty:team-detail", "duty-rescue-team"),
 ]
