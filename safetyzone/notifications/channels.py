@@ -15,6 +15,8 @@ from . import outbound
 from .models import Notification, UnitWebhook
 
 WEBHOOK_TIMEOUT_SECONDS = 10
+# WeCom refuses a text message longer than 2048 bytes (UTF-8); DingTalk allows more.
+ROBOT_TEXT_MAX_BYTES = 2048
 
 
 def link_of(notification: Notification) -> str:
@@ -24,10 +26,16 @@ def link_of(notification: Notification) -> str:
     return settings.SITE_URL.rstrip("/") + notification.subject_url
 
 
-def text_of(notification: Notification) -> str:
-    return "\n".join(
-        filter(None, [notification.subject_label, notification.message, link_of(notification)])
-    )
+def text_of(notification: Notification, *, max_bytes: int | None = None) -> str:
+    """The label, the message and the link; with ``max_bytes``, the message is cut
+    (with "…") so that the whole fits, the link kept (a daily report sent up is long)."""
+    parts = [notification.subject_label, notification.message, link_of(notification)]
+    text = "\n".join(filter(None, parts))
+    if max_bytes is None or len(text.encode()) <= max_bytes:
+        return text
+    room = max_bytes - len("\n".join(filter(None, [parts[0], "…", parts[2]])).encode())
+    message = notification.message.encode()[: max(room, 0)].decode(errors="ignore")
+    return "\n".join(filter(None, [parts[0], message + "…", parts[2]]))
 
 
 def send_email(notification: Notification, *, address: str = "") -> None:
@@ -57,7 +65,10 @@ def send_webhook(notification: Notification, webhook: UnitWebhook) -> None:
     url = signed_url(webhook.url, webhook.secret) if webhook.secret else webhook.url
     answer = outbound.post_json(
         url,
-        {"msgtype": "text", "text": {"content": text_of(notification)}},
+        {
+            "msgtype": "text",
+            "text": {"content": text_of(notification, max_bytes=ROBOT_TEXT_MAX_BYTES)},
+        },
         timeout=WEBHOOK_TIMEOUT_SECONDS,
     )
     # Both robots answer 200 with an error code of their own when they refuse.

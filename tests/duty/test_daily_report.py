@@ -388,3 +388,20 @@ def test_only_published_shifts_that_ended_get_a_report(roster_a, unit_a):
     with time_machine.travel(at("2024-06-02 08:31:00"), tick=False):
         daily_reports_generate_task()
     assert list(DutyReport.objects.values_list("shift__roster", flat=True)) == [roster_a.pk]
+
+
+def test_a_long_report_is_cut_for_the_robot_and_keeps_its_link(settings, report, leader_a):
+    from safetyzone.notifications.channels import ROBOT_TEXT_MAX_BYTES, link_of, text_of
+
+    settings.DUTY_REPORT_ROBOTS = ["https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"]
+    DutyReport.objects.filter(pk=report.pk).update(
+        content={**report.content, "log": report.content["log"] * 200}
+    )
+    report.refresh_from_db()
+    duty_report_confirm(report=report, actor=leader_a, note="")
+    sent_up = Notification.objects.get(reason=Notification.Reason.SENT_UP)
+    assert len(sent_up.message.encode()) > ROBOT_TEXT_MAX_BYTES
+    posted = text_of(sent_up, max_bytes=ROBOT_TEXT_MAX_BYTES)
+    assert len(posted.encode()) <= ROBOT_TEXT_MAX_BYTES
+    assert posted.startswith(report.number) and posted.endswith(link_of(sent_up))
+    assert sent_up.message in text_of(sent_up)  # the mail carries it whole
