@@ -374,6 +374,33 @@ def test_the_changeover_task_generates_and_the_reminder_fires_once(settings, day
     assert Notification.objects.get(reason=Notification.Reason.OVERDUE).recipient == leader_a
 
 
+def test_the_changeover_schedule_runs_the_task_at_0830_shanghai_time():
+    import json
+    from importlib import import_module
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    from safetyzone.celery import app as celery_app
+
+    # A transactional test elsewhere in the session may have emptied the table: the
+    # migration's own function puts the row back (it skips one that exists).
+    import_module("duty.migrations.0004_daily_duty_report").create_schedule(apps, None)
+    schedule = PeriodicTask.objects.select_related("crontab").get(
+        name="Daily duty reports at the change-over"
+    )
+    assert (schedule.crontab.hour, schedule.crontab.minute) == ("8", "30")
+    assert str(schedule.crontab.timezone) == "Asia/Shanghai"
+    assert (schedule.task, json.loads(schedule.args), schedule.enabled) == (
+        "duty.daily_reports_generate",
+        [],
+        True,
+    )
+    celery_app.loader.import_default_modules()
+    task = celery_app.tasks[schedule.task]
+    assert task.time_limit and task.soft_time_limit
+
+
 def test_a_confirmed_report_is_not_reminded(settings, report, leader_a):
     duty_report_confirm(report=report, actor=leader_a, note="")
     run_sweeps("incidents", now=report.generated_at + timedelta(hours=2))
