@@ -242,6 +242,8 @@ def duty_report_sweep(now: datetime) -> list[Draft]:
 
     from .models import DutyReport
 
+    if rule_for(Notification.Kind.DUTY_REPORT) is None:
+        return []
     late = now - timedelta(minutes=settings.DUTY_REPORT_CONFIRM_MINUTES)
     leaders = ShiftAssignment.objects.filter(
         role=ShiftAssignment.Role.LEADER,
