@@ -385,7 +385,7 @@ def test_the_changeover_schedule_runs_the_task_at_0830_shanghai_time():
 
     # A transactional test elsewhere in the session may have emptied the table: the
     # migration's own function puts the row back (it skips one that exists).
-    import_module("duty.migrations.0004_daily_duty_report").create_schedule(apps, None)
+    import_module("duty.migrations.0005_daily_duty_report").create_schedule(apps, None)
     schedule = PeriodicTask.objects.select_related("crontab").get(
         name="Daily duty reports at the change-over"
     )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0009_notification_event_kinds_and_reasons"),
+        ("notifications", "0012_escalation_defaults"),
     ]
 
     operations = [

@@ -39,7 +39,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("duty", "0003_duty_log_append_only"),
+        ("duty", "0004_leave_request"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
