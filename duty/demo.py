@@ -18,13 +18,13 @@ from safetyzone.org.roles import Role
 from safetyzone.org.services import user_set_roles
 
 from .models import (
-    DutyReport,
     DutyRoster,
     EmergencyResource,
     Handover,
     IncidentReport,
     RescueTeam,
     Shift,
+    ShiftAssignment,
     StandbyAssignment,
     Unavailability,
     WeatherWarning,
@@ -371,8 +371,10 @@ def seed() -> None:
 
 def _daily_reports(staff: User, june: DutyRoster) -> None:
     """Daily duty reports: the logged week of June 2024 (17–23), confirmed; of the
-    current roster, yesterday's confirmed and today's (the shift that ended at this
-    morning's change-over, led by the demo ``leader``) waiting for confirmation."""
+    current roster, the shifts of the past week confirmed, but for the latest one led
+    by the demo ``leader``, whose report waits for their confirmation (a missed one is
+    reminded). The rotation decides which day that is; the demo does not move people
+    around the duty rules to make it this morning's."""
     week = (date(2024, 6, WEEK[0][0]), date(2024, 6, WEEK[-1][0]))
     for shift in june.shifts.filter(date__range=week).order_by("date"):
         _report_confirmed(shift, note="本班次值守正常，未结事项已交下一班跟进。")
@@ -382,25 +384,23 @@ def _daily_reports(staff: User, june: DutyRoster) -> None:
             roster__status=DutyRoster.Status.PUBLISHED,
             roster__unit__name=OFFICE,
             ends_at__lte=now,
-            ends_at__gt=now - timedelta(days=2),
+            ends_at__gt=now - timedelta(days=7),
         )
         .exclude(roster=june)
-        .order_by("-ends_at")[:2]
+        .order_by("ends_at")
     )
-    if not ended:
-        return
-    today, *yesterday = ended
-    if yesterday:
-        _report_confirmed(yesterday[0], note="夜间平稳，无新增险情。")
     leader = User.objects.get(username="leader")
-    people = {a.role: a.person for a in today.assignments.select_related("person")}
-    if people.get("leader") != leader and not DutyReport.objects.filter(shift=today).exists():
-        officers = [a.person for a in today.assignments.all() if a.role == "officer"]
-        try:
-            shift_update(actor=staff, shift=today, leader=leader, officers=officers)
-        except ValidationError:
-            pass  # the duty rules refuse them: the report waits for the rostered leader
-    duty_report_generate(shift=today)
+    led = [
+        s
+        for s in ended
+        if s.assignments.filter(person=leader, role=ShiftAssignment.Role.LEADER).exists()
+    ]
+    waiting = led[-1] if led else None
+    for shift in ended:
+        if shift == waiting:
+            duty_report_generate(shift=shift)
+        else:
+            _report_confirmed(shift, note="值守正常，无新增险情。")
 
 
 def _report_confirmed(shift: Shift, *, note: str) -> None:

@@ -25,10 +25,13 @@ def test_demo_reports_confirmed_and_one_waiting_for_the_leader():
     assert any(r.content["incidents"] for r in june_2024)
     assert any(r.content["warnings"] for r in june_2024)
     this_year = list(DutyReport.objects.filter(year=2026).order_by("duty_day"))
-    assert [(r.duty_day.isoformat(), r.status) for r in this_year] == [
-        ("2026-03-09", "confirmed"),
-        ("2026-03-10", "draft"),
-    ]
-    assert [r.sequence for r in this_year] == [1, 2]
-    waiting = duty_report_waiting(user=User.objects.get(username="leader"))
-    assert waiting == this_year[1]
+    # The past week's shifts have their reports, numbered in order: every one confirmed
+    # but the latest the demo ``leader`` led, which waits for them.
+    assert [r.sequence for r in this_year] == list(range(1, len(this_year) + 1))
+    assert [r.duty_day for r in this_year] == sorted({r.duty_day for r in this_year})
+    leader = User.objects.get(username="leader")
+    drafts = [r for r in this_year if not r.is_confirmed]
+    assert len(drafts) == 1
+    waiting = duty_report_waiting(user=leader)
+    assert waiting == drafts[0]
+    assert waiting.shift.assignments.filter(person=leader, role="leader").exists()
