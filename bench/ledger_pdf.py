@@ -45,7 +45,7 @@ def main() -> None:
     hazards = exports.ledger_hazards(user, {})
     total = hazards.count()
     size = exports.PDF_CHUNK_ROWS
-    context = exports.ledger_pdf_context(user, {}, total)
+    context = exports.ledger_pdf_context(total, exports.ledger_filters_described(user, {}))
     rows = exports.ledger_rows(hazards)
     print(f"{total:,} hazards; pieces of {size} rows; load {_load()}")
     for index in range(options.pieces):

@@ -152,3 +152,29 @@ register_document_kind(
         subject_related=("lead_unit",),
     )
 )
+
+
+# --- Evidence pack for an upper-level inspection (迎检) -------------------------------------
+# A zip of a campaign's or key period's records for a set of units (``campaigns.packs``;
+# inspections and duty add their sections), with an index PDF.
+
+
+def _register_evidence_pack() -> None:
+    from . import packs
+
+    register_document_kind(
+        DocumentKind(
+            code="evidence_pack",
+            label=gettext_lazy("Evidence pack"),
+            model="org.User",
+            permission="documents.build_evidence_pack",
+            parameters=packs.evidence_pack_parameters,
+            describe=packs.evidence_pack_described,
+            filename=packs.evidence_pack_filename,
+            write=packs.write_evidence_pack,
+            extension="zip",
+        )
+    )
+
+
+_register_evidence_pack()

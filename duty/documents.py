@@ -170,3 +170,5 @@ register_document_kind(
         subject_related=("shift__roster__unit",),
     )
 )
+
+from . import packs  # noqa: E402, F401 - registers its section of the evidence pack

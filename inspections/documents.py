@@ -76,7 +76,7 @@ def register() -> None:
             permission="inspections.view_hazard",
         )
     )
-    from inspections import exports
+    from inspections import exports, packs  # noqa: F401 - packs registers its sections
 
     common = {"model": "org.User", "permission": "inspections.view_hazard"}
     register_document_kind(

@@ -282,11 +282,12 @@ def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[list[list[Any]]]:
         yield chunk
 
 
-def ledger_pdf_context(user, parameters, total: int) -> dict[str, Any]:
-    """What every piece of the ledger PDF shows besides its rows."""
+def ledger_pdf_context(total: int, described: str) -> dict[str, Any]:
+    """What every piece of the ledger PDF shows besides its rows: the number of rows and
+    the filters in words."""
     return {
         "total": total,
-        "filters": ledger_filters_described(user, parameters),
+        "filters": described,
         "generated_at": timezone.localtime(),
         "yes": _("Yes"),
         "major": str(HazardLevel.MAJOR.label),
@@ -314,15 +315,25 @@ def ledger_pdf_piece(
 
 
 def write_ledger_pdf_export(user, parameters, progress, path: str) -> None:
-    """The ledger as a landscape PDF of every row asked for. WeasyPrint lays out a whole
-    document in memory, so it renders PDF_CHUNK_ROWS rows at a time to a file of its
-    own; pypdf then joins the pieces. Memory follows the chunk, not the ledger."""
+    hazards = ledger_hazards(user, parameters)
+    write_ledger_pdf(
+        hazards, path, progress=progress, described=ledger_filters_described(user, parameters)
+    )
+
+
+def write_ledger_pdf(
+    hazards: QuerySet[Hazard], path: str, *, progress: Any = None, described: str = ""
+) -> None:
+    """The ledger of ``hazards`` as a landscape PDF of every row, at ``path``. WeasyPrint
+    lays out a whole document in memory, so it renders PDF_CHUNK_ROWS rows at a time to
+    a file of its own; pypdf then joins the pieces. Memory follows the chunk, not the
+    ledger. ``progress`` (a job's ``Progress``) is told the rows done after each piece."""
     from pypdf import PdfReader, PdfWriter
 
-    hazards = ledger_hazards(user, parameters)
     total = hazards.count()
-    progress.start(total)
-    context = ledger_pdf_context(user, parameters, total)
+    if progress is not None:
+        progress.start(total)
+    context = ledger_pdf_context(total, described)
     with tempfile.TemporaryDirectory() as directory:
         parts: list[str] = []
         done = pages = 0
@@ -336,7 +347,8 @@ def write_ledger_pdf_export(user, parameters, progress, path: str) -> None:
             parts.append(part)
             pages += len(PdfReader(part).pages)
             done += len(chunk)
-            progress.advance(done)
+            if progress is not None:
+                progress.advance(done)
         if len(parts) == 1:
             os.replace(parts[0], path)
             return

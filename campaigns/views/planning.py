@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
@@ -28,7 +28,8 @@ from campaigns.services import planning as services
 from safetyzone.core.filters import page_filter
 from safetyzone.core.forms import errors_to_form
 from safetyzone.core.pagination import Paginator
-from safetyzone.org.scoping import sees_all_units
+from safetyzone.org.models import Unit
+from safetyzone.org.scoping import sees_all_units, unit_choices_for
 
 PAGE_SIZE = 20
 CAMPAIGN_ACTIVITIES_SHOWN = 20
@@ -41,6 +42,14 @@ def _link(obj: Model) -> str:
         return obj.get_absolute_url()
     except NoReverseMatch:
         return ""
+
+
+def _pack_units(user) -> QuerySet[Unit] | None:
+    """The units committee staff choose an evidence pack's from; None for a head, whose
+    pack is their own unit's (campaigns/_evidence_pack.html)."""
+    if not sees_all_units(user) or not user.has_perm("documents.build_evidence_pack"):
+        return None
+    return unit_choices_for(user).order_by("order", "name")
 
 
 # --- Campaigns -------------------------------------------------------------------------
@@ -81,6 +90,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["show_progress"] = True
         context["progress"] = selectors.campaign_progress(campaign=campaign)
         context["activity_kinds"] = Activity.Kind.choices
+    context["pack_units"] = _pack_units(user)
     if user.has_perm("campaigns.add_campaign"):
         context["copy_form"] = CampaignCopyForm(initial={"year": campaign.start_date.year + 1})
     return render(request, "campaigns/planning/campaign_detail.html", context)
@@ -178,7 +188,7 @@ def key_period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "campaigns/planning/key_period_detail.html",
-        {"period": period, "today": timezone.localdate()},
+        {"period": period, "today": timezone.localdate(), "pack_units": _pack_units(request.user)},
     )
 
 

@@ -16,3 +16,7 @@ class DocumentsConfig(AppConfig):
         register_role_permissions(
             Role.ADMIN, ["documents.view_generateddocument", "documents.delete_generateddocument"]
         )
+        # The evidence pack (packs.py) for an upper-level inspection: committee staff for
+        # any units, a head for their own unit.
+        for role in (Role.COMMITTEE_STAFF, Role.ADMIN, Role.DEPARTMENT_HEAD):
+            register_role_permissions(role, ["documents.build_evidence_pack"])

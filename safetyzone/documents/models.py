@@ -55,6 +55,10 @@ class GeneratedDocument(models.Model):
     progress_total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
     filename = models.CharField(_("file name"), max_length=200)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/", max_length=255, blank=True)
+    # What the finished file holds, shown before it is downloaded: its size, and for an
+    # archive (the evidence pack) the files in it.
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    file_count = models.PositiveIntegerField(_("files"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     duration = models.DurationField(_("rendering time"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -67,6 +71,7 @@ class GeneratedDocument(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")
+        permissions = [("build_evidence_pack", _("Can build an inspection evidence pack"))]
         constraints = [
             # A second request while a job is queued or running gets that job: no code
             # path, however concurrent, can start a second one for the same subject.

@@ -40,7 +40,7 @@ class DocumentKind:
     path)`` writes the file at ``path`` in the worker, telling ``progress`` (see
     ``services.Progress``) how far it is; ``describe(user, parameters)`` says the
     parameters in words ("Level: Major hazard"). ``extension`` is the file's type
-    ("pdf", "xlsx").
+    ("pdf", "xlsx", "zip").
     """
 
     code: str
@@ -93,6 +93,7 @@ class DocumentKind:
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
 }
 
 _KINDS: dict[str, DocumentKind] = {}

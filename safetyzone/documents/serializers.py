@@ -40,6 +40,8 @@ class GeneratedDocumentSerializer(ModelSerializer):
             "progress_total",
             "percent",
             "filename",
+            "size",
+            "file_count",
             "error",
             "duration",
             "created_at",
@@ -107,7 +109,8 @@ class DocumentExportSerializer(serializers.Serializer):
         default=dict,
         help_text=gettext_lazy(
             "The export's filters by the names of the list they come from (the ledger's: "
-            "level, status, unit...; the quarterly table's: year, quarter)."
+            "level, status, unit...; the quarterly table's: year, quarter; the evidence "
+            "pack's: campaign or key_period, and units as comma-separated ids)."
         ),
     )
 

@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import time
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -396,6 +397,17 @@ def document_export_write(
         doc_kind.write(user, parameters, progress or Progress(), path)
 
 
+def _file_count(handle) -> int | None:
+    """The files in a zip (its central directory only is read), None for another file."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return len(archive.infolist())
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        handle.seek(0)
+
+
 def _render(document: GeneratedDocument, progress: Progress) -> File:
     subject = document.subject
     if subject is None:
@@ -443,6 +455,8 @@ def document_render(*, document: GeneratedDocument, takeover: bool = False) -> G
         content = _render(document, Progress(document))
         extension = os.path.splitext(document.filename)[1] or ".pdf"
         try:
+            document.size = content.size
+            document.file_count = _file_count(content) if extension == ".zip" else None
             document.file.save(f"{document.kind}-{document.pk}{extension}", content, save=False)
         finally:
             content.close()
@@ -463,6 +477,8 @@ def document_render(*, document: GeneratedDocument, takeover: bool = False) -> G
         status=document.status,
         file=document.file.name or "",
         error=document.error,
+        size=document.size,
+        file_count=document.file_count,
         duration=document.duration,
         finished_at=document.finished_at,
         progress_done=document.progress_done,

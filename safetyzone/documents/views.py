@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -54,6 +54,16 @@ def document_request(request: HttpRequest, kind: str, object_id: int) -> HttpRes
     return _queued(request, document)
 
 
+def _export_query(request: HttpRequest) -> QueryDict:
+    """The export's parameters: the page's query string, and the fields of the form that
+    posted it (the evidence pack's units), the form's winning."""
+    query = request.GET.copy()
+    for name in request.POST:
+        if name != "csrfmiddlewaretoken":
+            query.setlist(name, request.POST.getlist(name))
+    return query
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_export(request: HttpRequest, kind: str) -> HttpResponse:
@@ -67,7 +77,7 @@ def document_export(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST":
         try:
             document, _created = services.document_export_request(
-                user=request.user, kind=kind, query=request.GET
+                user=request.user, kind=kind, query=_export_query(request)
             )
         except ValidationError as exc:
             return _refused(request, exc)
