@@ -173,6 +173,7 @@ def _register_evidence_pack() -> None:
             filename=packs.evidence_pack_filename,
             write=packs.write_evidence_pack,
             extension="zip",
+            progress_counts="files",
         )
     )
 

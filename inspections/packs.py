@@ -102,7 +102,7 @@ def rectification_entries(scope: PackScope) -> Iterator[PackEntry]:
         report = item.report
         filed = date_format(timezone.localtime(report.filed_at), "Y-m-d")
         yield PackEntry(
-            name=f"{report.hazard.code}/{_('Report')} {filed} "
+            name=f"{report.hazard.code}/{_('Rectification report')} {filed} "
             + stored_file_name(item.file, item.original_name),
             title=_("%(code)s: rectification report of %(date)s, %(file)s")
             % {"code": report.hazard.code, "date": filed, "file": item},

@@ -130,5 +130,13 @@ class GeneratedDocument(models.Model):
         return min(100, self.progress_done * 100 // self.progress_total)
 
     @property
+    def progress_counts(self) -> str:
+        """What the progress counts: "rows", or "files" (``DocumentKind.progress_counts``)."""
+        try:
+            return get_document_kind(self.kind).progress_counts
+        except LookupError:
+            return "rows"
+
+    @property
     def is_downloadable(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)

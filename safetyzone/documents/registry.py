@@ -58,6 +58,8 @@ class DocumentKind:
     write: Callable[[Any, dict[str, Any], Any, str], None] | None = None
     describe: Callable[[Any, dict[str, Any]], str] | None = None
     extension: str = "pdf"
+    # What an export's progress counts: "rows" (a ledger) or "files" (the evidence pack).
+    progress_counts: str = "rows"
 
     @property
     def is_export(self) -> bool:
