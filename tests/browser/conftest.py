@@ -79,3 +79,43 @@ def desktop(browser) -> Iterator:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def slow_worker(monkeypatch):
+    """Document jobs run in a thread of their own once queued, as a worker would run them
+    (the service the Celery task calls), each progress write followed by a pause so that
+    the polling page sees the job move."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from safetyzone.documents import services as document_services
+    from safetyzone.documents.models import GeneratedDocument
+
+    threads: list[threading.Thread] = []
+    real_write = document_services.Progress._write
+
+    def slow_write(progress):
+        real_write(progress)
+        time.sleep(0.5)
+
+    monkeypatch.setattr(document_services.Progress, "_write", slow_write)
+
+    def work(document_id: int) -> None:
+        try:
+            document = GeneratedDocument.objects.get(pk=document_id)
+            document_services.document_render(document=document)
+        finally:
+            connection.close()
+
+    def enqueue(document_id: int, **_how) -> None:
+        thread = threading.Thread(target=work, args=(document_id,))
+        threads.append(thread)
+        thread.start()
+
+    monkeypatch.setattr(document_services, "_enqueue", enqueue)
+    yield
+    for thread in threads:
+        thread.join(timeout=60)

@@ -2,19 +2,15 @@
 document job, the page shows its progress (rows done of all) while the worker writes,
 then a Download link, and the file downloaded is the ledger. The worker is played by a
 thread running the real job (the service the Celery task calls), slowed at each
-progress write so that the polling page sees it move."""
+progress write so that the polling page sees it move (``slow_worker``, conftest)."""
 
 import datetime as dt
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from openpyxl import load_workbook
 
 from inspections.services import hazards as hazard_services
-from safetyzone.documents import services as document_services
 from safetyzone.documents.models import GeneratedDocument
 from safetyzone.org.models import KeyArea
 from safetyzone.org.roles import Role
@@ -26,43 +22,17 @@ ROWS = 24
 
 
 @pytest.fixture
-def slow_worker(monkeypatch):
-    """Jobs run in a thread of their own once queued, as a worker would run them, each
-    progress write followed by a pause."""
+def small_chunks(monkeypatch):
+    """Progress is told every two rows, so that the page sees it move."""
     from inspections import exports
 
     monkeypatch.setattr(exports, "LEDGER_CHUNK_SIZE", 2)
-    threads: list[threading.Thread] = []
-    real_write = document_services.Progress._write
-
-    def slow_write(progress):
-        real_write(progress)
-        time.sleep(0.5)
-
-    monkeypatch.setattr(document_services.Progress, "_write", slow_write)
-
-    def work(document_id: int) -> None:
-        try:
-            document = GeneratedDocument.objects.get(pk=document_id)
-            document_services.document_render(document=document)
-        finally:
-            connection.close()
-
-    def enqueue(document_id: int, **_how) -> None:
-        thread = threading.Thread(target=work, args=(document_id,))
-        threads.append(thread)
-        thread.start()
-
-    monkeypatch.setattr(document_services, "_enqueue", enqueue)
-    yield
-    for thread in threads:
-        thread.join(timeout=60)
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_export_the_ledger_and_download_it(
-    live_server, desktop, slow_worker, screenshot_dir, tmp_path: Path
+    live_server, desktop, small_chunks, slow_worker, screenshot_dir, tmp_path: Path
 ):
     from playwright.sync_api import expect
 
