@@ -262,8 +262,10 @@ def drill_entries(scope: PackScope) -> Iterator[PackEntry]:
     for drill in drills:
         for photo in drill.photos.all():
             yield PackEntry(
-                name=f"{_day(drill.date)} {drill.title}/"
-                + stored_file_name(photo.image, photo.original_name),
+                name=(
+                    f"{_day(drill.date)} {drill.title}",
+                    stored_file_name(photo.image, photo.original_name),
+                ),
                 title=f"{drill.title}: {photo}",
                 file=photo.image,
             )

@@ -85,8 +85,10 @@ def rectification_entries(scope: PackScope) -> Iterator[PackEntry]:
     )
     for photo in photos:
         yield PackEntry(
-            name=f"{photo.hazard.code}/{photo.get_stage_display()} "
-            + stored_file_name(photo.image, photo.original_name),
+            name=(
+                photo.hazard.code,
+                f"{photo.get_stage_display()} {stored_file_name(photo.image, photo.original_name)}",
+            ),
             title=f"{photo.hazard.code}: {photo.get_stage_display()} {photo}",
             file=photo.image,
         )
@@ -102,8 +104,16 @@ def rectification_entries(scope: PackScope) -> Iterator[PackEntry]:
         report = item.report
         filed = date_format(timezone.localtime(report.filed_at), "Y-m-d")
         yield PackEntry(
-            name=f"{report.hazard.code}/{_('Rectification report')} {filed} "
-            + stored_file_name(item.file, item.original_name),
+            name=(
+                report.hazard.code,
+                " ".join(
+                    (
+                        _("Rectification report"),
+                        filed,
+                        stored_file_name(item.file, item.original_name),
+                    )
+                ),
+            ),
             title=_("%(code)s: rectification report of %(date)s, %(file)s")
             % {"code": report.hazard.code, "date": filed, "file": item},
             file=item.file,

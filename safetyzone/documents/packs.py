@@ -85,12 +85,14 @@ class PackScope:
 
 @dataclass(kw_only=True)
 class PackEntry:
-    """One file of the pack: ``name`` inside its section's folder (sub-folders with "/"),
-    a ``title`` for the index, and one way to write it: ``render()`` returning bytes
-    (a PDF from a template), ``file`` (a stored file, streamed in chunks) or
-    ``write(path)`` writing a temporary file (the ledger, too large for memory)."""
+    """One file of the pack: ``name`` inside its section's folder (a tuple for a file in
+    sub-folders: ``("YH-2024-000001", "photo.jpg")``; each part is made safe, a "/" in
+    it included), a ``title`` for the index, and one way to write it: ``render()``
+    returning bytes (a PDF from a template), ``file`` (a stored file, streamed in
+    chunks) or ``write(path)`` writing a temporary file (the ledger, too large for
+    memory)."""
 
-    name: str
+    name: str | tuple[str, ...]
     title: str
     render: Callable[[], bytes] | None = None
     file: Any = None
@@ -257,10 +259,9 @@ def pack_collect(scope: PackScope) -> list[tuple[PackSection, list[PackEntry]]]:
     for section in pack_sections():
         entries = list(section.collect(scope))
         for entry in entries:
-            parts = [safe_part(p) for p in entry.name.split("/")[:-1]]
-            last = entry.name.split("/")[-1]
+            *folders, last = (entry.name,) if isinstance(entry.name, str) else entry.name
             stem, extension = os.path.splitext(last)
-            parts.append(safe_part(stem, extension.lower()))
+            parts = [*(safe_part(folder) for folder in folders), safe_part(stem, extension.lower())]
             entry.path = _unique("/".join([section.folder, *parts]), taken)
             entry.section = str(section.label)
         collected.append((section, entries))

@@ -335,3 +335,41 @@ def test_api_export_queues_the_pack(world, alice, api_client, unit_b):
     data = api_client.get(f"/api/v1/documents/{document.pk}/").json()
     assert data["status"] == "done", data["error"]
     assert data["file_count"] >= 2 and data["size"] > 0
+
+
+def test_names_from_user_text_stay_inside_their_folder(world, staff, unit_a):
+    drill = ActivityFactory(
+        unit=unit_a,
+        campaign=world["campaign"],
+        kind=Activity.Kind.DRILL,
+        drill_plan="预案",
+        title="../../etc/passwd",
+    )
+    ActivityPhotoFactory(activity=drill, image=ContentFile(PNG, "../../x.png"))
+    archive, _recorder = _pack(staff, {"campaign": world["campaign"].pk})
+    for name in archive.namelist():
+        parts = name.split("/")
+        assert ".." not in parts and "" not in parts and not name.startswith("/"), name
+        assert len(parts) <= 3, name
+
+
+def _collect_queries(user, campaign) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigns.packs import evidence_pack_parameters, evidence_pack_scope
+
+    scope = evidence_pack_scope(user, evidence_pack_parameters(user, {"campaign": campaign.pk}))
+    with CaptureQueriesContext(connection) as queries:
+        packs.pack_collect(scope)
+    return len(queries)
+
+
+def test_collecting_the_entries_costs_the_same_queries_for_5_and_50_photos(world, staff):
+    major = world["major"]
+    for _n in range(5):
+        HazardPhoto.objects.create(hazard=major, image=ContentFile(PNG, "p.png"))
+    five = _collect_queries(staff, world["campaign"])
+    for _n in range(45):
+        HazardPhoto.objects.create(hazard=major, image=ContentFile(PNG, "p.png"))
+    assert _collect_queries(staff, world["campaign"]) == five
