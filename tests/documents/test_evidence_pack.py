@@ -373,3 +373,13 @@ def test_collecting_the_entries_costs_the_same_queries_for_5_and_50_photos(world
     for _n in range(45):
         HazardPhoto.objects.create(hazard=major, image=ContentFile(PNG, "p.png"))
     assert _collect_queries(staff, world["campaign"]) == five
+
+
+def test_another_units_head_cannot_read_a_heads_pack(world, alice, bob, client):
+    client.force_login(alice)
+    document = export_job(client, "evidence_pack", {"campaign": world["campaign"].pk})
+    assert document.status == GeneratedDocument.Status.DONE, document.error
+    assert client.get(reverse("documents:status", args=[document.pk])).status_code == 200
+    client.force_login(bob)
+    for name in ("documents:status", "documents:download"):
+        assert client.get(reverse(name, args=[document.pk])).status_code == 404
