@@ -39,4 +39,3 @@ class EnterpriseForm(forms.ModelForm):
         # The form checks shape only; model validation (full_clean) runs in the service,
         # which reports its errors back beside the fields.
         return
-
