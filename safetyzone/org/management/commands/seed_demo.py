@@ -17,7 +17,9 @@ class Command(BaseCommand):
         from safetyzone.org import demo as org_demo
 
         users = org_demo.seed()
-        for config in apps.get_app_configs():
+        # The notifications' demo runs the reminder sweeps over every app's records: last.
+        configs = sorted(apps.get_app_configs(), key=lambda c: c.name == "safetyzone.notifications")
+        for config in configs:
             if config.name == "safetyzone.org" or not config.name.startswith(
                 ("safetyzone.", "campaigns", "inspections", "duty")
             ):
