@@ -14,6 +14,29 @@ from tests.duty.factories import empty_duty_log
 from tests.factories import UnitFactory, UserFactory
 
 
+def duty_office(*, officers: int):
+    """The office's committee staff, three leaders on duty and ``officers`` duty officers."""
+    roles_sync()
+    office = UnitFactory(name="高新区安全生产委员会办公室", membership="office")
+    staff = UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])
+    leaders = [
+        UserFactory(
+            username=f"leader{i}", display_name=f"带班{i}", unit=office, roles=[Role.DUTY_LEADER]
+        )
+        for i in range(3)
+    ]
+    people = [
+        UserFactory(
+            username=f"officer{i}",
+            display_name=f"值班员{i}",
+            unit=office,
+            roles=[Role.DUTY_OFFICER],
+        )
+        for i in range(officers)
+    ]
+    return office, staff, leaders, people
+
+
 @pytest.fixture
 def log_emptied_after(live_server):
     """The duty log is append-only even to the flush that empties the tables after a
@@ -29,24 +52,7 @@ def test_staff_generate_and_publish_june_and_the_officer_logs_and_hands_over(
 ):
     from playwright.sync_api import expect
 
-    roles_sync()
-    office = UnitFactory(name="高新区安全生产委员会办公室", membership="office")
-    UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])
-    leaders = [
-        UserFactory(
-            username=f"leader{i}", display_name=f"带班{i}", unit=office, roles=[Role.DUTY_LEADER]
-        )
-        for i in range(3)
-    ]
-    officers = [
-        UserFactory(
-            username=f"officer{i}",
-            display_name=f"值班员{i}",
-            unit=office,
-            roles=[Role.DUTY_OFFICER],
-        )
-        for i in range(3)
-    ]
+    office, _staff, leaders, officers = duty_office(officers=3)
     base = live_server.url
 
     page = desktop
@@ -120,24 +126,7 @@ def test_next_months_roster_starts_from_the_last_ones_people_and_rotation(
 
     from duty.services.rosters import roster_create, roster_generate, roster_publish
 
-    roles_sync()
-    office = UnitFactory(name="高新区安全生产委员会办公室", membership="office")
-    staff = UserFactory(username="staff", unit=office, roles=[Role.COMMITTEE_STAFF])
-    leaders = [
-        UserFactory(
-            username=f"leader{i}", display_name=f"带班{i}", unit=office, roles=[Role.DUTY_LEADER]
-        )
-        for i in range(3)
-    ]
-    officers = [
-        UserFactory(
-            username=f"officer{i}",
-            display_name=f"值班员{i}",
-            unit=office,
-            roles=[Role.DUTY_OFFICER],
-        )
-        for i in range(4)
-    ]
+    office, staff, leaders, officers = duty_office(officers=4)
     june = roster_create(
         actor=staff,
         title="2024年6月值班表",
