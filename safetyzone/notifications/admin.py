@@ -115,6 +115,7 @@ class EscalationRuleAdmin(admin.ModelAdmin):
     list_display = ["subject", "requires_acknowledgement", "wait_minutes", "levels", "is_active"]
     list_filter = ["is_active", "requires_acknowledgement"]
     list_editable = ["requires_acknowledgement", "wait_minutes", "levels", "is_active"]
+    search_fields = ["subject", "levels"]
 
 
 class EscalationStepInline(admin.TabularInline):
@@ -153,4 +154,23 @@ class EscalationAdmin(admin.ModelAdmin):
     inlines = [EscalationStepInline]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(EscalationStep)
+class EscalationStepAdmin(admin.ModelAdmin):
+    """Every level a chain went through, for the record (read-only: made by the beat)."""
+
+    list_display = ["escalation", "level", "target", "skipped", "created_at"]
+    list_filter = ["target", "skipped", "created_at"]
+    search_fields = ["escalation__subject_label", "escalation__subject_key"]
+    readonly_fields = ["escalation", "level", "target", "skipped", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -16,7 +16,7 @@ class EscalationStepSerializer(serializers.Serializer):
         help_text=_("Empty for the reminder itself."),
     )
     skipped = serializers.BooleanField(help_text=_("Nobody new to tell at this level."))
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(read_only=True)
     people = serializers.ListField(child=serializers.CharField(), help_text=_("Who was told."))
 
 

@@ -152,7 +152,8 @@ def test_numbers_run_per_year_without_gaps_or_repeats(roster_a, leader_a, office
     assert (
         duty_report_generate(shift=staff_shift(roster_a, date(2024, 6, 5), leader_a)).sequence == 5
     )
-    assert DutyReport.objects.get(shift=new_year).number.endswith("〔2025〕 No. 1")
+    # The number as the office writes it (the UI's default language is Chinese).
+    assert DutyReport.objects.get(shift=new_year).number == "值班日报〔2025〕第1期"
 
 
 # --- Confirmation: who, and once -----------------------------------------------------

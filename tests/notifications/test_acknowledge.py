@@ -6,6 +6,7 @@ number of queries."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,7 +125,8 @@ def test_one_told_in_the_chain_cannot_acknowledge_anothers_notification(
 def test_page_offers_acknowledge_and_shows_who_was_told(client, alice):
     remind(alice)
     client.force_login(alice)
-    page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("notifications:list")).content.decode()
     assert "data-needs-acknowledgement" in page
     assert "Needs acknowledgement" in page
     assert reverse("notifications:acknowledge", args=[Notification.objects.get().pk]) in page
