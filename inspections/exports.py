@@ -5,6 +5,7 @@ in memory at a time, so 100,000 rows fit), and the ledger as a landscape PDF ren
 chunk of rows at a time. The rows come from the requester's scoped selector, narrowed
 by the ledger's own filter set (``HazardFilter``)."""
 
+import gc
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -347,6 +348,8 @@ def write_ledger_pdf(
             parts.append(part)
             pages += len(PdfReader(part).pages)
             done += len(chunk)
+            # What WeasyPrint leaves in reference cycles, freed before the next piece.
+            gc.collect()
             if progress is not None:
                 progress.advance(done)
         if len(parts) == 1:
