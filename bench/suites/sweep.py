@@ -3,8 +3,10 @@ task ``notifications.run_sweeps("daily")`` (``registry.run_sweeps``: the task
 assignments', hazards' and rectification reports' sweeps, then ``notifications_create``
 with the email and group-robot deliveries), over the full database (100,000 hazards;
 about 5% of the open hazards and tasks due today, the rest on their ladders) and over
-the tenth. Goals: at most 20 queries on the full database, and a time that grows
-linearly (full / tenth at most 12).
+the tenth. Goals: at most 25 queries on the full database (22 since issue 16: the
+sweep also starts the escalation chains of the reminders that must be acknowledged,
+three statements whatever their number; 19 before), and a time that grows linearly
+(full / tenth at most 12).
 
 The full database is swept in this process, the tenth in a child process of its own
 (``--serve``, its ``DATABASE_URL`` switched) that sweeps whenever the parent asks: the
@@ -32,7 +34,7 @@ import time
 
 from bench.core import Result, emit, setup_django
 
-MAX_QUERIES = 20
+MAX_QUERIES = 25
 RATIO = 12
 REPEAT = 5
 MARK = "SWEEP-RUN "
