@@ -63,6 +63,14 @@ def run_sweeps(group: str, *, now: datetime | None = None) -> int:
     return notifications_create(drafts=drafts, now=now)
 
 
+def _subject_key_and_url(subject, subject_url: str) -> tuple[str, str]:
+    """The record's key ("app_label.model:pk"), and its link: ``subject_url`` when given,
+    else the record's own ``get_absolute_url``."""
+    if not subject_url and hasattr(subject, "get_absolute_url"):
+        subject_url = subject.get_absolute_url()
+    return f"{subject._meta.label_lower}:{subject.pk}", subject_url
+
+
 def notify(
     *,
     recipient_ids: Iterable[int],
@@ -87,11 +95,9 @@ def notify(
     sent back twice: the report's pk). ``exclude_id`` is the actor, who is not told of
     their own step. ``escalation``: an EscalationRule.Subject when it must be
     acknowledged (see ``escalation.py``). Returns the number of notifications offered."""
-    key = f"{subject._meta.label_lower}:{subject.pk}"
+    key, subject_url = _subject_key_and_url(subject, subject_url)
     if event_key:
         key = f"{key}#{event_key}"
-    if not subject_url and hasattr(subject, "get_absolute_url"):
-        subject_url = subject.get_absolute_url()
     today = timezone.localdate()
     return notifications_create(
         drafts=[
@@ -132,9 +138,7 @@ def notify_outside(
     record and reason (a second call returns the first notification)."""
     from .models import Channel, Delivery
 
-    key = f"{subject._meta.label_lower}:{subject.pk}"
-    if not subject_url and hasattr(subject, "get_absolute_url"):
-        subject_url = subject.get_absolute_url()
+    key, subject_url = _subject_key_and_url(subject, subject_url)
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
             recipient_id=sender_id,
